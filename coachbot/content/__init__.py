@@ -1,0 +1,1 @@
+"""Content: load, validate and search tips, challenges and playbook scripts."""

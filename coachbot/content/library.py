@@ -1,0 +1,215 @@
+"""The content library: every tip, script and challenge, loaded once.
+
+Built-in content ships with the package; a deployment adds folders of its own
+(``content_dirs`` in ``coachbot.yaml``) and an item there with the same id
+overrides the built-in one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from ..text import normalize
+from .models import Challenge, Script, Shared, Tip
+from .schema import Problem, parse_challenge, parse_lexicon, parse_script, parse_shared_flags, parse_tip
+from .yamlfile import YamlError, load
+
+KINDS = ("tips", "playbook", "challenges")
+RED_FLAGS_FILE = "_red-flags.yaml"
+LEXICON_FILE = "_lexicon.yaml"
+
+
+class ContentError(Exception):
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        lines = "\n".join(str(p) for p in problems[:20])
+        more = f"\n... and {len(problems) - 20} more" if len(problems) > 20 else ""
+        super().__init__(f"content has {len(problems)} problem(s):\n{lines}{more}")
+
+
+def builtin_root() -> Path:
+    """Folder holding ``tips/``, ``playbook/`` and ``challenges/``.
+
+    An installed wheel carries them in ``coachbot/_content``; a source checkout
+    uses the top-level folders of the repository.
+    """
+    packaged = Path(__file__).resolve().parents[1] / "_content"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2]
+
+
+@dataclass
+class Library:
+    tips: dict[str, Tip] = field(default_factory=dict)
+    scripts: dict[str, Script] = field(default_factory=dict)
+    challenges: dict[str, Challenge] = field(default_factory=dict)
+    shared: Shared = field(default_factory=Shared)
+
+    def tip(self, tip_id: str) -> Tip | None:
+        return self.tips.get(tip_id)
+
+    def script(self, script_id: str) -> Script | None:
+        return self.scripts.get(script_id)
+
+    def challenge(self, challenge_id: str) -> Challenge | None:
+        return self.challenges.get(challenge_id)
+
+
+def kind_of(path: Path, data: object = None) -> str | None:
+    """Which kind a file is: by its nearest content folder, else by its keys."""
+    for parent in path.parents:
+        if parent.name in KINDS:
+            return parent.name
+    if isinstance(data, dict):
+        if "rubric" in data or "customer_says" in data:
+            return "challenges"
+        if "steps" in data or "aliases" in data:
+            return "playbook"
+        if "body" in data or "try_today" in data:
+            return "tips"
+    return None
+
+
+def _yaml_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.glob("*.y*ml") if p.suffix in (".yaml", ".yml") and p.is_file())
+
+
+def _load_shared(folder: Path, problems: list[Problem], base: Shared | None = None) -> Shared:
+    flags = list(base.red_flags) if base else []
+    lexicon = dict(base.lexicon) if base else {}
+    for name in (LEXICON_FILE, RED_FLAGS_FILE):
+        path = folder / name
+        if not path.is_file():
+            continue
+        try:
+            loaded = load(path)
+        except YamlError as exc:
+            problems.append(Problem(str(path), exc.line, "yaml", exc.message))
+            continue
+        if name == LEXICON_FILE:
+            lexicon.update(parse_lexicon(loaded, problems))
+        else:
+            new = parse_shared_flags(loaded, problems)
+            new_ids = {f.id for f in new}
+            flags = [f for f in flags if f.id not in new_ids] + list(new)
+    return Shared(red_flags=tuple(flags), lexicon=lexicon)
+
+
+def _add_file(lib: Library, path: Path, kind: str | None, problems: list[Problem]) -> None:
+    try:
+        loaded = load(path)
+    except YamlError as exc:
+        problems.append(Problem(str(path), exc.line, "yaml", exc.message))
+        return
+    kind = kind or kind_of(path, loaded.data)
+    if kind == "tips":
+        if item := parse_tip(loaded, problems):
+            lib.tips[item.id] = item
+    elif kind == "playbook":
+        if item := parse_script(loaded, problems):
+            lib.scripts[item.id] = item
+    elif kind == "challenges":
+        if item := parse_challenge(loaded, problems, lib.shared):
+            lib.challenges[item.id] = item
+    else:
+        problems.append(Problem(str(path), 1, "(file)", "cannot tell whether this is a tip, a script or a challenge; put it under tips/, playbook/ or challenges/"))
+
+
+def _load_root(lib: Library, root: Path, problems: list[Problem]) -> None:
+    """Load ``root/{tips,playbook,challenges}`` into ``lib`` (later roots override)."""
+    if (root / "challenges").is_dir():
+        lib.shared = _load_shared(root / "challenges", problems, lib.shared)
+    for kind in KINDS:
+        folder = root / kind
+        if folder.is_dir():
+            for path in _yaml_files(folder):
+                if not path.name.startswith("_"):
+                    _add_file(lib, path, kind, problems)
+
+
+def cross_check(lib: Library, problems: list[Problem], only: Iterable[Path] | None = None) -> None:
+    """Checks across files: unique aliases, related ids exist."""
+    wanted = None if only is None else {p.resolve() for p in only}
+
+    def mine(item: Script | Challenge | Tip) -> bool:
+        return wanted is None or (item.path is not None and item.path.resolve() in wanted)
+
+    owner: dict[str, str] = {normalize(s.id): s.id for s in lib.scripts.values()}
+    for script in sorted(lib.scripts.values(), key=lambda s: s.id):
+        lines = None
+        for i, alias in enumerate(script.aliases):
+            key = normalize(alias)
+            other = owner.get(key)
+            if other is not None and other != script.id and mine(script):
+                lines = lines or load(script.path)
+                problems.append(Problem(str(script.path), lines.line(("aliases", i)), f"aliases.{i}",
+                                        f"{alias!r} is already used by script {other!r}"))
+            owner.setdefault(key, script.id)
+        for i, rel in enumerate(script.related):
+            if rel not in lib.scripts and mine(script):
+                lines = lines or load(script.path)
+                problems.append(Problem(str(script.path), lines.line(("related", i)), f"related.{i}",
+                                        f"no script with id {rel!r}"))
+    seen: dict[str, str] = {}
+    for flag in lib.shared.red_flags:
+        if flag.id in seen:
+            problems.append(Problem(RED_FLAGS_FILE, 1, "flags.id", f"duplicate red flag id {flag.id!r}"))
+        seen[flag.id] = flag.id
+
+
+def load_library(extra_dirs: Iterable[Path | str] = (), *, root: Path | None = None) -> tuple[Library, list[Problem]]:
+    """Load built-in content plus ``extra_dirs`` (each a folder with tips/, playbook/, challenges/)."""
+    lib = Library()
+    problems: list[Problem] = []
+    for folder in [root or builtin_root(), *map(Path, extra_dirs)]:
+        if not Path(folder).is_dir():
+            problems.append(Problem(str(folder), 1, "content_dirs", "folder does not exist"))
+            continue
+        _load_root(lib, Path(folder), problems)
+    cross_check(lib, problems)
+    return lib, sorted(problems)
+
+
+def load_strict(extra_dirs: Iterable[Path | str] = ()) -> Library:
+    lib, problems = load_library(extra_dirs)
+    if problems:
+        raise ContentError(problems)
+    return lib
+
+
+def validate_paths(paths: Iterable[Path | str]) -> tuple[list[Problem], int]:
+    """Validate the given files or folders. Returns (problems, number of items checked).
+
+    A folder holding tips/, playbook/ or challenges/ is a content root; a
+    folder named like a kind, or a single file, is checked on its own, with the
+    built-in library as the context for cross-file checks.
+    """
+    lib, _ = load_library()  # context for related ids and shared data
+    problems: list[Problem] = []
+    checked: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if not path.exists():
+            problems.append(Problem(str(path), 1, "(file)", "no such file or folder"))
+            continue
+        if path.is_dir() and any((path / k).is_dir() for k in KINDS):
+            files = [f for k in KINDS if (path / k).is_dir() for f in _yaml_files(path / k) if not f.name.startswith("_")]
+            if (path / "challenges").is_dir():
+                lib.shared = _load_shared(path / "challenges", problems, lib.shared)
+        elif path.is_dir():
+            if path.name == "challenges":
+                lib.shared = _load_shared(path, problems, lib.shared)
+            files = [f for f in _yaml_files(path) if not f.name.startswith("_")]
+        else:
+            files = [path]
+        for f in files:
+            if f.name.startswith("_") and f.parent.name == "challenges":
+                lib.shared = _load_shared(f.parent, problems, lib.shared)
+                continue
+            _add_file(lib, f, kind_of(f) if path.is_file() else None, problems)
+            checked.append(f)
+    cross_check(lib, problems, only=checked)
+    return sorted(set(problems)), len(checked)

@@ -1,0 +1,335 @@
+"""Check one content file against its schema and build the item.
+
+Every problem is collected (never raised) as a :class:`Problem`, so one run of
+``coachbot validate`` reports all of them as ``path:line: field: message``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+from ..text import cjk_count
+from .models import (
+    CATEGORIES, LABELS, STAGES, TOPICS, Avoid, Challenge, Criterion, Evidence, Example,
+    RedFlag, Script, Shared, Step, Tip,
+)
+from .yamlfile import Key, Loaded
+
+ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+TIP_BODY_MAX = 300
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    path: str
+    line: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.field}: {self.message}"
+
+
+class Checker:
+    """Reads fields from a loaded file, recording a problem for each bad one."""
+
+    def __init__(self, loaded: Loaded, problems: list[Problem]) -> None:
+        self.loaded = loaded
+        self.problems = problems
+        self.ok = True
+
+    def problem(self, key: Key, message: str) -> None:
+        self.ok = False
+        name = ".".join(str(k) for k in key) or "(file)"
+        self.problems.append(Problem(str(self.loaded.path), self.loaded.line(key), name, message))
+
+    def get(self, key: Key) -> Any:
+        node: Any = self.loaded.data
+        for k in key:
+            if isinstance(node, dict):
+                node = node.get(k)
+            elif isinstance(node, list) and isinstance(k, int) and k < len(node):
+                node = node[k]
+            else:
+                return None
+        return node
+
+    def text(self, key: Key, *, required: bool = True, max_len: int | None = None) -> str:
+        value = self.get(key)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if required:
+                self.problem(key, "is required")
+            return ""
+        if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+            self.problem(key, f"must be text, got {type(value).__name__}")
+            return ""
+        value = str(value).strip()
+        if max_len is not None and len(value) > max_len:
+            self.problem(key, f"is {len(value)} characters, at most {max_len}")
+        return value
+
+    def integer(self, key: Key, *, lo: int, hi: int, default: int | None = None) -> int:
+        value = self.get(key)
+        if value is None and default is not None:
+            return default
+        if not isinstance(value, int) or isinstance(value, bool) or not lo <= value <= hi:
+            self.problem(key, f"must be a whole number from {lo} to {hi}, got {value!r}")
+            return lo
+        return value
+
+    def choice(self, key: Key, allowed: tuple[str, ...]) -> str:
+        value = self.text(key)
+        if value and value not in allowed:
+            self.problem(key, f"{value!r} is not one of: {', '.join(allowed)}")
+        return value
+
+    def seq(self, key: Key, *, required: bool = True, min_len: int = 0) -> list:
+        value = self.get(key)
+        if value is None:
+            if required:
+                self.problem(key, "is required")
+            return []
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list):
+            self.problem(key, f"must be a list, got {type(value).__name__}")
+            return []
+        if len(value) < min_len:
+            self.problem(key, f"needs at least {min_len} entries, has {len(value)}")
+        return value
+
+    def texts(self, key: Key, *, required: bool = True, min_len: int = 0) -> tuple[str, ...]:
+        items = self.seq(key, required=required, min_len=min_len)
+        return tuple(t for i in range(len(items)) if (t := self.text(key + (i,))))
+
+    def tags(self, key: Key = ("tags",)) -> tuple[str, ...]:
+        tags = self.texts(key, min_len=1)
+        for i, tag in enumerate(tags):
+            if tag not in TOPICS:
+                self.problem(key + (i,), f"unknown tag {tag!r}; use one of: {', '.join(TOPICS)}")
+        return tags
+
+    def mapping(self, key: Key) -> bool:
+        if not isinstance(self.get(key), dict):
+            self.problem(key, "must be a mapping")
+            return False
+        return True
+
+    def known_fields(self, key: Key, allowed: set[str]) -> None:
+        node = self.get(key)
+        if isinstance(node, dict):
+            for k in node:
+                if k not in allowed:
+                    self.problem(key + (k,), f"unknown field; expected one of: {', '.join(sorted(allowed))}")
+
+    def id_matches_stem(self) -> str:
+        stem = self.loaded.path.stem
+        if not ID_RE.match(stem):
+            self.problem((), f"file name {stem!r} is not a kebab-case ASCII id")
+        value = self.text(("id",))
+        if value and value != stem:
+            self.problem(("id",), f"{value!r} must equal the file name {stem!r}")
+        return stem
+
+
+def _root_ok(c: Checker) -> bool:
+    if not isinstance(c.loaded.data, dict):
+        c.problem((), "the file must hold one mapping (an item)")
+        return False
+    return True
+
+
+TIP_FIELDS = {"id", "title", "body", "try_today", "tags", "source"}
+
+
+def parse_tip(loaded: Loaded, problems: list[Problem]) -> Tip | None:
+    c = Checker(loaded, problems)
+    if not _root_ok(c):
+        return None
+    c.known_fields((), TIP_FIELDS)
+    tip_id = c.id_matches_stem()
+    title = c.text(("title",), max_len=40)
+    body = c.text(("body",))
+    if body and cjk_count(body) > TIP_BODY_MAX:
+        c.problem(("body",), f"has {cjk_count(body)} Chinese characters, at most {TIP_BODY_MAX}")
+    tip = Tip(
+        id=tip_id, title=title, body=body, try_today=c.text(("try_today",)),
+        tags=c.tags(), source=c.text(("source",)), path=loaded.path,
+    )
+    return tip if c.ok else None
+
+
+SCRIPT_FIELDS = {"id", "title", "aliases", "stage", "tags", "when", "steps", "avoid", "related", "source"}
+
+
+def parse_script(loaded: Loaded, problems: list[Problem]) -> Script | None:
+    c = Checker(loaded, problems)
+    if not _root_ok(c):
+        return None
+    c.known_fields((), SCRIPT_FIELDS)
+    script_id = c.id_matches_stem()
+    steps = []
+    for i, _ in enumerate(c.seq(("steps",), min_len=1)):
+        if c.mapping(("steps", i)):
+            c.known_fields(("steps", i), {"move", "say"})
+            say = c.texts(("steps", i, "say"), min_len=1)
+            if len(say) > 2:
+                c.problem(("steps", i, "say"), f"has {len(say)} lines; keep one or two")
+            steps.append(Step(move=c.text(("steps", i, "move")), say=say))
+    avoid = []
+    for i, _ in enumerate(c.seq(("avoid",), min_len=1)):
+        if c.mapping(("avoid", i)):
+            c.known_fields(("avoid", i), {"say", "rule"})
+            avoid.append(Avoid(say=c.text(("avoid", i, "say")), rule=c.text(("avoid", i, "rule"))))
+    script = Script(
+        id=script_id, title=c.text(("title",), max_len=40), aliases=c.texts(("aliases",), min_len=1),
+        stage=c.choice(("stage",), STAGES), tags=c.tags(), when=c.text(("when",)),
+        steps=tuple(steps), avoid=tuple(avoid),
+        related=c.texts(("related",), required=False), source=c.text(("source",), required=False),
+        path=loaded.path,
+    )
+    return script if c.ok else None
+
+
+def _check_pattern(c: Checker, key: Key, phrase: str, lexicon: dict[str, tuple[str, ...]] | None) -> None:
+    if phrase.startswith("re:"):
+        try:
+            re.compile(phrase[3:])
+        except re.error as exc:
+            c.problem(key, f"bad regular expression: {exc}")
+    elif phrase.startswith("@") and lexicon is not None and phrase[1:] not in lexicon:
+        c.problem(key, f"unknown synonym group {phrase!r} (not in _lexicon.yaml)")
+
+
+def _parse_flag(c: Checker, key: Key) -> RedFlag | None:
+    if not c.mapping(key):
+        return None
+    c.known_fields(key, {"id", "category", "label", "rule", "patterns", "unless"})
+    patterns = c.texts(key + ("patterns",), min_len=1)
+    unless = c.texts(key + ("unless",), required=False)
+    for field_name, items in (("patterns", patterns), ("unless", unless)):
+        for i, p in enumerate(items):
+            try:
+                re.compile(p)
+            except re.error as exc:
+                c.problem(key + (field_name, i), f"bad regular expression: {exc}")
+    return RedFlag(
+        id=c.text(key + ("id",)), category=c.choice(key + ("category",), CATEGORIES),
+        label=c.text(key + ("label",)), rule=c.text(key + ("rule",)), patterns=patterns, unless=unless,
+    )
+
+
+def parse_shared_flags(loaded: Loaded, problems: list[Problem]) -> tuple[RedFlag, ...]:
+    c = Checker(loaded, problems)
+    if not _root_ok(c):
+        return ()
+    flags = [_parse_flag(c, ("flags", i)) for i, _ in enumerate(c.seq(("flags",), min_len=1))]
+    return tuple(f for f in flags if f)
+
+
+def parse_lexicon(loaded: Loaded, problems: list[Problem]) -> dict[str, tuple[str, ...]]:
+    c = Checker(loaded, problems)
+    if not _root_ok(c):
+        return {}
+    out: dict[str, tuple[str, ...]] = {}
+    for name in c.loaded.data:
+        out[str(name)] = c.texts((name,), min_len=1)
+        for i, p in enumerate(out[str(name)]):
+            _check_pattern(c, (name, i), p, None)
+    return out
+
+
+CHALLENGE_FIELDS = {
+    "id", "title", "tags", "difficulty", "stage", "situation", "customer_says",
+    "model_answer", "rubric", "examples", "source",
+}
+
+
+def _parse_evidence(c: Checker, key: Key, lexicon: dict[str, tuple[str, ...]]) -> Evidence:
+    if not c.mapping(key):
+        return Evidence()
+    c.known_fields(key, {"any", "all"})
+    any_ = c.texts(key + ("any",), required=False)
+    groups = []
+    for i, _ in enumerate(c.seq(key + ("all",), required=False)):
+        groups.append(c.texts(key + ("all", i), min_len=1))
+    if not any_ and not groups:
+        c.problem(key, "needs `any` phrases or `all` groups")
+    for i, p in enumerate(any_):
+        _check_pattern(c, key + ("any", i), p, lexicon)
+    for gi, group in enumerate(groups):
+        for i, p in enumerate(group):
+            _check_pattern(c, key + ("all", gi, i), p, lexicon)
+    return Evidence(any=any_, all=tuple(groups))
+
+
+def parse_challenge(loaded: Loaded, problems: list[Problem], shared: Shared) -> Challenge | None:
+    c = Checker(loaded, problems)
+    if not _root_ok(c):
+        return None
+    c.known_fields((), CHALLENGE_FIELDS)
+    challenge_id = c.id_matches_stem()
+    criteria: list[Criterion] = []
+    flags: list[RedFlag] = []
+    pass_score = 60
+    if c.mapping(("rubric",)):
+        c.known_fields(("rubric",), {"criteria", "red_flags", "pass_score"})
+        pass_score = c.integer(("rubric", "pass_score"), lo=1, hi=100, default=60)
+        seen: set[str] = set()
+        for i, _ in enumerate(c.seq(("rubric", "criteria"), min_len=1)):
+            key = ("rubric", "criteria", i)
+            if not c.mapping(key):
+                continue
+            c.known_fields(key, {"id", "label", "points", "evidence", "feedback", "critical"})
+            crit_id = c.text(key + ("id",))
+            if crit_id in seen:
+                c.problem(key + ("id",), f"duplicate criterion id {crit_id!r}")
+            seen.add(crit_id)
+            critical = c.get(key + ("critical",))
+            if critical is not None and not isinstance(critical, bool):
+                c.problem(key + ("critical",), "must be true or false")
+            criteria.append(Criterion(
+                id=crit_id, label=c.text(key + ("label",)), points=c.integer(key + ("points",), lo=1, hi=100),
+                evidence=_parse_evidence(c, key + ("evidence",), shared.lexicon),
+                feedback=c.text(key + ("feedback",)), critical=bool(critical),
+            ))
+        for i, _ in enumerate(c.seq(("rubric", "red_flags"), required=False)):
+            if flag := _parse_flag(c, ("rubric", "red_flags", i)):
+                flags.append(flag)
+    examples: list[Example] = []
+    for i, _ in enumerate(c.seq(("examples",), min_len=4)):
+        key = ("examples", i)
+        if not c.mapping(key):
+            continue
+        c.known_fields(key, {"label", "text", "band", "categories", "note"})
+        band = c.get(key + ("band",))
+        if not (isinstance(band, list) and len(band) == 2 and all(isinstance(b, int) for b in band)
+                and 0 <= band[0] <= band[1] <= 100):
+            c.problem(key + ("band",), f"must be [low, high] with 0 <= low <= high <= 100, got {band!r}")
+            band = [0, 100]
+        cats = c.texts(key + ("categories",), required=False)
+        for j, cat in enumerate(cats):
+            if cat not in CATEGORIES:
+                c.problem(key + ("categories", j), f"{cat!r} is not one of: {', '.join(CATEGORIES)}")
+        label = c.choice(key + ("label",), LABELS)
+        if label == "violating" and not cats:
+            c.problem(key + ("categories",), "a violating example names its violation categories")
+        examples.append(Example(label=label, text=c.text(key + ("text",)), band=(band[0], band[1]), categories=cats))
+    missing = set(LABELS) - {e.label for e in examples}
+    if examples and missing:
+        c.problem(("examples",), f"needs at least one example labelled: {', '.join(sorted(missing))}")
+    challenge = Challenge(
+        id=challenge_id, title=c.text(("title",), max_len=40), tags=c.tags(),
+        difficulty=c.integer(("difficulty",), lo=1, hi=3), stage=c.choice(("stage",), STAGES),
+        situation=c.text(("situation",)), customer_says=c.text(("customer_says",)),
+        model_answer=c.text(("model_answer",)), criteria=tuple(criteria), red_flags=tuple(flags),
+        examples=tuple(examples), pass_score=pass_score, source=c.text(("source",), required=False),
+        path=loaded.path,
+    )
+    return challenge if c.ok else None
+
+
+Parser = Callable[[Loaded, list[Problem]], Any]

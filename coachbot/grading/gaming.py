@@ -1,0 +1,32 @@
+"""Replies that try to game the rubric: too short, or keywords without sentences."""
+
+from __future__ import annotations
+
+import re
+
+from .prepared import Prepared
+
+MIN_CHARS = 10
+_SEGMENT_SPLIT = re.compile(r"[\s,.!?;:、，。！？；：/|+\-]+")
+# Words that make a string of keywords into something said to a person.
+_SENTENCE_MARKERS = re.compile(r"您|你|我|咱|吗|呢|吧|请|的|了|是|能|会|可以|好|要|在|有|就|这|那")
+
+
+def too_short(reply: Prepared) -> bool:
+    return len(reply.flat) < MIN_CHARS
+
+
+def keyword_list(reply: Prepared, covered: int) -> bool:
+    """True when the reply reads as a list of terms rather than sentences.
+
+    ``covered`` is how many characters of ``reply.flat`` rubric phrases matched.
+    """
+    segments = [s for s in _SEGMENT_SPLIT.split(reply.display) if s]
+    if not segments:
+        return True
+    if len(segments) >= 4 and sorted(len(s) for s in segments)[len(segments) // 2] <= 4:
+        return True
+    markers = len(_SENTENCE_MARKERS.findall(reply.flat))
+    if markers < max(2, len(reply.flat) // 25):
+        return True
+    return len(reply.flat) > 0 and covered / len(reply.flat) > 0.75

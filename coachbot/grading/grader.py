@@ -1,0 +1,149 @@
+"""Grade one reply to one challenge. A library function first; chat and CLI wrap it.
+
+>>> grade_reply(challenge, "王先生您好，想先了解一下这次没还上的原因……", shared).score
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..content.models import Challenge, Shared
+from .flags import CompiledFlag, Violation, compile_flag
+from .gaming import MIN_CHARS, keyword_list, too_short
+from .matcher import CompiledCriterion, compile_criterion
+from .prepared import Prepared, prepare
+
+VERDICT_OK = "ok"
+VERDICT_TOO_SHORT = "too_short"
+VERDICT_KEYWORDS = "keyword_list"
+VERDICT_VIOLATION = "violation"
+VERDICT_CRITICAL = "critical_missed"
+KEYWORD_CAP = 30
+
+
+@dataclass(frozen=True)
+class CriterionResult:
+    id: str
+    label: str
+    met: bool
+    points: int
+    max_points: int
+    evidence: str | None
+    feedback: str | None
+    critical: bool = False
+
+    def as_json(self) -> dict:
+        return {"id": self.id, "label": self.label, "met": self.met, "points": self.points,
+                "max_points": self.max_points, "evidence": self.evidence, "feedback": self.feedback}
+
+
+@dataclass(frozen=True)
+class Grade:
+    challenge: str
+    score: int
+    passed: bool
+    criteria: tuple[CriterionResult, ...]
+    violations: tuple[Violation, ...]
+    verdict: str = VERDICT_OK
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    def as_json(self) -> dict:
+        return {
+            "challenge": self.challenge, "score": self.score, "passed": self.passed,
+            "criteria": [c.as_json() for c in self.criteria],
+            "violations": [v.as_json() for v in self.violations],
+            "verdict": self.verdict, "notes": list(self.notes),
+        }
+
+    @property
+    def missed(self) -> tuple[CriterionResult, ...]:
+        return tuple(c for c in self.criteria if not c.met)
+
+    @property
+    def hint(self) -> str | None:
+        """The single most useful next step: a violated rule, else the biggest miss."""
+        if self.violations:
+            v = self.violations[0]
+            return f"先把合规放在第一位：「{v.evidence}」违反了{v.rule}。"
+        if self.missed:
+            return max(self.missed, key=lambda c: (c.critical, c.max_points)).feedback
+        return None
+
+
+@dataclass(frozen=True)
+class CompiledRubric:
+    challenge: Challenge
+    criteria: tuple[CompiledCriterion, ...]
+    flags: tuple[CompiledFlag, ...]
+
+
+_CACHE: dict[tuple[int, int], tuple[Challenge, Shared, CompiledRubric]] = {}
+
+
+def compiled(challenge: Challenge, shared: Shared) -> CompiledRubric:
+    """Compile a rubric once per (challenge, shared) object pair."""
+    key = (id(challenge), id(shared))
+    hit = _CACHE.get(key)
+    if hit is not None and hit[0] is challenge and hit[1] is shared:
+        return hit[2]
+    rubric = CompiledRubric(
+        challenge,
+        tuple(compile_criterion(c, shared.lexicon) for c in challenge.criteria),
+        tuple(compile_flag(f) for f in (*shared.red_flags, *challenge.red_flags)),
+    )
+    if len(_CACHE) > 512:
+        _CACHE.clear()
+    _CACHE[key] = (challenge, shared, rubric)
+    return rubric
+
+
+def find_violations(reply: Prepared, flags: tuple[CompiledFlag, ...]) -> tuple[Violation, ...]:
+    found: dict[str, Violation] = {}
+    for flag in flags:
+        if (v := flag.find(reply)) is not None and v.flag_id not in found:
+            found[v.flag_id] = v
+    return tuple(found.values())
+
+
+def grade_reply(challenge: Challenge, text: str, shared: Shared) -> Grade:
+    """Score ``text`` against ``challenge``'s rubric; every point won or lost is explained."""
+    rubric = compiled(challenge, shared)
+    reply = prepare(text)
+    violations = find_violations(reply, rubric.flags)
+
+    results: list[CriterionResult] = []
+    covered: set[int] = set()
+    for cc in rubric.criteria:
+        crit = cc.criterion
+        met, spans = cc.match(reply)
+        for s, e in spans:
+            covered.update(range(s, e))
+        evidence = "、".join(dict.fromkeys(reply.span_text(s, e) for s, e in spans)) if met else None
+        results.append(CriterionResult(
+            id=crit.id, label=crit.label, met=met, points=crit.points if met else 0,
+            max_points=crit.points, evidence=evidence, feedback=None if met else crit.feedback,
+            critical=crit.critical,
+        ))
+    total = sum(c.max_points for c in results) or 1
+    score = round(100 * sum(c.points for c in results) / total)
+    passed = score >= challenge.pass_score
+    verdict = VERDICT_OK
+    notes: list[str] = []
+
+    critical_missed = [c for c in results if c.critical and not c.met]
+    if critical_missed:
+        passed = False
+        score = min(score, challenge.pass_score - 1)
+        verdict = VERDICT_CRITICAL
+        notes.append("缺少关键一步：" + "、".join(c.label for c in critical_missed) + "，这一步没有做到，回答不能通过。")
+    if too_short(reply):
+        score, passed, verdict = 0, False, VERDICT_TOO_SHORT
+        notes = [f"回答太短了（不到{MIN_CHARS}个字）。请写出你在电话里会对客户说的完整的话。"]
+    elif keyword_list(reply, len(covered)):
+        score, passed, verdict = min(score, KEYWORD_CAP), False, VERDICT_KEYWORDS
+        notes = ["这像是关键词的罗列，不是对客户说的话。请用完整的句子回答，就像在电话里那样。"]
+    if violations:
+        score, passed, verdict = 0, False, VERDICT_VIOLATION
+        notes.insert(0, "出现合规问题，本题记 0 分：" + "；".join(
+            f"「{v.evidence}」（{v.label}，违反{v.rule}）" for v in violations))
+    return Grade(challenge.id, score, passed, tuple(results), violations, verdict, tuple(notes))

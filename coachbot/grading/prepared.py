@@ -1,0 +1,65 @@
+"""A reply prepared for matching, with a way back to the words the agent typed.
+
+``flat`` is the normalised text (full width folded, Traditional→Simplified,
+lower case, no punctuation or spaces) that rubric phrases and red-flag
+patterns run against. ``span_text`` maps a span of ``flat`` back to the
+original characters, so feedback quotes what the agent wrote.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from ..text import to_simplified
+
+_KEEP = re.compile(r"[^\s\W_]+", re.UNICODE)
+_CLAUSE_BREAK = re.compile(r"[,.!?;:\n。！？；：…~]")
+
+
+@dataclass(frozen=True)
+class Prepared:
+    original: str
+    display: str
+    flat: str
+    index: tuple[int, ...]          # flat position -> display position
+    clause_starts: tuple[int, ...]  # flat positions where a clause begins
+
+    def span_text(self, start: int, end: int) -> str:
+        if start >= end or not self.index:
+            return ""
+        return self.display[self.index[start]: self.index[end - 1] + 1].strip()
+
+    def clause_of(self, pos: int) -> tuple[int, int]:
+        start, end = 0, len(self.flat)
+        for s in self.clause_starts:
+            if s <= pos:
+                start = s
+            else:
+                end = s
+                break
+        return start, end
+
+
+def prepare(text: str) -> Prepared:
+    display = unicodedata.normalize("NFKC", text)
+    simp = to_simplified(text)
+    if len(simp) != len(display):
+        display = simp
+    lower = simp.lower()
+    if len(lower) != len(simp):
+        lower = simp
+    flat_parts: list[str] = []
+    index: list[int] = []
+    clause_starts: list[int] = [0]
+    last_end = 0
+    pos = 0
+    for m in _KEEP.finditer(lower):
+        if pos and _CLAUSE_BREAK.search(lower, last_end, m.start()):
+            clause_starts.append(pos)
+        flat_parts.append(m.group())
+        index.extend(range(m.start(), m.end()))
+        pos += m.end() - m.start()
+        last_end = m.end()
+    return Prepared(text, display, "".join(flat_parts), tuple(index), tuple(clause_starts))
