@@ -159,7 +159,7 @@ def parse_tip(loaded: Loaded, problems: list[Problem]) -> Tip | None:
         id=tip_id, title=title, body=body, try_today=c.text(("try_today",)),
         tags=c.tags(), source=c.text(("source",)), path=loaded.path,
     )
-    return tip if c.ok else None
+    return tip
 
 
 SCRIPT_FIELDS = {"id", "title", "aliases", "stage", "tags", "when", "steps", "avoid", "related", "source"}
@@ -191,7 +191,7 @@ def parse_script(loaded: Loaded, problems: list[Problem]) -> Script | None:
         related=c.texts(("related",), required=False), source=c.text(("source",), required=False),
         path=loaded.path,
     )
-    return script if c.ok else None
+    return script
 
 
 def _check_pattern(c: Checker, key: Key, phrase: str, lexicon: dict[str, tuple[str, ...]] | None) -> None:
@@ -329,7 +329,7 @@ def parse_challenge(loaded: Loaded, problems: list[Problem], shared: Shared) -> 
         examples=tuple(examples), pass_score=pass_score, source=c.text(("source",), required=False),
         path=loaded.path,
     )
-    return challenge if c.ok else None
+    return challenge
 
 
 Parser = Callable[[Loaded, list[Problem]], Any]

@@ -72,8 +72,12 @@ def loads(text: str, path: Path) -> Loaded:
         data = None if node is None else _construct(node, loader, (), lines)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
-        raise YamlError(path, line, (exc.problem or str(exc)).strip()) from None
+        last_line = max(1, text.count("\n") + (0 if text.endswith("\n") else 1))
+        line = min(mark.line + 1, last_line) if mark else 1
+        message = (exc.problem or str(exc)).strip()
+        if exc.context and exc.context_mark is not None:
+            message += f" ({exc.context} at line {exc.context_mark.line + 1})"
+        raise YamlError(path, line, message) from None
     except yaml.YAMLError as exc:
         raise YamlError(path, 1, str(exc)) from None
     finally:

@@ -1,0 +1,408 @@
+"""Reading the record: leaderboards, a member's stats, a team's insight, the export.
+
+Functions here take an open ``Database`` and only read; :class:`coachbot.store.Store`
+calls them inside one read transaction, so every figure comes from one snapshot.
+
+Sums over submissions give the standings directly, because each row carries
+what it adds (see :class:`coachbot.scoring.Outcome`): ``points``, ``answer``
+(1 on the first counted reply to a challenge) and ``pass_credit`` (1 on the
+first passing one). Periods are filtered on ``submitted_at`` with UTC bounds
+computed from local days, so the time zone is chosen when reading.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlite_utils import Database
+
+from coachbot.scoring import Member, StoreError, from_utc_text, streak, utc_text
+
+PERIODS = ("today", "week", "month", "all")
+SCOPES = ("channel", "team", "everyone")
+MEMBER_COLUMNS = (
+    "m.id AS m_id, m.platform AS m_platform, m.user AS m_user,"
+    " m.display_name AS m_display_name, m.team_id AS m_team_id, m.role AS m_role"
+)
+
+
+def member_from(row: dict, prefix: str = "m_") -> Member:
+    """Build a Member from a row selected with :data:`MEMBER_COLUMNS`."""
+    return Member(*(row[prefix + f] for f in ("id", "platform", "user", "display_name", "team_id", "role")))
+
+
+def zone(tz: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise StoreError(f"未知的时区 {tz!r}") from error
+
+
+@dataclass(frozen=True)
+class Period:
+    """Local days ``start``..``end`` inclusive; ``None`` is open-ended."""
+
+    name: str  # today | week | month | all | range
+    start: date | None
+    end: date | None
+    tz: str
+
+    def bounds(self) -> tuple[str | None, str | None]:
+        """UTC text bounds ``[start, end)`` for ``submitted_at``."""
+        tz = zone(self.tz)
+        lo = utc_text(datetime.combine(self.start, time(), tz)) if self.start else None
+        hi = utc_text(datetime.combine(self.end + timedelta(days=1), time(), tz)) if self.end else None
+        return lo, hi
+
+
+def period_for(
+    period: str, *, now: datetime, tz: str, start: date | None = None, end: date | None = None
+) -> Period:
+    """Resolve ``today``/``week``/``month``/``all`` in ``tz``, or a from-to range.
+
+    Weeks start on Monday. Giving ``start`` or ``end`` makes a range.
+    """
+    today = now.astimezone(zone(tz)).date()
+    if start is not None or end is not None:
+        if start and end and start > end:
+            raise StoreError(f"起始日期 {start} 晚于结束日期 {end}")
+        return Period("range", start, end, tz)
+    if period == "today":
+        return Period(period, today, today, tz)
+    if period == "week":
+        monday = today - timedelta(days=today.weekday())
+        return Period(period, monday, monday + timedelta(days=6), tz)
+    if period == "month":
+        first = today.replace(day=1)
+        following = (first + timedelta(days=32)).replace(day=1)
+        return Period(period, first, following - timedelta(days=1), tz)
+    if period == "all":
+        return Period(period, None, None, tz)
+    raise StoreError(f"未知的时间范围 {period!r}：可选 {', '.join(PERIODS)}")
+
+
+def _time_filter(period: Period, column: str = "s.submitted_at") -> tuple[str, dict]:
+    lo, hi = period.bounds()
+    sql = (f" AND {column} >= :lo" if lo else "") + (f" AND {column} < :hi" if hi else "")
+    return sql, {"lo": lo, "hi": hi}
+
+
+# ---------------------------------------------------------------- leaderboard
+
+
+@dataclass(frozen=True)
+class Standing:
+    rank: int  # equal points share a rank: 1, 2, 2, 4
+    member: Member
+    points: int
+    answers: int
+    pass_rate: float | None  # None before any answer
+    streak: int
+
+
+@dataclass(frozen=True)
+class Leaderboard:
+    period: Period
+    scope: str
+    team_id: str | None
+    ranked: int  # members with a counted reply in the period
+    rows: tuple[Standing, ...]
+    asker_row: Standing | None  # the asker's line when outside ``rows``
+
+
+_TOTALS = {
+    # INDEXED BY pins the plans the benchmark measured.
+    "everyone": """
+        SELECT s.member_id, SUM(s.points) AS points, SUM(s.answer) AS answers,
+               SUM(s.pass_credit) AS passes
+        FROM submissions s INDEXED BY submissions_counted_time
+        WHERE s.counted = 1 {time} GROUP BY s.member_id""",
+    "team": """
+        SELECT s.member_id, SUM(s.points) AS points, SUM(s.answer) AS answers,
+               SUM(s.pass_credit) AS passes
+        FROM members tm JOIN submissions s INDEXED BY submissions_member_time ON s.member_id = tm.id
+        WHERE tm.team_id = :team AND s.counted = 1 {time} GROUP BY s.member_id""",
+    "channel": """
+        SELECT s.member_id, SUM(s.points) AS points, SUM(s.answer) AS answers,
+               SUM(s.pass_credit) AS passes
+        FROM posts p JOIN submissions s ON s.post_id = p.id
+        WHERE p.platform = :platform AND p.channel = :channel AND s.counted = 1 {time}
+        GROUP BY s.member_id""",
+}
+
+_RANKED = """
+    WITH totals AS ({totals}),
+    ranked AS (
+        SELECT member_id, points, answers, passes,
+               RANK() OVER (ORDER BY points DESC) AS rank,
+               ROW_NUMBER() OVER (ORDER BY points DESC, member_id) AS place,
+               COUNT(*) OVER () AS ranked,
+               COUNT(*) FILTER (WHERE points > 0) OVER () AS scorers
+        FROM totals)
+    SELECT r.*, {members} FROM ranked r JOIN members m ON m.id = r.member_id
+    WHERE r.place <= :top OR r.member_id = :asker
+    ORDER BY r.place"""
+
+
+def leaderboard(
+    db: Database,
+    *,
+    period: Period,
+    scope: str,
+    now: datetime,
+    team_id: str | None = None,
+    platform: str | None = None,
+    channel: str | None = None,
+    top: int = 10,
+    asker: Member | None = None,
+) -> Leaderboard:
+    """Rank members by points in ``period`` within ``scope``; top N plus the asker."""
+    if scope not in SCOPES:
+        raise StoreError(f"未知的排行范围 {scope!r}：可选 {', '.join(SCOPES)}")
+    if scope == "team" and not team_id:
+        raise StoreError("团队排行需要指定团队")
+    if scope == "channel" and not (platform and channel):
+        raise StoreError("频道排行需要指定平台和频道")
+    if top < 1:
+        raise StoreError("排行至少显示 1 名")
+    time_sql, params = _time_filter(period)
+    sql = _RANKED.format(totals=_TOTALS[scope].format(time=time_sql), members=MEMBER_COLUMNS)
+    params |= {"team": team_id, "platform": platform, "channel": channel, "top": top,
+               "asker": asker.id if asker else None}
+    found = list(db.query(sql, params))
+    today = now.astimezone(zone(period.tz)).date()
+    streaks = _Streaks(db, now=now, today=today)
+
+    def standing(row: dict) -> Standing:
+        member = member_from(row)
+        rate = row["passes"] / row["answers"] if row["answers"] else None
+        return Standing(row["rank"], member, row["points"], row["answers"], rate, streaks(member))
+
+    rows = tuple(standing(r) for r in found if r["place"] <= top)
+    asker_row = None
+    if asker and all(s.member.id != asker.id for s in rows):
+        mine = [r for r in found if r["member_id"] == asker.id]
+        if mine:
+            asker_row = standing(mine[0])
+        else:
+            scorers = found[0]["scorers"] if found else 0
+            asker_row = Standing(scorers + 1, asker, 0, 0, None, streaks(asker))
+    ranked = found[0]["ranked"] if found else 0
+    return Leaderboard(period, scope, team_id, ranked, rows, asker_row)
+
+
+class _Streaks:
+    """Current streaks, with each team's challenge days read once per board."""
+
+    def __init__(self, db: Database, *, now: datetime, today: date) -> None:
+        self.db, self.now, self.today = db, utc_text(now), today.isoformat()
+        self.days: dict[str, list[tuple[date, bool]]] = {}
+
+    def __call__(self, member: Member) -> int:
+        if member.team_id not in self.days:
+            self.days[member.team_id] = [
+                (date.fromisoformat(day), bool(is_open))
+                for day, is_open in self.db.execute(
+                    """SELECT post_date,
+                              MAX(state = 'posted' AND (reveal_at IS NULL OR reveal_at > ?))
+                       FROM posts
+                       WHERE team_id = ? AND kind = 'challenge'
+                         AND state IN ('posted', 'revealed') AND post_date <= ?
+                       GROUP BY post_date ORDER BY post_date DESC""",
+                    [self.now, member.team_id, self.today],
+                )
+            ]
+        answered = {
+            date.fromisoformat(day)
+            for (day,) in self.db.execute(
+                """SELECT DISTINCT p.post_date FROM submissions s JOIN posts p ON p.id = s.post_id
+                   WHERE s.member_id = ? AND s.counted = 1""",
+                [member.id],
+            )
+        }
+        return streak(self.days[member.team_id], answered)
+
+
+# ---------------------------------------------------------------- member stats
+
+
+@dataclass(frozen=True)
+class SkillScore:
+    skill: str  # a challenge tag
+    average: float  # mean score of counted replies, violations as 0
+    answers: int
+
+
+@dataclass(frozen=True)
+class RecentReply:
+    post_date: date
+    content_id: str
+    score: int
+    passed: bool
+    points: int
+    reason: str
+    submitted_at: datetime
+
+
+@dataclass(frozen=True)
+class MemberStats:
+    member: Member
+    points_week: int
+    points_all: int
+    team_rank: int  # this week, among the member's team
+    team_members: int
+    streak: int
+    answers: int  # all time
+    pass_rate: float | None
+    skills: tuple[SkillScore, ...]
+    recent: tuple[RecentReply, ...]  # newest first, at most 5
+
+
+_EFFECTIVE = "CASE WHEN s.reason = 'violation' THEN 0 ELSE s.score END"
+
+
+def member_stats(db: Database, member: Member, *, now: datetime, tz: str) -> MemberStats:
+    week = period_for("week", now=now, tz=tz)
+    board = leaderboard(db, period=week, scope="team", team_id=member.team_id, now=now,
+                        top=1, asker=member)
+    mine = board.rows[0] if board.rows and board.rows[0].member.id == member.id else board.asker_row
+    assert mine is not None
+    points, answers, passes = db.execute(
+        """SELECT COALESCE(SUM(points), 0), COALESCE(SUM(answer), 0), COALESCE(SUM(pass_credit), 0)
+           FROM submissions WHERE member_id = ? AND counted = 1""",
+        [member.id],
+    ).fetchone()
+    (team_members,) = db.execute(
+        "SELECT COUNT(*) FROM members WHERE team_id = ?", [member.team_id]
+    ).fetchone()
+    skills = tuple(
+        SkillScore(skill, average, count)
+        for skill, average, count in db.execute(
+            f"""SELECT t.value, AVG({_EFFECTIVE}), COUNT(*)
+                FROM submissions s JOIN posts p ON p.id = s.post_id, json_each(p.tags) t
+                WHERE s.member_id = ? AND s.counted = 1
+                GROUP BY t.value ORDER BY AVG({_EFFECTIVE}) DESC, t.value""",
+            [member.id],
+        )
+    )
+    recent = tuple(
+        RecentReply(date.fromisoformat(day), content, score, bool(passed), pts, reason,
+                    from_utc_text(at))
+        for day, content, score, passed, pts, reason, at in db.execute(
+            """SELECT p.post_date, p.content_id, s.score, s.passed, s.points, s.reason, s.submitted_at
+               FROM submissions s JOIN posts p ON p.id = s.post_id
+               WHERE s.member_id = ? ORDER BY s.submitted_at DESC, s.id DESC LIMIT 5""",
+            [member.id],
+        )
+    )
+    return MemberStats(
+        member=member, points_week=mine.points, points_all=points, team_rank=mine.rank,
+        team_members=team_members, streak=mine.streak, answers=answers,
+        pass_rate=passes / answers if answers else None, skills=skills, recent=recent,
+    )
+
+
+# ---------------------------------------------------------------- team insight
+
+
+@dataclass(frozen=True)
+class MissedCriterion:
+    id: str
+    label: str
+    misses: int
+    graded: int  # counted replies graded on this criterion
+    miss_rate: float
+
+
+@dataclass(frozen=True)
+class TeamInsight:
+    team_id: str
+    period: Period
+    answers: int  # counted replies
+    average: float | None  # their mean score, violations as 0
+    skills: tuple[SkillScore, ...]  # weakest first
+    missed_criteria: tuple[MissedCriterion, ...]  # most missed first
+    violations_by_category: tuple[tuple[str, int], ...]  # every reply, practice included
+    violations_by_agent: tuple[tuple[Member, int], ...]
+    participants: int  # agents with a counted reply in the period
+    agents: int
+    participation: float | None
+
+
+def team_insight(db: Database, team_id: str, *, period: Period) -> TeamInsight:
+    """What a lead needs: weak skills, missed criteria, violations, participation."""
+    time_sql, params = _time_filter(period)
+    params["team"] = team_id
+    subs = f"""WITH team_subs AS (
+        SELECT s.* FROM members m JOIN submissions s INDEXED BY submissions_member_time
+            ON s.member_id = m.id
+        WHERE m.team_id = :team {time_sql})"""
+
+    def rows(sql: str) -> list[tuple]:
+        return db.execute(subs + sql, params).fetchall()
+
+    [(answers, average)] = rows(f"SELECT COUNT(*), AVG({_EFFECTIVE}) FROM team_subs s WHERE s.counted = 1")
+    skills = tuple(SkillScore(*r) for r in rows(f"""
+        SELECT t.value, AVG({_EFFECTIVE}), COUNT(*)
+        FROM team_subs s JOIN posts p ON p.id = s.post_id, json_each(p.tags) t
+        WHERE s.counted = 1 GROUP BY t.value ORDER BY AVG({_EFFECTIVE}), t.value"""))
+    missed = tuple(
+        MissedCriterion(cid, label or cid, misses, graded, misses / graded)
+        for cid, label, misses, graded in rows("""
+        SELECT json_extract(c.value, '$.id') AS cid, MAX(json_extract(c.value, '$.label')),
+               SUM(COALESCE(json_extract(c.value, '$.met'), 0) = 0) AS misses, COUNT(*) AS graded
+        FROM team_subs s, json_each(s.grade, '$.criteria') c
+        WHERE s.counted = 1 GROUP BY cid HAVING misses > 0
+        ORDER BY misses DESC, 1.0 * misses / graded DESC, cid""")
+    )
+    by_category = tuple(rows("""
+        SELECT v.value, COUNT(*) FROM team_subs s, json_each(s.violations) v
+        GROUP BY v.value ORDER BY COUNT(*) DESC, v.value"""))
+    by_agent = tuple(
+        (member_from(row), row["n"])
+        for row in db.query(subs + f"""
+        SELECT {MEMBER_COLUMNS}, COUNT(*) AS n FROM team_subs s JOIN members m ON m.id = s.member_id
+        WHERE s.violations != '[]' GROUP BY m.id ORDER BY n DESC, m.id""", params)
+    )
+    [(agents, participants)] = rows("""
+        SELECT COUNT(*), COUNT(*) FILTER (WHERE EXISTS (
+            SELECT 1 FROM team_subs s WHERE s.member_id = m.id AND s.counted = 1))
+        FROM members m WHERE m.team_id = :team AND m.role = 'agent'""")
+    return TeamInsight(
+        team_id=team_id, period=period, answers=answers, average=average, skills=skills,
+        missed_criteria=missed, violations_by_category=by_category, violations_by_agent=by_agent,
+        participants=participants, agents=agents,
+        participation=participants / agents if agents else None,
+    )
+
+
+# ---------------------------------------------------------------- export
+
+EXPORT_COLUMNS = (
+    "id", "submitted_at", "local_time", "team", "platform", "user", "display_name", "kind",
+    "content_id", "post_date", "attempt", "counted", "reason", "score", "passed", "points",
+    "violations", "text",
+)
+
+
+def export_rows(db: Database, *, period: Period, team_id: str | None = None) -> Iterator[dict]:
+    """Every submission as a flat row for spreadsheets, in recording order (streams)."""
+    time_sql, params = _time_filter(period)
+    team_sql = " AND m.team_id = :team" if team_id else ""
+    tz = zone(period.tz)
+    for row in db.query(
+        f"""SELECT s.id, s.submitted_at, m.team_id AS team, m.platform, m.user, m.display_name,
+                   p.kind, p.content_id, p.post_date, s.attempt, s.counted, s.reason, s.score,
+                   s.passed, s.points, s.violations, s.text
+            FROM submissions s JOIN members m ON m.id = s.member_id JOIN posts p ON p.id = s.post_id
+            WHERE 1 = 1 {time_sql}{team_sql} ORDER BY s.id""",
+        params | {"team": team_id},
+    ):
+        local = datetime.fromisoformat(row["submitted_at"]).astimezone(tz)
+        row["local_time"] = local.strftime("%Y-%m-%d %H:%M")
+        row["violations"] = ";".join(json.loads(row["violations"]))
+        yield {column: row[column] for column in EXPORT_COLUMNS}

@@ -1,0 +1,131 @@
+"""The rubric grader: scores, explanations, red flags, gaming, text folding."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from coachbot.cli import main
+from coachbot.grading import grade_reply
+from coachbot.grading.calibrate import calibrate
+
+GOOD = ("王先生，理解您这周手头紧。不过上周五您说发工资就还，到现在还没到账，想先了解一下这次是遇到什么情况了？"
+        "如果全额有困难，您看周五前能不能先还1000元？我跟您确认一下，周五前还1000元，对吗？我给您备注上。")
+
+
+@pytest.fixture(scope="module")
+def grade(library):
+    challenge = library.challenges["broken-promise"]
+    return lambda text: grade_reply(challenge, text, library.shared)
+
+
+def test_good_reply_passes_and_every_point_is_explained(grade):
+    g = grade(GOOD)
+    assert g.passed and g.score >= 80
+    for c in g.criteria:
+        if c.met:
+            assert c.points == c.max_points and c.evidence and c.feedback is None
+        else:
+            assert c.points == 0 and c.evidence is None and c.feedback
+    assert sum(c.points for c in g.criteria) * 100 // sum(c.max_points for c in g.criteria) in (g.score, g.score - 1)
+
+
+def test_traditional_reply_grades_like_simplified(grade):
+    traditional = ("王先生，理解您這週手頭緊。不過上週五您說發工資就還，到現在還沒到賬，想先了解一下這次是遇到什麼情況了？"
+                   "如果全額有困難，您看週五前能不能先還1000元？我跟您確認一下，週五前還1000元，對嗎？我給您備註上。")
+    assert grade(traditional).as_json()["score"] == grade(GOOD).score
+    assert [c.met for c in grade(traditional).criteria] == [c.met for c in grade(GOOD).criteria]
+
+
+def test_width_punctuation_and_spacing_do_not_matter(grade):
+    noisy = GOOD.replace("1000", "１０００").replace("，", " , ").replace("。", "!!  ").replace("？", "? ")
+    assert grade(noisy).score == grade(GOOD).score
+
+
+def test_missing_critical_criterion_fails_whatever_the_total(grade, library):
+    text = "王先生，理解您手头紧，上周五您说会还款还没到账。您看周五前先还1000元可以吗？我确认一下并备注，逾期会按规定报送征信。"
+    g = grade(text)
+    assert not g.passed
+    assert g.score < library.challenges["broken-promise"].pass_score
+    assert any(not c.met and c.id == "ask-reason" for c in g.criteria)
+    assert "问清" in (g.hint or "")
+
+
+@pytest.mark.parametrize("text, category", [
+    ("王先生，不还就让你坐牢，上周说好的为什么没还？", "threat"),
+    ("你这个老赖，上次说好还款为什么又没还？理由呢？", "insult"),
+    ("我们是法院的，上周您说还款为什么没还，什么原因？", "impersonation"),
+    ("理解您，但再不还我们就通知你单位领导，这次什么原因没还？", "third-party-disclosure"),
+    ("这次什么原因？再不还你孩子以后考公政审都过不了。", "false-consequence"),
+    ("什么原因没还？不还我们就每天给你打电话，打到你还为止。", "harassment"),
+    ("没钱就先去网贷借点钱还上，什么原因不还呢？", "debt-inducement"),
+])
+def test_each_violation_category_scores_zero_and_quotes_the_words(grade, text, category):
+    g = grade(text)
+    assert g.score == 0 and not g.passed
+    cats = {v.category for v in g.violations}
+    assert category in cats
+    v = next(v for v in g.violations if v.category == category)
+    assert v.evidence and v.evidence in text.replace(" ", "") or v.evidence in text
+    assert v.rule
+
+
+@pytest.mark.parametrize("text", [
+    "王先生您放心，我们不会联系您的同事，也不会上门打扰您。这次是什么原因没还上呢？周五前能先还1000元吗？",
+    "我不是法院的，是银行委托的客服。理解您手头紧，上周说好的款还没到账，方便说说原因吗？周五前先还一部分可以吗？",
+    "理解您，上周约定的还没到账，是遇到什么情况了？逾期会按规定报送征信，银行有权依法起诉，所以周五前先还1000元好吗？",
+    "我们不建议您去借网贷来还，上周说好的还款这次是什么原因没到账呢？您看周五能先还500元吗？",
+])
+def test_disclaimers_and_lawful_consequences_are_not_violations(grade, text):
+    g = grade(text)
+    assert g.violations == (), [v.as_json() for v in g.violations]
+
+
+def test_keyword_list_does_not_pass(grade):
+    for text in ("理解 上周 原因 周五 1000元 确认 备注 征信",
+                 "理解、上周承诺、原因、周五、1000元、确认、备注、征信、分期、依法"):
+        g = grade(text)
+        assert not g.passed and g.verdict == "keyword_list", text
+
+
+def test_reply_under_ten_characters_is_too_short(grade):
+    g = grade("好的，下周再说")
+    assert g.verdict == "too_short" and g.score == 0 and not g.passed
+    assert "太短" in g.notes[0]
+
+
+def test_all_shipped_examples_fall_inside_their_band(library):
+    results = calibrate(library)
+    outside = [(r.challenge, r.example.label, r.grade.score, r.example.band) for r in results if not r.inside]
+    assert len(results) >= 4 * len(library.challenges)
+    assert outside == []
+
+
+def test_cli_grade_json_is_exactly_one_object_with_the_contract_keys():
+    out = CliRunner().invoke(main, ["grade", "broken-promise", "--json", "--text", GOOD])
+    assert out.exit_code == 0
+    data = json.loads(out.output)
+    assert {"challenge", "score", "passed", "criteria", "violations"} <= set(data)
+    assert data["challenge"] == "broken-promise" and isinstance(data["score"], int) and 0 <= data["score"] <= 100
+    for c in data["criteria"]:
+        assert set(c) == {"id", "label", "met", "points", "max_points", "evidence", "feedback"}
+
+
+def test_cli_grade_reads_stdin_when_text_absent():
+    out = CliRunner().invoke(main, ["grade", "broken-promise", "--json"], input=GOOD)
+    assert json.loads(out.output)["passed"] is True
+
+
+def test_cli_grade_unknown_challenge_exits_2_with_suggestions():
+    out = CliRunner().invoke(main, ["grade", "broken-promis", "--text", GOOD])
+    assert out.exit_code == 2
+    assert "broken-promise" in out.output
+
+
+def test_cli_calibrate_reports_per_challenge_and_overall(library):
+    out = CliRunner().invoke(main, ["calibrate"])
+    assert out.exit_code == 0, out.output
+    assert "broken-promise" in out.output
+    assert out.output.strip().splitlines()[-1].startswith("overall: ")
