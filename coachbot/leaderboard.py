@@ -30,11 +30,6 @@ MEMBER_COLUMNS = (
 )
 
 
-def member_from(row: dict, prefix: str = "m_") -> Member:
-    """Build a Member from a row selected with :data:`MEMBER_COLUMNS`."""
-    return Member(*(row[prefix + f] for f in ("id", "platform", "user", "display_name", "team_id", "role")))
-
-
 def zone(tz: str) -> ZoneInfo:
     try:
         return ZoneInfo(tz)
@@ -178,7 +173,7 @@ def leaderboard(
     streaks = _Streaks(db, now=now, today=today)
 
     def standing(row: dict) -> Standing:
-        member = member_from(row)
+        member = Member.from_row(row, "m_")
         rate = row["passes"] / row["answers"] if row["answers"] else None
         return Standing(row["rank"], member, row["points"], row["answers"], rate, streaks(member))
 
@@ -253,7 +248,7 @@ class MemberStats:
     member: Member
     points_week: int
     points_all: int
-    team_rank: int  # this week, among the member's team
+    team_rank: int  # this week, in the member's team: 1 + members with more points
     team_members: int
     streak: int
     answers: int  # all time
@@ -363,7 +358,7 @@ def team_insight(db: Database, team_id: str, *, period: Period) -> TeamInsight:
         SELECT v.value, COUNT(*) FROM team_subs s, json_each(s.violations) v
         GROUP BY v.value ORDER BY COUNT(*) DESC, v.value"""))
     by_agent = tuple(
-        (member_from(row), row["n"])
+        (Member.from_row(row, "m_"), row["n"])
         for row in db.query(subs + f"""
         SELECT {MEMBER_COLUMNS}, COUNT(*) AS n FROM team_subs s JOIN members m ON m.id = s.member_id
         WHERE s.violations != '[]' GROUP BY m.id ORDER BY n DESC, m.id""", params)

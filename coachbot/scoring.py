@@ -11,10 +11,14 @@ tested without a database::
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
+from typing import Any
+
+from coachbot.errors import CoachError
 
 KINDS = ("lesson", "challenge", "summary")
 ROLES = ("agent", "lead", "admin")
@@ -22,8 +26,8 @@ STATES = ("pending", "posted", "revealed", "failed", "skipped")
 REASONS = ("counted", "practice", "after_reveal", "violation")
 
 
-class StoreError(Exception):
-    """An expected failure of the store; the message is safe to show a person."""
+class StoreError(CoachError):
+    """An expected failure of the store; the message is safe to show a member."""
 
 
 # ---------------------------------------------------------------- records
@@ -42,6 +46,11 @@ class Member:
     def name(self) -> str:
         """What people see: the display name, else the platform user id."""
         return self.display_name or self.user
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any], prefix: str = "") -> Member:
+        """From a ``members`` row, its columns optionally prefixed (``m_id``, ...)."""
+        return cls(*(row[prefix + f] for f in ("id", "platform", "user", "display_name", "team_id", "role")))
 
 
 @dataclass(frozen=True)
@@ -64,6 +73,17 @@ class Post:
         """True while a reply still earns points: posted and before the reveal."""
         return self.state == "posted" and (self.reveal_at is None or now < self.reveal_at)
 
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> Post:
+        return cls(
+            id=row["id"], team_id=row["team_id"], platform=row["platform"], channel=row["channel"],
+            kind=row["kind"], content_id=row["content_id"],
+            post_date=date.fromisoformat(row["post_date"]), tags=tuple(json.loads(row["tags"])),
+            state=row["state"], message_id=row["message_id"],
+            reveal_at=from_utc_text(row["reveal_at"]), posted_at=from_utc_text(row["posted_at"]),
+            revealed_at=from_utc_text(row["revealed_at"]),
+        )
+
 
 @dataclass(frozen=True)
 class Submission:
@@ -79,6 +99,16 @@ class Submission:
     violations: tuple[str, ...]  # categories, sorted
     text: str
     submitted_at: datetime
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> Submission:
+        return cls(
+            id=row["id"], post_id=row["post_id"], member_id=row["member_id"],
+            attempt=row["attempt"], counted=bool(row["counted"]), reason=row["reason"],
+            points=row["points"], score=row["score"], passed=bool(row["passed"]),
+            violations=tuple(json.loads(row["violations"])), text=row["text"],
+            submitted_at=from_utc_text(row["submitted_at"]),
+        )
 
 
 # ---------------------------------------------------------------- rules
@@ -100,6 +130,15 @@ class Policy:
         if match and int(match.group(1)) >= 1:
             return cls(int(match.group(1)))
         raise StoreError(f"未知的计分规则 {text!r}：应为 first 或 best_of:N（N ≥ 1）")
+
+
+def read_grade(grade: Mapping[str, Any]) -> tuple[int, bool, tuple[str, ...]]:
+    """Score, verdict and sorted violation categories from the grader's JSON object."""
+    score = grade.get("score")
+    if isinstance(score, bool) or not isinstance(score, (int, float)) or not 0 <= score <= 100:
+        raise ValueError(f"grade score must be a number 0-100, got {score!r}")
+    categories = {str(v.get("category") or "other") for v in grade.get("violations") or ()}
+    return round(score), bool(grade.get("passed")), tuple(sorted(categories))
 
 
 @dataclass(frozen=True)

@@ -35,11 +35,11 @@ from typing import Any
 from sqlite_utils import Database
 
 from coachbot import leaderboard as read
-from coachbot.leaderboard import MEMBER_COLUMNS, Leaderboard, MemberStats, TeamInsight, member_from
+from coachbot.leaderboard import MEMBER_COLUMNS, Leaderboard, MemberStats, TeamInsight
 from coachbot.migrations import upgrade
 from coachbot.scoring import (
     KINDS, ROLES, Member, Policy, Post, Prior, StoreError, Submission, decide, from_utc_text,
-    utc_text,
+    read_grade, utc_text,
 )
 
 __all__ = ["Member", "Post", "Reply", "Store", "StoreError", "Submission"]
@@ -54,36 +54,6 @@ class Reply:
 
     submission: Submission
     member: Member
-
-
-def _post(row: Mapping[str, Any]) -> Post:
-    return Post(
-        id=row["id"], team_id=row["team_id"], platform=row["platform"], channel=row["channel"],
-        kind=row["kind"], content_id=row["content_id"],
-        post_date=date.fromisoformat(row["post_date"]), tags=tuple(json.loads(row["tags"])),
-        state=row["state"], message_id=row["message_id"],
-        reveal_at=from_utc_text(row["reveal_at"]), posted_at=from_utc_text(row["posted_at"]),
-        revealed_at=from_utc_text(row["revealed_at"]),
-    )
-
-
-def _submission(row: Mapping[str, Any]) -> Submission:
-    return Submission(
-        id=row["id"], post_id=row["post_id"], member_id=row["member_id"], attempt=row["attempt"],
-        counted=bool(row["counted"]), reason=row["reason"], points=row["points"],
-        score=row["score"], passed=bool(row["passed"]),
-        violations=tuple(json.loads(row["violations"])), text=row["text"],
-        submitted_at=from_utc_text(row["submitted_at"]),
-    )
-
-
-def _read_grade(grade: Mapping[str, Any]) -> tuple[int, bool, tuple[str, ...]]:
-    """Score, verdict and violation categories from the grader's JSON object."""
-    score = grade.get("score")
-    if isinstance(score, bool) or not isinstance(score, (int, float)) or not 0 <= score <= 100:
-        raise ValueError(f"grade score must be a number 0-100, got {score!r}")
-    categories = {str(v.get("category") or "other") for v in grade.get("violations") or ()}
-    return round(score), bool(grade.get("passed")), tuple(sorted(categories))
 
 
 def _one(db: Database, sql: str, params: Sequence | dict = ()) -> dict | None:
@@ -227,16 +197,16 @@ class Store:
                 {"platform": platform, "user": user, "name": display_name, "team": team_id,
                  "role": role},
             )
-        return Member(**row)
+        return Member.from_row(row)
 
     def member(self, platform: str, user: str) -> Member | None:
         row = _one(self._db(), "SELECT * FROM members WHERE platform = ? AND user = ?",
                    [platform, user])
-        return Member(**row) if row else None
+        return Member.from_row(row) if row else None
 
     def members(self, *, team_id: str | None = None) -> list[Member]:
         sql = "SELECT * FROM members" + (" WHERE team_id = ?" if team_id else "") + " ORDER BY id"
-        return [Member(**row) for row in self._db().query(sql, [team_id] if team_id else [])]
+        return [Member.from_row(row) for row in self._db().query(sql, [team_id] if team_id else [])]
 
     def find_member(self, query: str) -> Member | None:
         """By ``platform:user``, user id, or display name (case-insensitive).
@@ -254,7 +224,7 @@ class Store:
                 names = "、".join(f"{r['platform']}:{r['user']}" for r in rows)
                 raise StoreError(f"“{text}”对应多位成员（{names}），请用 平台:用户ID 指定")
             if rows:
-                return Member(**rows[0])
+                return Member.from_row(rows[0])
         return None
 
     # ------------------------------------------------------------ posts
@@ -292,11 +262,11 @@ class Store:
                  json.dumps(list(tags), ensure_ascii=False), utc_text(now),
                  utc_text(reveal_at) if reveal_at else None],
             )
-        return _post(row) if row else None
+        return Post.from_row(row) if row else None
 
     def post(self, post_id: int) -> Post | None:
         row = _one(self._db(), "SELECT * FROM posts WHERE id = ?", [post_id])
-        return _post(row) if row else None
+        return Post.from_row(row) if row else None
 
     def post_for(self, *, platform: str, channel: str, kind: str, post_date: date) -> Post | None:
         row = _one(
@@ -304,7 +274,7 @@ class Store:
             "SELECT * FROM posts WHERE platform = ? AND channel = ? AND kind = ? AND post_date = ?",
             [platform, channel, kind, post_date.isoformat()],
         )
-        return _post(row) if row else None
+        return Post.from_row(row) if row else None
 
     def _move(self, post_id: int, state: str, allowed: tuple[str, ...], **columns: Any) -> bool:
         sets = "".join(f", {column} = :{column}" for column in columns)
@@ -354,10 +324,10 @@ class Store:
                 " ORDER BY post_date DESC, id DESC LIMIT 1",
                 [platform, channel, utc_text(now)],
             )
-        return _post(row) if row else None
+        return Post.from_row(row) if row else None
 
     def challenges_due_for_reveal(self, now: datetime) -> list[Post]:
-        return [_post(row) for row in self._db().query(
+        return [Post.from_row(row) for row in self._db().query(
             "SELECT * FROM posts WHERE state = 'posted' AND kind = 'challenge' AND reveal_at <= ?"
             " ORDER BY reveal_at, id",
             [utc_text(now)],
@@ -392,7 +362,7 @@ class Store:
         ones are practice; after the reveal no points; a violation earns 0.
         """
         rules = Policy.parse(policy)
-        score, passed, categories = _read_grade(grade)
+        score, passed, categories = read_grade(grade)
         grade_json = json.dumps(dict(grade), ensure_ascii=False)
         when = utc_text(at)
         with self._write() as db:
@@ -431,7 +401,7 @@ class Store:
     def submissions_for_post(self, post_id: int) -> list[Reply]:
         """Every reply to a post with its author, best score first, then earliest."""
         return [
-            Reply(_submission(row), member_from(row))
+            Reply(Submission.from_row(row), Member.from_row(row, "m_"))
             for row in self._db().query(
                 f"SELECT s.*, {MEMBER_COLUMNS} FROM submissions s JOIN members m"
                 " ON m.id = s.member_id WHERE s.post_id = ? ORDER BY s.score DESC, s.submitted_at, s.id",

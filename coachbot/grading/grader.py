@@ -144,6 +144,5 @@ def grade_reply(challenge: Challenge, text: str, shared: Shared) -> Grade:
         notes = ["这像是关键词的罗列，不是对客户说的话。请用完整的句子回答，就像在电话里那样。"]
     if violations:
         score, passed, verdict = 0, False, VERDICT_VIOLATION
-        notes.insert(0, "出现合规问题，本题记 0 分：" + "；".join(
-            f"「{v.evidence}」（{v.label}，违反{v.rule}）" for v in violations))
+        notes = ["出现合规问题，本题记 0 分，也不能通过：" + "；".join(f"「{v.evidence}」（{v.label}）" for v in violations)]
     return Grade(challenge.id, score, passed, tuple(results), violations, verdict, tuple(notes))

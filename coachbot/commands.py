@@ -1,0 +1,241 @@
+"""The command table: the same words on every platform. A handler's return value is its reply.
+
+    /script <query>            /话术 <关键词>
+    /leaderboard [period] [team|all]     /排行榜
+    /coach help|today|stats [member]|skills|post-now lesson|challenge|summary [ID]|reveal
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from rapidfuzz import process
+
+from . import views
+from .chat import Incoming, Reply
+from .content.lookup import ScriptIndex
+from .errors import CoachError
+from .messages import Message, Section, text
+from .render_text import script_index_text
+from .settings import Team
+from .text import to_simplified
+
+PERIODS = {"today": "today", "今天": "today", "今日": "today", "week": "week", "本周": "week", "周": "week",
+           "month": "month", "本月": "month", "月": "month", "all": "all", "全部": "all", "总": "all", "累计": "all"}
+EVERYONE = {"everyone", "all-teams", "全员", "所有人", "全部团队"}
+
+USAGE = {
+    "script": "/script <情况或关键词>，例如 /script 爽约、/script broken-promise；不带参数列出全部话术",
+    "leaderboard": "/leaderboard [today|week|month|all] [团队ID|everyone]，例如 /排行榜 本周",
+    "coach": ("/coach help｜today｜stats [成员]｜skills｜post-now lesson|challenge|summary [ID]｜reveal"),
+}
+
+
+@dataclass(frozen=True)
+class Ctx:
+    coach: "Coach"  # noqa: F821 - imported lazily to keep the table importable
+    msg: Incoming
+    now: datetime
+    team: Team | None
+
+    @property
+    def is_admin(self) -> bool:
+        return self.coach.settings.is_admin(self.team, self.msg.user, self.msg.user_name or "")
+
+    def require_team(self) -> Team:
+        if self.team is None:
+            raise CoachError("这个频道还没有关联到任何团队。请组长在 coachbot.yaml 的 teams.channels 里加上它。")
+        return self.team
+
+    def require_admin(self) -> None:
+        if not self.is_admin:
+            raise CoachError("抱歉，这个命令只有组长和管理员可以用。需要的话请联系你的组长。")
+
+
+Handler = Callable[[Ctx, list[str]], list[Reply] | Reply]
+
+
+def _reply(msg: Message, private: bool = True) -> list[Reply]:
+    return [Reply(msg, private=private)]
+
+
+# ------------------------------------------------------------------ /script
+
+def cmd_script(ctx: Ctx, args: list[str]) -> list[Reply]:
+    lib = ctx.coach.library
+    query = " ".join(args).strip()
+    if not query:
+        return _reply(Message(sections=(Section(script_index_text(list(lib.scripts.values()))),), kind="script"))
+    index = getattr(ctx.coach, "_script_index", None)
+    if index is None:
+        index = ctx.coach._script_index = ScriptIndex(lib.scripts)
+    result = index.lookup(query)
+    if result.match:
+        return _reply(views.script(result.match))
+    return _reply(views.suggestions(query, list(result.suggestions)))
+
+
+# ------------------------------------------------------------------ /leaderboard
+
+def cmd_leaderboard(ctx: Ctx, args: list[str]) -> list[Reply]:
+    period, scope, team = "week", "team", ctx.team
+    for raw in args:
+        word = to_simplified(raw).lower()
+        if word in PERIODS:
+            period = PERIODS[word]
+        elif word in EVERYONE:
+            scope = "everyone"
+        elif (t := ctx.coach.settings.team(raw)) is not None:
+            team = t
+        else:
+            raise CoachError(f"看不懂「{raw}」。用法：{USAGE['leaderboard']}")
+    if scope == "team" and team is None:
+        raise CoachError("这个频道还没有关联团队，可以用 /leaderboard week everyone 看全员排行。")
+    tz = (team or ctx.require_team()).timezone if team else "Asia/Shanghai"
+    board = ctx.coach.store.leaderboard(period=period, scope=scope, team_id=team.id if scope == "team" and team else None,
+                                        now=ctx.now, tz=tz, top=10, asker=(ctx.msg.platform, ctx.msg.user))
+    names = {"today": "今日", "week": "本周", "month": "本月", "all": "累计"}
+    where = "全员" if scope == "everyone" else (team.name if team else "")
+    return _reply(views.leaderboard(board, title=f"{where}{names[period]}排行榜"))
+
+
+# ------------------------------------------------------------------ /coach
+
+def coach_help(ctx: Ctx, args: list[str]) -> list[Reply]:
+    lines = [
+        "每个工作日：上午一节小课，随后一道情景挑战。直接在频道里写下你会对客户说的话，机器人私下给你打分和点评。",
+        "", "命令：",
+        f"  {USAGE['script']}",
+        f"  {USAGE['leaderboard']}",
+        "  /coach today        今天的小课和挑战",
+        "  /coach stats [成员]  我的积分、排名、连续天数和最近反馈",
+        "  /coach skills       团队最弱的技能和最常失分的步骤（组长）",
+        "  /coach post-now lesson|challenge|summary [ID]   立即发布（组长）",
+        "  /coach reveal       立即公布今天的参考答案（组长）",
+        "", "中文也可以：/话术 爽约、/排行榜 本周、/教练 帮助",
+    ]
+    return _reply(Message(title="coachbot 使用说明", sections=(Section("\n".join(lines)),), kind="help"))
+
+
+def coach_today(ctx: Ctx, args: list[str]) -> list[Reply]:
+    team = ctx.require_team()
+    coach, day = ctx.coach, ctx.now.astimezone(team.tz).date()
+    out: list[Reply] = []
+    for kind in ("lesson", "challenge"):
+        post = coach.store.post_for(platform=ctx.msg.platform, channel=ctx.msg.channel, kind=kind, post_date=day)
+        if post is None or post.state not in ("posted", "revealed"):
+            continue
+        if kind == "lesson" and (tip := coach.library.tips.get(post.content_id)):
+            out.append(Reply(views.lesson(tip)))
+        elif kind == "challenge" and (ch := coach.library.challenges.get(post.content_id)):
+            out.append(Reply(views.challenge(ch, reveal_at=post.reveal_at, tz=team.timezone, reason=None)))
+    return out or _reply(text("今天还没有发布小课或挑战。"))
+
+
+def coach_stats(ctx: Ctx, args: list[str]) -> list[Reply]:
+    team = ctx.require_team()
+    store = ctx.coach.store
+    if args:
+        who = store.find_member(" ".join(args))
+        if who is None:
+            raise CoachError(f"没有找到成员「{' '.join(args)}」。")
+    else:
+        who = store.member(ctx.msg.platform, ctx.msg.user)
+        if who is None:
+            return _reply(text("你还没有回答过挑战。回答今天的挑战就会有成绩了！"))
+    return _reply(views.stats(store.member_stats(who, now=ctx.now, tz=team.timezone)))
+
+
+def coach_skills(ctx: Ctx, args: list[str]) -> list[Reply]:
+    team = ctx.require_team()
+    ctx.require_admin()
+    ins = ctx.coach.store.team_insight(team.id, period="month", now=ctx.now, tz=team.timezone)
+    return _reply(views.insight(ins, team.name))
+
+
+def coach_post_now(ctx: Ctx, args: list[str]) -> list[Reply]:
+    team = ctx.require_team()
+    ctx.require_admin()
+    if not args or args[0] not in ("lesson", "challenge", "summary", "小课", "挑战", "小结"):
+        raise CoachError("用法：/coach post-now lesson|challenge|summary [ID]")
+    kind = {"小课": "lesson", "挑战": "challenge", "小结": "summary"}.get(args[0], args[0])
+    content_id = args[1] if len(args) > 1 else None
+    coach = ctx.coach
+    if kind == "lesson":
+        if content_id and content_id not in coach.library.tips:
+            raise CoachError(f"没有 id 为 {content_id} 的小课。")
+        posted = coach.post_lesson(team, ctx.now, content_id=content_id)
+    elif kind == "challenge":
+        if content_id and content_id not in coach.library.challenges:
+            close = [m[0] for m in process.extract(content_id, list(coach.library.challenges), limit=3)]
+            raise CoachError(f"没有 id 为 {content_id} 的挑战。你是不是要找：{'、'.join(close)}")
+        posted = coach.post_challenge(team, ctx.now, content_id=content_id)
+    else:
+        posted = coach.post_summary(team, ctx.now)
+    if posted and not any(p.fresh for p in posted):
+        return _reply(text(f"今天的{_KIND_CN[kind]}已经发过了，不会重复发布。"))
+    if not posted:
+        return _reply(text(f"{_KIND_CN[kind]}没有发出去，请稍后再试（已记录，会自动重试）。"))
+    return _reply(text(f"已发布{_KIND_CN[kind]}。"))
+
+
+_KIND_CN = {"lesson": "小课", "challenge": "挑战", "summary": "本周小结"}
+
+
+def coach_reveal(ctx: Ctx, args: list[str]) -> list[Reply]:
+    team = ctx.require_team()
+    ctx.require_admin()
+    day = ctx.now.astimezone(team.tz).date()
+    post = ctx.coach.store.post_for(platform=ctx.msg.platform, channel=ctx.msg.channel, kind="challenge", post_date=day)
+    if post is None:
+        raise CoachError("今天还没有发布挑战。")
+    if post.state == "revealed":
+        return _reply(text("今天的答案已经公布过了。"))
+    ctx.coach.reveal(post, ctx.now)
+    return _reply(text("已公布参考答案。"))
+
+
+COACH_SUB: dict[str, Handler] = {
+    "help": coach_help, "帮助": coach_help,
+    "today": coach_today, "今天": coach_today, "今日": coach_today,
+    "stats": coach_stats, "我的": coach_stats, "成绩": coach_stats,
+    "skills": coach_skills, "技能": coach_skills,
+    "post-now": coach_post_now, "发布": coach_post_now,
+    "reveal": coach_reveal, "公布": coach_reveal, "揭晓": coach_reveal,
+}
+
+
+def cmd_coach(ctx: Ctx, args: list[str]) -> list[Reply]:
+    if not args:
+        return coach_help(ctx, [])
+    sub = to_simplified(args[0]).lower()
+    handler = COACH_SUB.get(sub)
+    if handler is None:
+        close = process.extractOne(sub, [k for k in COACH_SUB if k.isascii()])
+        hint = f"你是不是要用 /coach {close[0]}？" if close and close[1] >= 60 else ""
+        raise CoachError(f"没有「{args[0]}」这个子命令。{hint}\n用法：{USAGE['coach']}")
+    return handler(ctx, args[1:])
+
+
+COMMANDS: dict[str, Handler] = {
+    "script": cmd_script, "话术": cmd_script,
+    "leaderboard": cmd_leaderboard, "排行榜": cmd_leaderboard, "排行": cmd_leaderboard,
+    "coach": cmd_coach, "教练": cmd_coach, "帮助": coach_help, "help": coach_help,
+}
+
+
+def run_command(coach, msg: Incoming, now: datetime) -> list[Reply]:
+    words = msg.text.strip()[1:].split()
+    if not words:
+        return coach_help(Ctx(coach, msg, now, coach.team_of(msg.channel)), [])
+    name = to_simplified(words[0]).lower()
+    handler = COMMANDS.get(name)
+    ctx = Ctx(coach, msg, now, coach.team_of(msg.channel))
+    if handler is None:
+        close = process.extractOne(name, [k for k in COMMANDS if k.isascii()])
+        hint = f"你是不是要用 /{close[0]}？" if close and close[1] >= 60 else ""
+        raise CoachError(f"没有 /{words[0]} 这个命令。{hint}输入 /coach help 查看全部命令。")
+    result = handler(ctx, words[1:])
+    return [result] if isinstance(result, Reply) else result

@@ -1,0 +1,57 @@
+"""Platform-neutral messages. Adapters render them (plain text, Block Kit, WeCom markdown).
+
+A message is a title plus sections; a section is a short heading and text.
+Buttons and a private/public flag are hints an adapter may honour.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    action: str          # e.g. "answer", "script", "share"
+    value: str = ""
+
+
+@dataclass(frozen=True)
+class Section:
+    text: str
+    heading: str | None = None
+    quote: bool = False   # user-written text shown as a quotation
+
+
+@dataclass(frozen=True)
+class Message:
+    title: str | None = None
+    sections: tuple[Section, ...] = ()
+    buttons: tuple[Button, ...] = ()
+    footer: str | None = None
+    kind: str = "info"    # lesson | challenge | reveal | summary | feedback | script | leaderboard | stats | help | info | error
+    meta: dict = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def fallback(self) -> str:
+        """Plain text for notifications and platforms without rich layout."""
+        return render_plain(self)
+
+
+def text(body: str, *, kind: str = "info", title: str | None = None) -> Message:
+    return Message(title=title, sections=(Section(body),), kind=kind)
+
+
+def render_plain(msg: Message) -> str:
+    """The console's rendering: title, headed sections, quotes indented, buttons listed."""
+    parts: list[str] = []
+    if msg.title:
+        parts.append(f"【{msg.title}】")
+    for s in msg.sections:
+        body = "\n".join(f"  > {line}" for line in s.text.splitlines()) if s.quote else s.text
+        parts.append(f"{s.heading}\n{body}" if s.heading else body)
+    if msg.buttons:
+        parts.append("  ".join(f"[{b.label}]" for b in msg.buttons))
+    if msg.footer:
+        parts.append(msg.footer)
+    return "\n\n".join(p for p in parts if p)

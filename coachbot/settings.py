@@ -1,0 +1,248 @@
+"""``coachbot.yaml``: teams, channels, schedules, scoring, roles. Validated once at start.
+
+Secrets never live here: they come from environment variables only.
+Every problem is reported as ``path:line: field: message``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .content.schema import Checker, Problem
+from .content.yamlfile import YamlError, load
+
+DEFAULT_TZ = "Asia/Shanghai"
+PLATFORMS = ("console", "slack", "wecom", "fake")
+_TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+_DURATION = re.compile(r"^(\d+)\s*(h|m|min|hours?|minutes?)$")
+_WEEKDAY_TIME = re.compile(r"^(mon|tue|wed|thu|fri|sat|sun)\s+([01]?\d|2[0-3]):([0-5]\d)$")
+_CRON_FIELDS = 5
+
+
+class ConfigError(Exception):
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("configuration has problems:\n" + "\n".join(str(p) for p in problems))
+
+
+@dataclass(frozen=True)
+class Schedule:
+    lesson: str = "09:00"
+    challenge: str = "10:00"
+    reveal: str | None = "16:00"
+    reveal_after: timedelta | None = None
+    summary: str = "fri 17:30"
+
+
+@dataclass(frozen=True)
+class Team:
+    id: str
+    name: str
+    timezone: str = DEFAULT_TZ
+    channels: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    leads: tuple[str, ...] = ()
+    show_names: bool = True
+    schedule: Schedule = field(default_factory=Schedule)
+    holidays: str | tuple[str, ...] = "cn"   # "cn", "none", or a list of ISO dates
+    workdays: tuple[str, ...] = ()           # extra working days for a custom list
+    language: str = "zh"
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+@dataclass(frozen=True)
+class Settings:
+    teams: tuple[Team, ...]
+    admins: tuple[str, ...] = ()
+    policy: str = "first"                    # "first" or "best_of:N"
+    content_dirs: tuple[str, ...] = ()
+    database: str = "coachbot.db"
+    grace: timedelta = timedelta(hours=2)
+    path: Path | None = None
+
+    def team(self, team_id: str) -> Team | None:
+        return next((t for t in self.teams if t.id == team_id), None)
+
+    def team_for(self, platform: str, channel: str) -> Team | None:
+        return next((t for t in self.teams if channel in t.channels.get(platform, ())), None)
+
+    def is_admin(self, team: Team | None, *names: str) -> bool:
+        keys = {n for n in names if n}
+        return bool(keys & set(self.admins)) or (team is not None and bool(keys & set(team.leads)))
+
+
+DEMO_TEAM = Team(id="demo", name="演示团队", channels={"console": ("demo",), "fake": ("demo",)}, leads=("lead",))
+
+
+def default_settings(database: str | None = None) -> Settings:
+    """The embedded default: one demo team, console channel, no accounts."""
+    return Settings(teams=(DEMO_TEAM,), database=database or "coachbot.db")
+
+
+def _time_ok(value: str) -> bool:
+    return bool(_TIME.match(value) or _WEEKDAY_TIME.match(value) or len(value.split()) == _CRON_FIELDS)
+
+
+def _schedule(c: Checker, key: tuple) -> Schedule:
+    node = c.get(key)
+    if node is None:
+        return Schedule()
+    if not c.mapping(key):
+        return Schedule()
+    c.known_fields(key, {"lesson", "challenge", "reveal", "reveal_after", "summary"})
+    values: dict = {}
+    for name in ("lesson", "challenge", "reveal", "summary"):
+        if c.get(key + (name,)) is not None:
+            v = c.text(key + (name,))
+            if v and not _time_ok(v):
+                c.problem(key + (name,), f"{v!r} is not HH:MM, 'fri 17:30' or a 5-field cron expression")
+            values[name] = v
+    if (after := c.get(key + ("reveal_after",))) is not None:
+        m = _DURATION.match(str(after).strip())
+        if not m:
+            c.problem(key + ("reveal_after",), f"{after!r} is not a duration like 6h or 90m")
+        else:
+            n, unit = int(m.group(1)), m.group(2)
+            values["reveal_after"] = timedelta(hours=n) if unit.startswith("h") else timedelta(minutes=n)
+            values.setdefault("reveal", None)
+    return Schedule(**values)
+
+
+def _team(c: Checker, i: int, problems: list[Problem]) -> Team | None:
+    key = ("teams", i)
+    if not c.mapping(key):
+        return None
+    c.known_fields(key, {"id", "name", "timezone", "channels", "leads", "show_names", "schedule",
+                         "holidays", "workdays", "language"})
+    team_id = c.text(key + ("id",))
+    tz = c.text(key + ("timezone",), required=False) or DEFAULT_TZ
+    try:
+        ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError):
+        c.problem(key + ("timezone",), f"unknown time zone {tz!r} (e.g. Asia/Shanghai)")
+        tz = DEFAULT_TZ
+    channels: dict[str, tuple[str, ...]] = {}
+    node = c.get(key + ("channels",))
+    if isinstance(node, dict):
+        for platform in node:
+            if platform not in PLATFORMS:
+                c.problem(key + ("channels", platform), f"unknown platform; use one of: {', '.join(PLATFORMS)}")
+            channels[str(platform)] = c.texts(key + ("channels", platform))
+    elif node is not None:
+        c.problem(key + ("channels",), "must map a platform to a list of channel ids")
+    show = c.get(key + ("show_names",))
+    if show is not None and not isinstance(show, bool):
+        c.problem(key + ("show_names",), "must be true or false")
+    holidays_node = c.get(key + ("holidays",))
+    holidays: str | tuple[str, ...] = "cn"
+    if isinstance(holidays_node, list):
+        holidays = c.texts(key + ("holidays",))
+    elif holidays_node is not None:
+        holidays = c.choice(key + ("holidays",), ("cn", "none"))
+    language = c.text(key + ("language",), required=False) or "zh"
+    if language not in ("zh", "en"):
+        c.problem(key + ("language",), "must be zh or en")
+    return Team(
+        id=team_id, name=c.text(key + ("name",), required=False) or team_id, timezone=tz,
+        channels=channels, leads=c.texts(key + ("leads",), required=False),
+        show_names=True if show is None else bool(show), schedule=_schedule(c, key + ("schedule",)),
+        holidays=holidays, workdays=c.texts(key + ("workdays",), required=False), language=language,
+    )
+
+
+def load_settings(path: str | Path) -> Settings:
+    path = Path(path)
+    problems: list[Problem] = []
+    if not path.is_file():
+        raise ConfigError([Problem(str(path), 1, "(file)", "configuration file not found; run `coachbot init` to write one")])
+    try:
+        loaded = load(path)
+    except YamlError as exc:
+        raise ConfigError([Problem(str(path), exc.line, "yaml", exc.message)]) from None
+    c = Checker(loaded, problems)
+    if not isinstance(loaded.data, dict):
+        raise ConfigError([Problem(str(path), 1, "(file)", "must be a mapping")])
+    c.known_fields((), {"teams", "admins", "scoring", "content_dirs", "database", "grace_minutes"})
+    teams = [t for i, _ in enumerate(c.seq(("teams",), min_len=1)) if (t := _team(c, i, problems))]
+    seen: set[str] = set()
+    for i, t in enumerate(teams):
+        if t.id in seen:
+            c.problem(("teams", i, "id"), f"duplicate team id {t.id!r}")
+        seen.add(t.id)
+    owners: dict[tuple[str, str], str] = {}
+    for i, t in enumerate(teams):
+        for platform, chans in t.channels.items():
+            for ch in chans:
+                if (platform, ch) in owners:
+                    c.problem(("teams", i, "channels", platform), f"channel {ch!r} already belongs to team {owners[(platform, ch)]!r}")
+                owners[(platform, ch)] = t.id
+    policy = "first"
+    if c.get(("scoring",)) is not None and c.mapping(("scoring",)):
+        c.known_fields(("scoring",), {"policy", "best_of"})
+        if c.get(("scoring", "best_of")) is not None:
+            policy = f"best_of:{c.integer(('scoring', 'best_of'), lo=1, hi=20)}"
+        else:
+            raw = c.text(("scoring", "policy"), required=False) or "first"
+            if raw != "first" and not re.match(r"^best_of:\d+$", raw):
+                c.problem(("scoring", "policy"), f"{raw!r} must be 'first' or best_of: N")
+            policy = raw
+    base = path.parent
+    content_dirs = tuple(str((base / d).resolve()) for d in c.texts(("content_dirs",), required=False))
+    for i, d in enumerate(content_dirs):
+        if not Path(d).is_dir():
+            c.problem(("content_dirs", i), f"folder {d} does not exist")
+    database = c.text(("database",), required=False) or "coachbot.db"
+    grace = timedelta(minutes=c.integer(("grace_minutes",), lo=0, hi=24 * 60, default=120))
+    if problems:
+        raise ConfigError(sorted(problems))
+    return Settings(
+        teams=tuple(teams), admins=c.texts(("admins",), required=False), policy=policy,
+        content_dirs=content_dirs, database=str(base / database) if not Path(database).is_absolute() else database,
+        grace=grace, path=path,
+    )
+
+
+def settings_from_env(config: str | None, database: str | None = None) -> Settings:
+    """``--config`` or ``COACHBOT_CONFIG``; without either, the embedded demo default."""
+    path = config or os.environ.get("COACHBOT_CONFIG")
+    if not path:
+        return default_settings(database)
+    settings = load_settings(path)
+    if database:
+        settings = Settings(**{**settings.__dict__, "database": database})
+    return settings
+
+
+STARTER = """\
+# coachbot configuration. Secrets (tokens, signing secrets) come from environment
+# variables only: SLACK_BOT_TOKEN, SLACK_APP_TOKEN or SLACK_SIGNING_SECRET.
+database: coachbot.db          # SQLite file; --db overrides
+# content_dirs: [./our-content] # extra tips/, playbook/, challenges/; same id overrides built-in
+admins: []                     # user ids or names allowed to run admin commands in every team
+scoring:
+  policy: first                # first reply counts; or use `best_of: 3`
+grace_minutes: 120             # a post missed by less than this goes out on start
+
+teams:
+  - id: team-a
+    name: 电催一组
+    timezone: Asia/Shanghai
+    leads: [U0LEAD]            # team leads: post-now, reveal, team insight
+    show_names: true           # show names in the reveal's best replies (false = anonymised)
+    channels:
+      slack: [C0123456789]
+      # wecom: [chat-id]
+    schedule:
+      lesson: "09:00"          # HH:MM, or a cron expression like "0 9 * * mon-fri"
+      challenge: "10:00"
+      reveal: "16:00"          # or reveal_after: 6h
+      summary: "fri 17:30"
+    holidays: cn               # cn (mainland statutory holidays + 调休), none, or a list of dates
+"""
