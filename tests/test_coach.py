@@ -1,0 +1,217 @@
+"""A whole day through the fake adapter: lesson, challenge, replies, reveal, leaderboard."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from coachbot.app import build
+from coachbot.chat import Incoming
+from coachbot.grading import grade_reply
+from coachbot.platforms.fake import FakeChat
+from coachbot.settings import Schedule, Settings, Team
+
+TZ = ZoneInfo("Asia/Shanghai")
+MORNING = datetime(2026, 11, 25, 9, 0, tzinfo=TZ)   # a Wednesday
+GOOD = ("王先生，理解您这周手头紧。不过上周五您说发工资就还，到现在还没到账，想先了解一下这次是遇到什么情况了？"
+        "如果全额有困难，您看周五前能不能先还1000元？我跟您确认一下，周五前还1000元，对吗？我给您备注上。")
+WEAK = "好的，那您下周记得还款，别忘了，有问题再联系我们。"
+VIOLATING = "你这种老赖，下周再不还就打给你单位领导，后果自负。"
+
+
+def team(**kw) -> Team:
+    base = dict(id="t1", name="电催一组", channels={"fake": ("C1",)}, leads=("boss",),
+                schedule=Schedule(lesson="09:00", challenge="10:00", reveal="16:00", summary="fri 17:30"))
+    base.update(kw)
+    return Team(**base)
+
+
+@pytest.fixture
+def make_bot(tmp_path, library):
+    bots = []
+
+    def make(**team_kw):
+        settings = Settings(teams=(team(**team_kw),), database=str(tmp_path / "coach.db"))
+        chat = FakeChat()
+        bot = build(settings, chat, library=library)
+        bots.append(bot)
+        return bot, chat
+    yield make
+    for b in bots:
+        b.close()
+
+
+def say(bot, user: str, text: str, at: datetime, *, thread: str | None = None, event: str | None = None):
+    msg = Incoming(platform="fake", channel="C1", user=user, user_name=user, text=text, thread=thread, event_id=event)
+    return bot.coach.handle(msg, at)
+
+
+def test_whole_day_lesson_challenge_three_replies_reveal_leaderboard(make_bot, library):
+    bot, chat = make_bot()
+    t = bot.settings.teams[0]
+    assert [p.fresh for p in bot.coach.post_lesson(t, MORNING)] == [True]
+    posted = bot.coach.post_challenge(t, MORNING + timedelta(hours=1), content_id="broken-promise")
+    challenge_msg = posted[0].message_id
+    challenge = library.challenges["broken-promise"]
+
+    at = MORNING + timedelta(hours=2)
+    expected = {u: grade_reply(challenge, txt, library.shared) for u, txt in
+                (("alice", GOOD), ("bob", WEAK), ("carol", VIOLATING))}
+    for i, (user, txt) in enumerate((("alice", GOOD), ("bob", WEAK), ("carol", VIOLATING))):
+        replies = say(bot, user, txt, at + timedelta(minutes=i), event=f"ev-{user}")
+        assert len(replies) == 1 and replies[0].private
+        fb = replies[0].message
+        assert fb.kind == "feedback"
+        assert fb.meta["score"] == expected[user].score
+        body = fb.fallback
+        assert f"得分 {expected[user].score}/100" in body
+        for c in expected[user].criteria:
+            assert c.label in body
+
+    assert expected["alice"].passed and not expected["bob"].passed
+    carol = expected["carol"]
+    assert carol.score == 0 and {v.category for v in carol.violations} >= {"insult", "third-party-disclosure"}
+
+    # reveal at 16:00: model answer and the best reply, in the challenge's thread
+    assert bot.coach.reveal_due(MORNING + timedelta(hours=6, minutes=59)) == 0
+    assert bot.coach.reveal_due(MORNING + timedelta(hours=7)) == 1
+    reveal = chat.posts("reveal")[-1]
+    assert reveal.thread == challenge_msg
+    assert challenge.model_answer.strip().splitlines()[0] in reveal.message.fallback
+    assert "alice" in reveal.message.fallback and "bob" not in reveal.message.fallback
+    assert bot.coach.reveal_due(MORNING + timedelta(hours=8)) == 0   # once
+
+    # a reply after the reveal gets feedback and no points
+    late = say(bot, "dave", GOOD, MORNING + timedelta(hours=8), event="ev-dave")
+    assert "不计分" in late[0].message.fallback
+
+    board = say(bot, "bob", "/leaderboard today", MORNING + timedelta(hours=9))[0].message.fallback
+    lines = [ln for ln in board.splitlines() if ". " in ln]
+    assert lines[0].strip().startswith(f"1. alice  {expected['alice'].score} 分")
+    # bob and carol both have 0 points: they share rank 2; dave answered after the reveal and earns nothing
+    assert any(ln.strip().startswith("2. bob  0 分") for ln in lines)
+    assert any(ln.strip().startswith("2. carol  0 分") for ln in lines)
+
+
+def test_duplicate_platform_event_is_graded_once(make_bot):
+    bot, chat = make_bot()
+    t = bot.settings.teams[0]
+    bot.coach.post_challenge(t, MORNING, content_id="broken-promise")
+    first = say(bot, "alice", GOOD, MORNING + timedelta(minutes=5), event="Ev1")
+    again = say(bot, "alice", GOOD, MORNING + timedelta(minutes=6), event="Ev1")
+    assert len(first) == 1 and again == []
+    stats = bot.store.member_stats(bot.store.member("fake", "alice"), now=MORNING + timedelta(hours=1), tz="Asia/Shanghai")
+    assert stats.answers == 1
+
+
+def test_second_reply_is_practice_under_first_policy(make_bot):
+    bot, _ = make_bot()
+    bot.coach.post_challenge(bot.settings.teams[0], MORNING, content_id="broken-promise")
+    say(bot, "alice", WEAK, MORNING + timedelta(minutes=1))
+    second = say(bot, "alice", GOOD, MORNING + timedelta(minutes=2))
+    assert "练习" in second[0].message.fallback
+
+
+def test_thread_reply_counts_for_its_challenge(make_bot):
+    bot, _ = make_bot()
+    posted = bot.coach.post_challenge(bot.settings.teams[0], MORNING, content_id="broken-promise")
+    replies = say(bot, "alice", GOOD, MORNING + timedelta(minutes=1), thread=posted[0].message_id)
+    assert replies[0].message.kind == "feedback"
+
+
+def test_chatter_without_a_challenge_today_is_ignored(make_bot):
+    bot, _ = make_bot()
+    assert say(bot, "alice", "大家早上好，今天加油！", MORNING) == []
+
+
+def test_admin_commands_refused_politely_for_agents(make_bot):
+    bot, chat = make_bot()
+    for cmd in ("/coach post-now lesson", "/coach reveal", "/coach skills"):
+        out = say(bot, "alice", cmd, MORNING)[0].message.fallback
+        assert "只有组长和管理员" in out
+    assert chat.posts() == []
+    ok = say(bot, "boss", "/coach post-now lesson", MORNING)[0].message.fallback
+    assert "已发布" in ok and len(chat.posts("lesson")) == 1
+    again = say(bot, "boss", "/coach post-now lesson", MORNING)[0].message.fallback
+    assert "已经发过" in again and len(chat.posts("lesson")) == 1
+
+
+@pytest.mark.parametrize("cmd, expect", [
+    ("/foo", "没有 /foo 这个命令"),
+    ("/coach dance", "用法"),
+    ("/coach post-now", "用法"),
+    ("/leaderboard yesterday-ish", "用法"),
+    ("/coch help", "/coach"),
+])
+def test_unknown_commands_and_bad_arguments_get_usage_help(make_bot, cmd, expect):
+    bot, _ = make_bot()
+    out = say(bot, "boss", cmd, MORNING)
+    assert len(out) == 1 and expect in out[0].message.fallback
+    assert "Traceback" not in out[0].message.fallback
+
+
+def test_chinese_command_aliases(make_bot, library):
+    bot, _ = make_bot()
+    out = say(bot, "alice", "/话术 爽约", MORNING)[0].message
+    assert out.meta["content_id"] == "broken-promise"
+    assert "排行榜" in say(bot, "alice", "/排行榜 本周", MORNING)[0].message.fallback
+    assert "使用说明" in say(bot, "alice", "/教练 帮助", MORNING)[0].message.fallback
+
+
+def test_unexpected_error_gets_apology_with_reference_not_traceback(make_bot, monkeypatch):
+    bot, _ = make_bot()
+    monkeypatch.setattr(bot.coach.store, "leaderboard", lambda **kw: 1 / 0)
+    out = say(bot, "alice", "/leaderboard", MORNING)[0].message.fallback
+    assert "编号" in out and "ZeroDivision" not in out
+
+
+def test_reveal_anonymises_names_when_team_says_so(make_bot):
+    bot, chat = make_bot(show_names=False)
+    bot.coach.post_challenge(bot.settings.teams[0], MORNING, content_id="broken-promise")
+    say(bot, "alice", GOOD, MORNING + timedelta(minutes=1))
+    say(bot, "boss", "/coach reveal", MORNING + timedelta(minutes=2))
+    text = chat.posts("reveal")[-1].message.fallback
+    assert "学员A" in text and "alice" not in text
+
+
+def test_pasted_personal_data_is_masked_before_storing_and_echo(make_bot):
+    bot, _ = make_bot()
+    bot.coach.post_challenge(bot.settings.teams[0], MORNING, content_id="broken-promise")
+    out = say(bot, "alice", GOOD + "客户手机 138 1234 5678，身份证 110101199003071234。", MORNING + timedelta(minutes=1))
+    body = out[0].message.fallback
+    assert "个人信息保护法" in body
+    post = bot.store.post_for(platform="fake", channel="C1", kind="challenge", post_date=MORNING.date())
+    stored = [r.submission.text for r in bot.store.submissions_for_post(post.id)]
+    assert stored and "13812345678" not in stored[0].replace(" ", "") and "5678" in stored[0]
+    assert "110101199003071234" not in stored[0]
+
+
+def test_rotation_never_repeats_a_tip_until_all_used(make_bot, library):
+    bot, chat = make_bot()
+    t = bot.settings.teams[0]
+    n = len(library.tips)
+    day = MORNING
+    seen = []
+    for i in range(n + 1):
+        bot.coach.post_lesson(t, day + timedelta(days=i))
+        seen.append(chat.posts("lesson")[-1].message.meta["content_id"])
+    assert len(set(seen[:n])) == n
+    assert seen[n] == seen[0]          # the least recently used comes back first
+
+
+def test_challenge_leans_toward_weakest_skill_and_says_why(make_bot, library):
+    bot, chat = make_bot()
+    t = bot.settings.teams[0]
+    bot.coach.post_challenge(t, MORNING, content_id="broken-promise")
+    say(bot, "alice", WEAK, MORNING + timedelta(minutes=1))   # hard-cases/negotiation scored low
+    insight = bot.store.team_insight("t1", period="month", now=MORNING + timedelta(hours=1), tz="Asia/Shanghai")
+    weakest = insight.skills[0].skill
+    bot.coach.post_challenge(t, MORNING + timedelta(days=1))
+    msg = chat.posts("challenge")[-1].message
+    picked = library.challenges[msg.meta["content_id"]]
+    assert picked.id != "broken-promise"
+    assert weakest in picked.tags
+    from coachbot.views import skill
+    assert f"「{skill(weakest)}」" in msg.fallback
