@@ -150,7 +150,8 @@ class Coach:
             res = self._publish(
                 team, channel, "challenge", content_id,
                 lambda post: views.challenge(self.library.challenges[post.content_id],
-                                             reveal_at=post.reveal_at or reveal_at, tz=team.timezone, reason=reason),
+                                             reveal_at=post.reveal_at or reveal_at, tz=team.timezone, reason=reason,
+                                             answer_button="forms" in self.chat.capabilities),
                 now, reveal_at=reveal_at, tags=ch.tags)
             if res:
                 out.append(res)

@@ -130,7 +130,8 @@ def coach_today(ctx: Ctx, args: list[str]) -> list[Reply]:
         if kind == "lesson" and (tip := coach.library.tips.get(post.content_id)):
             out.append(Reply(views.lesson(tip)))
         elif kind == "challenge" and (ch := coach.library.challenges.get(post.content_id)):
-            out.append(Reply(views.challenge(ch, reveal_at=post.reveal_at, tz=team.timezone, reason=None)))
+            out.append(Reply(views.challenge(ch, reveal_at=post.reveal_at, tz=team.timezone, reason=None,
+                                             answer_button="forms" in coach.chat.capabilities)))
     return out or _reply(text("今天还没有发布小课或挑战。"))
 
 

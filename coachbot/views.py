@@ -43,7 +43,8 @@ def lesson(tip: Tip) -> Message:
     )
 
 
-def challenge(ch: Challenge, *, reveal_at: datetime | None, tz: str, reason: str | None) -> Message:
+def challenge(ch: Challenge, *, reveal_at: datetime | None, tz: str, reason: str | None,
+              answer_button: bool = True) -> Message:
     sections = [
         Section(ch.situation.strip(), heading="情境"),
         Section(ch.customer_says.strip(), heading="客户说", quote=True),
@@ -55,7 +56,7 @@ def challenge(ch: Challenge, *, reveal_at: datetime | None, tz: str, reason: str
     stars = "★" * ch.difficulty + "☆" * (3 - ch.difficulty)
     return Message(
         title=f"今日挑战｜{ch.title}", sections=tuple(sections),
-        buttons=(Button("回答 / Answer", "answer", ch.id),),
+        buttons=(Button("回答 / Answer", "answer", ch.id),) if answer_button else (),
         footer=f"难度 {stars}　技能：" + "、".join(skill(t) for t in ch.tags),
         kind="challenge", meta={"content_id": ch.id},
     )

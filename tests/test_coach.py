@@ -215,3 +215,27 @@ def test_challenge_leans_toward_weakest_skill_and_says_why(make_bot, library):
     assert weakest in picked.tags
     from coachbot.views import skill
     assert f"「{skill(weakest)}」" in msg.fallback
+
+
+def test_answer_button_only_where_the_platform_can_open_a_form(make_bot):
+    bot, chat = make_bot()
+    bot.coach.post_challenge(bot.settings.teams[0], MORNING, content_id="broken-promise")
+    assert chat.posts("challenge")[-1].message.buttons == ()
+    chat.capabilities = frozenset({"forms", "history"})
+    bot.coach.post_challenge(bot.settings.teams[0], MORNING + timedelta(days=1), content_id="first-contact")
+    assert [b.action for b in chat.posts("challenge")[-1].message.buttons] == ["answer"]
+
+
+def test_weekly_summary_has_leaderboard_missed_steps_and_participation(make_bot):
+    bot, chat = make_bot()
+    t = bot.settings.teams[0]
+    bot.coach.post_challenge(t, MORNING, content_id="broken-promise")
+    say(bot, "alice", GOOD, MORNING + timedelta(minutes=1))
+    say(bot, "bob", WEAK, MORNING + timedelta(minutes=2))
+    friday = MORNING + timedelta(days=2, hours=8, minutes=30)
+    posted = bot.coach.post_summary(t, friday)
+    assert len(posted) == 1 and posted[0].fresh
+    text = chat.posts("summary")[-1].message.fallback
+    assert "本周小结" in text and "alice" in text
+    assert "最常失分的步骤" in text and "参与率" in text
+    assert not bot.coach.post_summary(t, friday + timedelta(minutes=5))[0].fresh   # once a week
