@@ -21,7 +21,6 @@ import json
 import os
 import random
 import sqlite3
-import statistics
 import sys
 import time
 from collections import defaultdict
@@ -34,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlite_utils import Database  # noqa: E402
 
-from coachbot.leaderboard import _Streaks, period_for  # noqa: E402
+from coachbot.leaderboard import current_streaks, period_for  # noqa: E402
 from coachbot.store import Member, Store  # noqa: E402
 
 TZ = "Asia/Shanghai"
@@ -51,17 +50,18 @@ class Progress:
     """A hand-written progress bar on stderr."""
 
     def __init__(self, label: str, total: int) -> None:
-        self.label, self.total, self.done = label, total, 0
+        self.label, self.total, self.done, self.drawn = label, total, 0, -1
         self.start = self.last = time.perf_counter()
 
     def add(self, n: int) -> None:
         self.done += n
         now = time.perf_counter()
-        if now - self.last >= 0.2 or self.done >= self.total:
+        if now - self.last >= 0.2:
             self.last = now
             self._draw(now)
 
     def _draw(self, now: float) -> None:
+        self.drawn = self.done
         frac = self.done / self.total if self.total else 1.0
         elapsed = now - self.start
         eta = elapsed / frac - elapsed if frac else 0.0
@@ -71,7 +71,8 @@ class Progress:
         sys.stderr.flush()
 
     def close(self) -> float:
-        self._draw(time.perf_counter())
+        if self.drawn != self.done:
+            self._draw(time.perf_counter())
         sys.stderr.write("\n")
         return time.perf_counter() - self.start
 
@@ -186,13 +187,14 @@ def _flush(conn: sqlite3.Connection, sql: str, chunk: list[tuple], progress: Pro
 # ---------------------------------------------------------------- measuring
 
 
-def timed(fn: Callable[[], object], runs: int) -> tuple[list[float], object]:
-    samples, result = [], None
+def timed(fn: Callable[[], object], runs: int) -> list[float]:
+    """Milliseconds per call."""
+    samples = []
     for _ in range(runs):
         start = time.perf_counter()
-        result = fn()
+        fn()
         samples.append((time.perf_counter() - start) * 1000)
-    return samples, result
+    return samples
 
 
 def pct(samples: list[float], q: float) -> float:
@@ -227,9 +229,9 @@ def python_board(db: Database, *, team: str | None, asker_id: int, top: int = 10
             out.append((rank, member_id, points, answers, passes))
     if asker_id not in totals:
         out.append((1 + sum(1 for t in totals.values() if t[0] > 0), asker_id, 0, 0, 0))
-    streaks = _Streaks(db, now=NOW, today=NOW.date())  # the same streak rule: only aggregation differs
-    for _, member_id, *_ in out:
-        streaks(Member.from_row(next(db.query("SELECT * FROM members WHERE id = ?", [member_id]))))
+    shown = [Member.from_row(next(db.query("SELECT * FROM members WHERE id = ?", [member_id])))
+             for _, member_id, *_ in out]
+    current_streaks(db, shown, now=NOW, today=NOW.date())  # the same streak work: only aggregation differs
     return out
 
 
@@ -247,38 +249,25 @@ def measure(path: Path, *, members: int, teams: int, runs: int, records: int,
     lines = ["| measurement | p50 | p99 | max | in-Python p50 | Python / SQL |",
              "|---|---:|---:|---:|---:|---:|"]
 
-    def askers() -> Iterator[tuple[str, int]]:
-        while True:
-            m = rng.randrange(members)
-            yield f"t{m // per_team:03d}", m
-
     for label, scope in (("week leaderboard, one team", "team"), ("week leaderboard, everyone", "everyone")):
-        cases = [next(askers()) for _ in range(runs)]
-        it = iter(cases)
+        askers = [rng.randrange(members) for _ in range(runs)]
 
-        def board_sql():
-            team, m = next(it)
-            return store.leaderboard(period="week", scope=scope, team_id=team if scope == "team" else None,
-                                     now=NOW, tz=TZ, top=10, asker=("slack", f"U{m:05d}"))
+        def team_of(m: int) -> str | None:
+            return f"t{m // per_team:03d}" if scope == "team" else None
 
-        it2 = iter(cases)
+        def by_sql(m: int):
+            return store.leaderboard(period="week", scope=scope, team_id=team_of(m), now=NOW, tz=TZ,
+                                     top=10, asker=("slack", f"U{m:05d}"))
 
-        def board_py():
-            team, m = next(it2)
-            return python_board(plain, team=team if scope == "team" else None, asker_id=m + 1)
+        def by_python(m: int):
+            return python_board(plain, team=team_of(m), asker_id=m + 1)
 
         for _ in range(3):  # warm the page cache for both
-            team, m = cases[0]
-            store.leaderboard(period="week", scope=scope, team_id=team, now=NOW, tz=TZ)
-            python_board(plain, team=team if scope == "team" else None, asker_id=m + 1)
-        sql_ms, _ = timed(board_sql, runs)
-        py_ms, _ = timed(board_py, runs)
-        team, m = cases[-1]
-        check_sql = sql_rows(store.leaderboard(period="week", scope=scope,
-                                               team_id=team if scope == "team" else None, now=NOW,
-                                               tz=TZ, top=10, asker=("slack", f"U{m:05d}")))
-        check_py = python_board(plain, team=team if scope == "team" else None, asker_id=m + 1)
-        assert check_sql == check_py, (check_sql, check_py)
+            by_sql(askers[0]), by_python(askers[0])
+        sql_ms = timed(lambda it=iter(askers): by_sql(next(it)), runs)
+        py_ms = timed(lambda it=iter(askers): by_python(next(it)), runs)
+        for m in askers[:5]:
+            assert sql_rows(by_sql(m)) == by_python(m), m
         lines.append(f"| {label} | {pct(sql_ms, 50):.2f} ms | {pct(sql_ms, 99):.2f} ms "
                      f"| {max(sql_ms):.2f} ms | {pct(py_ms, 50):.2f} ms "
                      f"| {pct(py_ms, 50) / pct(sql_ms, 50):.1f}x |")
@@ -288,6 +277,7 @@ def measure(path: Path, *, members: int, teams: int, runs: int, records: int,
     grade = {"challenge": "c", "score": 75, "passed": True,
              "criteria": [{"id": cid, "label": label, "met": True} for cid, label in CRITERIA],
              "violations": []}
+    run_id = f"bench-{os.getpid()}"
     counter = iter(range(records))
 
     def record():
@@ -295,12 +285,11 @@ def measure(path: Path, *, members: int, teams: int, runs: int, records: int,
         member = member_rows[rng.randrange(members) + 1]
         return store.record_submission(post=posts[member.team_id], member=member, text="您好……",
                                        grade=grade, at=NOW + timedelta(milliseconds=n),
-                                       event_id=f"bench-{os.getpid()}-{n}")
+                                       event_id=f"{run_id}-{n}")
 
-    record_ms, _ = timed(record, records)
-    reasons = defaultdict(int)
-    for (reason,) in plain.execute("SELECT reason FROM submissions WHERE event_id LIKE 'bench-%'"):
-        reasons[reason] += 1
+    record_ms = timed(record, records)
+    reasons = dict(plain.execute("SELECT reason, COUNT(*) FROM submissions WHERE event_id LIKE ?"
+                                 " GROUP BY reason", [f"{run_id}-%"]).fetchall())
     lines.append(f"| record_submission ({records:,} calls: "
                  + ", ".join(f"{n:,} {r}" for r, n in sorted(reasons.items()))
                  + f") | {pct(record_ms, 50):.2f} ms | {pct(record_ms, 99):.2f} ms "
@@ -333,10 +322,10 @@ def main() -> None:
               f"posts and {seeded['submissions']:,} submissions (+ as many event ids) in "
               f"{seeded['seconds']:.1f} s; file {args.db.stat().st_size / 2**20:,.0f} MiB.\n")
     week = period_for("week", now=NOW, tz=TZ)
-    with sqlite3.connect(args.db) as conn:
-        lo, hi = week.bounds()
-        in_week = conn.execute("SELECT COUNT(*) FROM submissions WHERE counted = 1 AND submitted_at >= ?"
-                               " AND submitted_at < ?", [lo, hi]).fetchone()[0]
+    conn = sqlite3.connect(args.db)
+    in_week = conn.execute("SELECT COUNT(*) FROM submissions WHERE counted = 1 AND submitted_at >= ?"
+                           " AND submitted_at < ?", week.bounds()).fetchone()[0]
+    conn.close()
     print(f"Week {week.start} to {week.end} ({TZ}), now {NOW.isoformat()}: {in_week:,} counted replies "
           f"in the week. Python {sys.version.split()[0]}, SQLite {sqlite3.sqlite_version}.\n")
     for line in measure(args.db, members=args.members, teams=args.teams, runs=args.runs,

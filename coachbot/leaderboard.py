@@ -109,38 +109,35 @@ class Leaderboard:
     asker_row: Standing | None  # the asker's line when outside ``rows``
 
 
-_TOTALS = {
-    # INDEXED BY pins the plans the benchmark measured.
-    "everyone": """
-        SELECT s.member_id, SUM(s.points) AS points, SUM(s.answer) AS answers,
-               SUM(s.pass_credit) AS passes
-        FROM submissions s INDEXED BY submissions_counted_time
-        WHERE s.counted = 1 {time} GROUP BY s.member_id""",
-    "team": """
-        SELECT s.member_id, SUM(s.points) AS points, SUM(s.answer) AS answers,
-               SUM(s.pass_credit) AS passes
+_SUMS = ("s.member_id, SUM(s.points) AS points, SUM(s.answer) AS answers,"
+         " SUM(s.pass_credit) AS passes")
+_TOTALS = {  # INDEXED BY pins the plans the benchmark measured
+    "everyone": f"""
+        SELECT {_SUMS} FROM submissions s INDEXED BY submissions_counted_time
+        WHERE s.counted = 1 {{time}} GROUP BY s.member_id""",
+    "team": f"""
+        SELECT {_SUMS}
         FROM members tm JOIN submissions s INDEXED BY submissions_member_time ON s.member_id = tm.id
-        WHERE tm.team_id = :team AND s.counted = 1 {time} GROUP BY s.member_id""",
-    "channel": """
-        SELECT s.member_id, SUM(s.points) AS points, SUM(s.answer) AS answers,
-               SUM(s.pass_credit) AS passes
-        FROM posts p JOIN submissions s ON s.post_id = p.id
-        WHERE p.platform = :platform AND p.channel = :channel AND s.counted = 1 {time}
+        WHERE tm.team_id = :team AND s.counted = 1 {{time}} GROUP BY s.member_id""",
+    "channel": f"""
+        SELECT {_SUMS} FROM posts p JOIN submissions s ON s.post_id = p.id
+        WHERE p.platform = :platform AND p.channel = :channel AND s.counted = 1 {{time}}
         GROUP BY s.member_id""",
 }
 
-_RANKED = """
-    WITH totals AS ({totals}),
-    ranked AS (
-        SELECT member_id, points, answers, passes,
-               RANK() OVER (ORDER BY points DESC) AS rank,
-               ROW_NUMBER() OVER (ORDER BY points DESC, member_id) AS place,
-               COUNT(*) OVER () AS ranked,
-               COUNT(*) FILTER (WHERE points > 0) OVER () AS scorers
-        FROM totals)
-    SELECT r.*, {members} FROM ranked r JOIN members m ON m.id = r.member_id
-    WHERE r.place <= :top OR r.member_id = :asker
-    ORDER BY r.place"""
+_BOARD = """
+    WITH totals AS MATERIALIZED ({totals}),
+    stats AS (
+        SELECT COUNT(*) AS ranked,
+               COUNT(*) FILTER (WHERE points > coalesce(
+                   (SELECT points FROM totals WHERE member_id = :asker), 0)) AS above
+        FROM totals),
+    picked AS (
+        SELECT * FROM (SELECT * FROM totals ORDER BY points DESC, member_id LIMIT :top)
+        UNION SELECT * FROM totals WHERE member_id = :asker)
+    SELECT p.*, stats.ranked, stats.above, {members}
+    FROM picked p JOIN members m ON m.id = p.member_id, stats
+    ORDER BY p.points DESC, p.member_id"""
 
 
 def leaderboard(
@@ -155,7 +152,14 @@ def leaderboard(
     top: int = 10,
     asker: Member | None = None,
 ) -> Leaderboard:
-    """Rank members by points in ``period`` within ``scope``; top N plus the asker."""
+    """Rank members by points in ``period`` within ``scope``; top N plus the asker.
+
+    The asker's line is given when the asker is outside the top N, unless the
+    board is another team's. One statement aggregates once, then takes the top N, the asker's line and
+    how many members score above the asker. Ranks of the top rows follow from
+    their order; window functions were measured and cost more than the rest
+    of the query together.
+    """
     if scope not in SCOPES:
         raise StoreError(f"未知的排行范围 {scope!r}：可选 {', '.join(SCOPES)}")
     if scope == "team" and not team_id:
@@ -164,62 +168,70 @@ def leaderboard(
         raise StoreError("频道排行需要指定平台和频道")
     if top < 1:
         raise StoreError("排行至少显示 1 名")
+    if scope == "team" and asker and asker.team_id != team_id:
+        asker = None
     time_sql, params = _time_filter(period)
-    sql = _RANKED.format(totals=_TOTALS[scope].format(time=time_sql), members=MEMBER_COLUMNS)
+    sql = _BOARD.format(totals=_TOTALS[scope].format(time=time_sql), members=MEMBER_COLUMNS)
     params |= {"team": team_id, "platform": platform, "channel": channel, "top": top,
                "asker": asker.id if asker else None}
     found = list(db.query(sql, params))
-    today = now.astimezone(zone(period.tz)).date()
-    streaks = _Streaks(db, now=now, today=today)
+    ranked, above = (found[0]["ranked"], found[0]["above"]) if found else (0, 0)
+    members = [Member.from_row(row, "m_") for row in found]
+    if asker and all(m.id != asker.id for m in members):
+        members.append(asker)
+    streaks = current_streaks(db, members, now=now, today=now.astimezone(zone(period.tz)).date())
 
-    def standing(row: dict) -> Standing:
-        member = Member.from_row(row, "m_")
+    def standing(rank: int, member: Member, row: dict) -> Standing:
         rate = row["passes"] / row["answers"] if row["answers"] else None
-        return Standing(row["rank"], member, row["points"], row["answers"], rate, streaks(member))
+        return Standing(rank, member, row["points"], row["answers"], rate, streaks[member.id])
 
-    rows = tuple(standing(r) for r in found if r["place"] <= top)
+    rows: list[Standing] = []
     asker_row = None
-    if asker and all(s.member.id != asker.id for s in rows):
-        mine = [r for r in found if r["member_id"] == asker.id]
-        if mine:
-            asker_row = standing(mine[0])
+    for place, (row, member) in enumerate(zip(found, members), 1):
+        if place > top:  # only the asker sorts after the top N
+            asker_row = standing(above + 1, member, row)
         else:
-            scorers = found[0]["scorers"] if found else 0
-            asker_row = Standing(scorers + 1, asker, 0, 0, None, streaks(asker))
-    ranked = found[0]["ranked"] if found else 0
-    return Leaderboard(period, scope, team_id, ranked, rows, asker_row)
+            same = bool(rows) and rows[-1].points == row["points"]
+            rows.append(standing(rows[-1].rank if same else place, member, row))
+    if asker and asker_row is None and all(s.member.id != asker.id for s in rows):
+        asker_row = standing(above + 1, asker, {"points": 0, "answers": 0, "passes": 0})
+    return Leaderboard(period, scope, team_id, ranked, tuple(rows), asker_row)
 
 
-class _Streaks:
-    """Current streaks, with each team's challenge days read once per board."""
+def current_streaks(
+    db: Database, members: list[Member], *, now: datetime, today: date
+) -> dict[int, int]:
+    """Each member's current streak (see :func:`coachbot.scoring.streak`).
 
-    def __init__(self, db: Database, *, now: datetime, today: date) -> None:
-        self.db, self.now, self.today = db, utc_text(now), today.isoformat()
-        self.days: dict[str, list[tuple[date, bool]]] = {}
-
-    def __call__(self, member: Member) -> int:
-        if member.team_id not in self.days:
-            self.days[member.team_id] = [
-                (date.fromisoformat(day), bool(is_open))
-                for day, is_open in self.db.execute(
-                    """SELECT post_date,
-                              MAX(state = 'posted' AND (reveal_at IS NULL OR reveal_at > ?))
-                       FROM posts
-                       WHERE team_id = ? AND kind = 'challenge'
-                         AND state IN ('posted', 'revealed') AND post_date <= ?
-                       GROUP BY post_date ORDER BY post_date DESC""",
-                    [self.now, member.team_id, self.today],
-                )
-            ]
-        answered = {
-            date.fromisoformat(day)
-            for (day,) in self.db.execute(
-                """SELECT DISTINCT p.post_date FROM submissions s JOIN posts p ON p.id = s.post_id
-                   WHERE s.member_id = ? AND s.counted = 1""",
-                [member.id],
-            )
-        }
-        return streak(self.days[member.team_id], answered)
+    A streak looks back over at most its answered days plus two challenge days
+    (an open one skipped, one that breaks it), so each team reads only that
+    many of its most recent days rather than its whole history.
+    """
+    if not members:
+        return {}
+    answered: dict[int, set[date]] = {m.id: set() for m in members}
+    for member_id, day in db.execute(
+        f"""SELECT DISTINCT s.member_id, p.post_date
+            FROM submissions s JOIN posts p ON p.id = s.post_id
+            WHERE s.member_id IN ({", ".join("?" * len(answered))}) AND s.counted = 1""",
+        list(answered),
+    ):
+        answered[member_id].add(date.fromisoformat(day))
+    depth: dict[str, int] = {}
+    for m in members:
+        depth[m.team_id] = max(depth.get(m.team_id, 0), len(answered[m.id]) + 2)
+    days = {
+        team: [(date.fromisoformat(day), bool(is_open)) for day, is_open in db.execute(
+            """SELECT post_date, MAX(state = 'posted' AND (reveal_at IS NULL OR reveal_at > ?))
+               FROM posts
+               WHERE team_id = ? AND kind = 'challenge' AND state IN ('posted', 'revealed')
+                 AND post_date <= ?
+               GROUP BY post_date ORDER BY post_date DESC LIMIT ?""",
+            [utc_text(now), team, today.isoformat(), limit],
+        )]
+        for team, limit in depth.items()
+    }
+    return {m.id: streak(days[m.team_id], answered[m.id]) for m in members}
 
 
 # ---------------------------------------------------------------- member stats

@@ -113,7 +113,7 @@ def m002_leaderboard_indexes(db: Database) -> None:
       everyone-scope board: the week's counted rows are read from the index
       alone, in time order, without touching the table.
 
-    A per-member-per-day aggregate table was measured against and not taken:
+    A per-member-per-day aggregate table was considered and not taken:
     members answer about once a week, so it would hold nearly as many rows as
     submissions, cost a second write per reply, and bake one time zone into
     its day boundaries.

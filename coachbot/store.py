@@ -28,7 +28,7 @@ import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +45,7 @@ from coachbot.scoring import (
 __all__ = ["Member", "Post", "Reply", "Store", "StoreError", "Submission"]
 
 BUSY_TIMEOUT_S = 10.0
+PENDING_TIMEOUT = timedelta(minutes=5)  # a post claimed longer ago than this lost its owner
 _SQLITE_NOW = "strftime('%Y-%m-%dT%H:%M:%f000+00:00', 'now')"  # same shape as utc_text()
 
 
@@ -287,6 +288,22 @@ class Store:
             db.execute(f"UPDATE posts SET state = :state{sets} WHERE id = :id",
                        {"state": state, "id": post_id, **columns})
         return True
+
+    def retake_post(self, post_id: int, *, now: datetime, stale_after: timedelta = PENDING_TIMEOUT) -> bool:
+        """Take over a claimed post that did not go out; True if this caller now owns it.
+
+        A ``failed`` post, or a ``pending`` one claimed more than ``stale_after``
+        ago (its run died between claiming and recording), becomes ``pending``
+        again, claimed ``now``. Compare-and-set in one transaction, so of two
+        runs or processes only one wins; a fresh ``pending`` claim is never taken.
+        """
+        with self._write() as db:
+            cursor = db.execute(
+                "UPDATE posts SET state = 'pending', claimed_at = :now WHERE id = :id"
+                " AND (state = 'failed' OR (state = 'pending' AND claimed_at <= :stale))",
+                {"id": post_id, "now": utc_text(now), "stale": utc_text(now - stale_after)},
+            )
+        return cursor.rowcount == 1
 
     def mark_posted(self, post_id: int, *, message_id: str, at: datetime) -> bool:
         """pending/failed -> posted. False (nothing changed) from any other state."""

@@ -76,6 +76,14 @@ def test_top_n_plus_the_askers_own_line(store, four):
     assert inside.asker_row is None
 
 
+def test_no_asker_line_on_another_teams_board(store, four):
+    store.ensure_member("slack", "X1", team_id="t2", display_name="外组")
+    board = store.leaderboard(team_id="t1", top=2, asker=("slack", "X1"), now=at(MON, 12))
+    assert board.asker_row is None
+    everyone = store.leaderboard(scope="everyone", top=2, asker=("slack", "X1"), now=at(MON, 12))
+    assert (everyone.asker_row.member.user, everyone.asker_row.rank) == ("X1", 5)
+
+
 def test_an_asker_without_answers_ranks_after_every_scorer(store, four):
     store.ensure_member("slack", "U9", team_id="t1", display_name="新人")
     board = store.leaderboard(top=2, asker=("slack", "U9"), now=at(MON, 12))  # their own team

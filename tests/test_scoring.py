@@ -140,6 +140,16 @@ def test_streak_skips_days_without_a_challenge(store):
     assert current(at(tuesday.post_date, 13)) == 0  # revealed early, unanswered: broken
 
 
+def test_a_long_history_with_a_gap_counts_only_the_run_since_the_gap(store):
+    member = store.ensure_member("slack", "U1", team_id="t1")
+    days = [MON + timedelta(days=n) for n in range(0, 12) if (MON + timedelta(days=n)).weekday() < 5]
+    for n, day in enumerate(days):
+        post = challenge(store, day, content=f"c{n}")
+        if n != 3:  # missed the fourth challenge day
+            reply(store, post, member, 70)
+    assert store.member_stats(member, now=at(days[-1], 18)).streak == len(days) - 4
+
+
 def test_a_violating_answer_keeps_the_streak_but_a_late_one_does_not(store):
     member = store.ensure_member("slack", "U1", team_id="t1")
     monday = challenge(store, MON)

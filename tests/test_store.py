@@ -203,6 +203,18 @@ def test_post_lifecycle_moves_forward_once(store):
         store.mark_posted(999, message_id="x", at=at(MON, 9))
 
 
+def test_a_failed_or_abandoned_claim_is_retaken_by_one_caller(store):
+    post = store.claim_post(team_id="t1", platform="slack", channel="C1", kind="lesson",
+                            content_id="tip-1", post_date=MON, reveal_at=None, now=at(MON, 9))
+    assert not store.retake_post(post.id, now=at(MON, 9, 1))  # a fresh claim belongs to its run
+    assert store.retake_post(post.id, now=at(MON, 9, 10))  # abandoned for 10 minutes
+    assert not store.retake_post(post.id, now=at(MON, 9, 11))
+    store.mark_failed(post.id, reason="timeout")
+    assert store.retake_post(post.id, now=at(MON, 9, 12))
+    store.mark_posted(post.id, message_id="M1", at=at(MON, 9, 13))
+    assert not store.retake_post(post.id, now=at(MON, 10))
+
+
 def test_open_challenge_by_thread_or_latest_in_channel(store):
     monday = challenge(store, MON)
     tuesday = challenge(store, MON + timedelta(days=1), content="c2")
