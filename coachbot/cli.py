@@ -72,9 +72,10 @@ def script(ctx: click.Context, query: tuple[str, ...], as_json: bool) -> None:
 
 
 def _register_optional() -> None:
-    from . import cli_bot, cli_grade
+    from . import cli_bot, cli_grade, cli_schedule
     cli_grade.register(main)
     cli_bot.register(main)
+    cli_schedule.register(main)
     try:
         from . import cli_store
     except ImportError:  # pragma: no cover - during bootstrap only

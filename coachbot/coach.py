@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 
 from . import views
 from .chat import Chat, Incoming, Reply
@@ -76,14 +76,8 @@ class Coach:
                                         display_name=msg.user_name, role=role)
 
     def reveal_time(self, team: Team, now: datetime) -> datetime:
-        sched = team.schedule
-        if sched.reveal_after is not None:
-            return now + sched.reveal_after
-        if sched.reveal and ":" in sched.reveal and len(sched.reveal) <= 5:
-            at = at_local(local_day(now, team), sched.reveal, team)
-            if at > now:
-                return at
-        return now + timedelta(hours=2)
+        from .due import reveal_at  # one rule for times, cron and reveal_after, shared with `coachbot schedule`
+        return reveal_at(team, now)
 
     def _publish(self, team: Team, channel: str, kind: str, content_id: str, msg_for, now: datetime,
                  *, reveal_at: datetime | None = None, tags: tuple[str, ...] = (), day: date | None = None) -> Posted | None:
@@ -95,6 +89,8 @@ class Coach:
             post = self.store.post_for(platform=self.chat.platform, channel=channel, kind=kind, post_date=day)
             if post is None or post.state not in ("pending", "failed"):
                 return Posted(post, post.message_id, False) if post else None
+            if not self.store.retake_post(post.id, now=now):
+                return Posted(post, post.message_id, False)  # another run is posting it right now
             found = self._already_on_platform(channel, post)
             if found:
                 self.store.mark_posted(post.id, message_id=found, at=now)

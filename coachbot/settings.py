@@ -9,19 +9,17 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from . import timespec
 from .content.schema import Checker, Problem
 from .content.yamlfile import YamlError, load
 
 DEFAULT_TZ = "Asia/Shanghai"
 PLATFORMS = ("console", "slack", "wecom", "fake")
-_TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 _DURATION = re.compile(r"^(\d+)\s*(h|m|min|hours?|minutes?)$")
-_WEEKDAY_TIME = re.compile(r"^(mon|tue|wed|thu|fri|sat|sun)\s+([01]?\d|2[0-3]):([0-5]\d)$")
-_CRON_FIELDS = 5
 
 
 class ConfigError(Exception):
@@ -86,8 +84,19 @@ def default_settings(database: str | None = None) -> Settings:
     return Settings(teams=(DEMO_TEAM,), database=database or "coachbot.db")
 
 
-def _time_ok(value: str) -> bool:
-    return bool(_TIME.match(value) or _WEEKDAY_TIME.match(value) or len(value.split()) == _CRON_FIELDS)
+def _dates(c: Checker, key: tuple) -> tuple[str, ...]:
+    """ISO dates; YAML reads an unquoted 2026-10-01 as a date, which is fine too."""
+    out = []
+    for i, value in enumerate(c.seq(key, required=False)):
+        if isinstance(value, date):
+            out.append(date(value.year, value.month, value.day).isoformat())
+            continue
+        text = c.text(key + (i,))
+        try:
+            out.append(date.fromisoformat(text).isoformat())
+        except ValueError:
+            c.problem(key + (i,), f"{text!r} is not a date like 2026-10-01")
+    return tuple(out)
 
 
 def _schedule(c: Checker, key: tuple) -> Schedule:
@@ -99,10 +108,12 @@ def _schedule(c: Checker, key: tuple) -> Schedule:
     c.known_fields(key, {"lesson", "challenge", "reveal", "reveal_after", "summary"})
     values: dict = {}
     for name in ("lesson", "challenge", "reveal", "summary"):
-        if c.get(key + (name,)) is not None:
+        if (raw := c.get(key + (name,))) is not None:
             v = c.text(key + (name,))
-            if v and not _time_ok(v):
-                c.problem(key + (name,), f"{v!r} is not HH:MM, 'fri 17:30' or a 5-field cron expression")
+            if isinstance(raw, int) and not isinstance(raw, bool):  # YAML 1.1 reads 10:00 as 600
+                c.problem(key + (name,), f"write the time in quotes, e.g. \"{raw // 60:02d}:{raw % 60:02d}\"")
+            elif v and (problem := timespec.check(v)):
+                c.problem(key + (name,), problem)
             values[name] = v
     if (after := c.get(key + ("reveal_after",))) is not None:
         m = _DURATION.match(str(after).strip())
@@ -143,7 +154,7 @@ def _team(c: Checker, i: int, problems: list[Problem]) -> Team | None:
     holidays_node = c.get(key + ("holidays",))
     holidays: str | tuple[str, ...] = "cn"
     if isinstance(holidays_node, list):
-        holidays = c.texts(key + ("holidays",))
+        holidays = _dates(c, key + ("holidays",))
     elif holidays_node is not None:
         holidays = c.choice(key + ("holidays",), ("cn", "none"))
     language = c.text(key + ("language",), required=False) or "zh"
@@ -153,7 +164,7 @@ def _team(c: Checker, i: int, problems: list[Problem]) -> Team | None:
         id=team_id, name=c.text(key + ("name",), required=False) or team_id, timezone=tz,
         channels=channels, leads=c.texts(key + ("leads",), required=False),
         show_names=True if show is None else bool(show), schedule=_schedule(c, key + ("schedule",)),
-        holidays=holidays, workdays=c.texts(key + ("workdays",), required=False), language=language,
+        holidays=holidays, workdays=_dates(c, key + ("workdays",)), language=language,
     )
 
 

@@ -60,7 +60,10 @@ def _construct(node: yaml.Node, loader: _Loader, key: Key, lines: dict[Key, int]
         return out
     if isinstance(node, yaml.SequenceNode):
         return [_construct(n, loader, key + (i,), lines) for i, n in enumerate(node.value)]
-    return loader.construct_object(node, deep=True)
+    try:
+        return loader.construct_object(node, deep=True)
+    except ValueError as exc:  # e.g. an impossible date such as 2026-13-05
+        raise YamlError(Path(loader.name), node.start_mark.line + 1, f"cannot read {node.value!r}: {exc}") from None
 
 
 def loads(text: str, path: Path) -> Loaded:
