@@ -10,11 +10,13 @@ from __future__ import annotations
 import logging
 import uuid
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import date, datetime, time
 
 from . import views
 from .chat import Chat, Incoming, Reply
 from .content.library import Library
+from .content.lookup import ScriptIndex
 from .errors import CoachError
 from .grading import grade_reply
 from .messages import Message, text
@@ -57,6 +59,10 @@ class Coach:
                 store.ensure_channel(chat.platform, ch, team.id)
 
     # ------------------------------------------------------------ helpers
+
+    @cached_property
+    def script_index(self) -> ScriptIndex:
+        return ScriptIndex(self.library.scripts)
 
     def channels(self, team: Team) -> tuple[str, ...]:
         return team.channels.get(self.chat.platform, ())

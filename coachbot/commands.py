@@ -10,17 +10,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from rapidfuzz import process
 
 from . import views
 from .chat import Incoming, Reply
-from .content.lookup import ScriptIndex
 from .errors import CoachError
 from .messages import Message, Section, text
 from .render_text import script_index_text
 from .settings import Team
 from .text import to_simplified
+
+if TYPE_CHECKING:
+    from .coach import Coach
 
 PERIODS = {"today": "today", "今天": "today", "今日": "today", "week": "week", "本周": "week", "周": "week",
            "month": "month", "本月": "month", "月": "month", "all": "all", "全部": "all", "总": "all", "累计": "all"}
@@ -35,7 +38,7 @@ USAGE = {
 
 @dataclass(frozen=True)
 class Ctx:
-    coach: "Coach"  # noqa: F821 - imported lazily to keep the table importable
+    coach: Coach
     msg: Incoming
     now: datetime
     team: Team | None
@@ -68,10 +71,7 @@ def cmd_script(ctx: Ctx, args: list[str]) -> list[Reply]:
     query = " ".join(args).strip()
     if not query:
         return _reply(Message(sections=(Section(script_index_text(list(lib.scripts.values()))),), kind="script"))
-    index = getattr(ctx.coach, "_script_index", None)
-    if index is None:
-        index = ctx.coach._script_index = ScriptIndex(lib.scripts)
-    result = index.lookup(query)
+    result = ctx.coach.script_index.lookup(query)
     if result.match:
         return _reply(views.script(result.match))
     return _reply(views.suggestions(query, list(result.suggestions)))
