@@ -20,7 +20,8 @@ _DROP = re.compile(r"[\s\W_]+", re.UNICODE)
 @lru_cache(maxsize=4096)
 def to_simplified(text: str) -> str:
     """Fold full width and Traditional characters; keep punctuation and spacing."""
-    return _T2S.convert(unicodedata.normalize("NFKC", text))
+    # OpenCC keeps 著 (ambiguous: 著名 / 等著); in replies it is nearly always 着.
+    return _T2S.convert(unicodedata.normalize("NFKC", text)).replace("著", "着")
 
 
 def normalize(text: str) -> str:

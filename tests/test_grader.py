@@ -129,3 +129,15 @@ def test_cli_calibrate_reports_per_challenge_and_overall(library):
     assert out.exit_code == 0, out.output
     assert "broken-promise" in out.output
     assert out.output.strip().splitlines()[-1].startswith("overall: ")
+
+
+def test_numbers_with_separators_and_spaces_are_not_a_keyword_list(grade):
+    plain = grade(GOOD)
+    spaced = grade(GOOD.replace("1000元", "1,000 元").replace("周五前", "周五 前"))
+    assert spaced.verdict == plain.verdict == "ok"
+    assert spaced.score == plain.score
+
+
+def test_traditional_zhe_is_folded_so_threats_are_still_caught(grade):
+    g = grade("你給我等著，上週說好的為什麼沒還？這次是什麼原因？")
+    assert "threat" in {v.category for v in g.violations}

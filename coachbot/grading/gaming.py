@@ -8,6 +8,10 @@ from .prepared import Prepared
 
 MIN_CHARS = 10
 _SEGMENT_SPLIT = re.compile(r"[\s,.!?;:、，。！？；：/|+\-]+")
+# Numbers are written "1,580 元", "晚上 8 点", "138-1234-5678": join them before splitting.
+_THOUSANDS = re.compile(r"(?<=\d)[,，](?=\d{3})")
+_NUMBER_GAP = re.compile(r"(?<=\d)[ \-]+(?=\d)|(?<=\d) +(?=\S)|(?<=\S) +(?=\d)")
+MAX_SPAN_CREDIT = 6
 # Words that make a string of keywords into something said to a person.
 _SENTENCE_MARKERS = re.compile(r"您|你|我|咱|吗|呢|吧|请|的|了|是|能|会|可以|好|要|在|有|就|这|那")
 
@@ -19,9 +23,12 @@ def too_short(reply: Prepared) -> bool:
 def keyword_list(reply: Prepared, covered: int) -> bool:
     """True when the reply reads as a list of terms rather than sentences.
 
-    ``covered`` is how many characters of ``reply.flat`` rubric phrases matched.
+    ``covered`` is how many characters of ``reply.flat`` rubric phrases matched
+    (each match credited at most ``MAX_SPAN_CREDIT`` characters, so a long
+    regular-expression match does not make a sentence look like a keyword).
     """
-    segments = [s for s in _SEGMENT_SPLIT.split(reply.display) if s]
+    joined = _NUMBER_GAP.sub("", _THOUSANDS.sub("", reply.display))
+    segments = [s for s in _SEGMENT_SPLIT.split(joined) if s]
     if not segments:
         return True
     if len(segments) >= 4 and sorted(len(s) for s in segments)[len(segments) // 2] <= 4:

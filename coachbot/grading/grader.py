@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from ..content.models import Challenge, Shared
 from .flags import CompiledFlag, Violation, compile_flag
-from .gaming import MIN_CHARS, keyword_list, too_short
+from .gaming import MAX_SPAN_CREDIT, MIN_CHARS, keyword_list, too_short
 from .matcher import CompiledCriterion, compile_criterion
 from .prepared import Prepared, prepare
 
@@ -117,7 +117,7 @@ def grade_reply(challenge: Challenge, text: str, shared: Shared) -> Grade:
         crit = cc.criterion
         met, spans = cc.match(reply)
         for s, e in spans:
-            covered.update(range(s, e))
+            covered.update(range(s, min(e, s + MAX_SPAN_CREDIT)))
         evidence = "、".join(dict.fromkeys(reply.span_text(s, e) for s, e in spans)) if met else None
         results.append(CriterionResult(
             id=crit.id, label=crit.label, met=met, points=crit.points if met else 0,
