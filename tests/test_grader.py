@@ -141,3 +141,18 @@ def test_numbers_with_separators_and_spaces_are_not_a_keyword_list(grade):
 def test_traditional_zhe_is_folded_so_threats_are_still_caught(grade):
     g = grade("你給我等著，上週說好的為什麼沒還？這次是什麼原因？")
     assert "threat" in {v.category for v in g.violations}
+
+
+@pytest.mark.parametrize("text, category", [
+    ("你是不是想坐牢？上周说好的为什么没还？", "threat"),
+    ("你能不能先去借点钱把这笔还上？这次是什么原因？", "debt-inducement"),
+    ("你是不是骗子啊，上周说好的为什么又没还？", "insult"),
+])
+def test_a_not_a_questions_are_not_disclaimers(grade, text, category):
+    assert category in {v.category for v in grade(text).violations}
+
+
+def test_short_friendly_clauses_are_sentences_not_keywords(library):
+    challenge = library.challenges["payment-confirmation"]
+    g = grade_reply(challenge, "好的，20号1500元，用手机银行还就行，谢谢您，再见。", library.shared)
+    assert g.verdict != "keyword_list"

@@ -98,10 +98,10 @@ def compiled(challenge: Challenge, shared: Shared) -> CompiledRubric:
 
 
 def find_violations(reply: Prepared, flags: tuple[CompiledFlag, ...]) -> tuple[Violation, ...]:
-    found: dict[str, Violation] = {}
+    found: dict[tuple[str, str], Violation] = {}
     for flag in flags:
-        if (v := flag.find(reply)) is not None and v.flag_id not in found:
-            found[v.flag_id] = v
+        if (v := flag.find(reply)) is not None:
+            found.setdefault((v.category, v.evidence), v)   # one line per category and quote
     return tuple(found.values())
 
 
