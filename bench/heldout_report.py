@@ -1,6 +1,6 @@
 """Print the grader's figures on the held-out set (tests/data/heldout.yaml).
 
-Run: python bench/heldout_report.py [-v]
+Run: python bench/heldout_report.py [heldout.yaml|dev-replies.yaml] [-v]
 """
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ from pathlib import Path
 from coachbot.content.library import load_library
 from coachbot.grading.evaluate import evaluate, load_cases
 
-PATH = Path(__file__).resolve().parents[1] / "tests" / "data" / "heldout.yaml"
+DATA = Path(__file__).resolve().parents[1] / "tests" / "data"
+PATH = DATA / (sys.argv[1] if len(sys.argv) > 1 and not sys.argv[1].startswith("-") else "heldout.yaml")
 
 
 def main() -> None:
