@@ -21,9 +21,16 @@ _NEGATION = re.compile(
 )
 _WEAK_NEGATION = re.compile(r"(别|不要|勿)$")
 WINDOW = 8
+# "If you don't pay, then …": a consequence used as leverage is a threat.
+_CONDITION = re.compile(
+    r"再不还|不还的话|要是不还|如果不还|要是还不上|再拖|不然|否则|到时候|那(我|我们)就|只能|要是.{0,8}没(还|到账|看到|收到)|"
+    r"如果.{0,8}没(还|到账|看到|收到)|还不上.{0,3}就|不还.{0,2}就|没到账.{0,2}就"
+)
+COERCION_LABEL = "以后果相要挟（不还就……）"
+COERCION_RULE = "治安管理处罚法第42条；催收不得以威胁、恐吓手段迫使还款（商业银行信用卡业务监督管理办法第68条）"
 
 
-def _disclaimed(flat: str, start: int, end: int) -> bool:
+def _disclaimed(flat: str, start: int, end: int, *, weak: bool = True) -> bool:
     """A negation just before ``end`` in ``flat[start:end]`` that is not an A-not-A question.
 
     是不是 / 能不能 / 会不会 / 可不可以 / 要不要 ask, they do not deny: 你是不是想坐牢 is a threat.
@@ -33,9 +40,9 @@ def _disclaimed(flat: str, start: int, end: int) -> bool:
         if 0 < i < len(flat) - 1 and flat[i - 1] == flat[i + 1] and neg.group().find("不") >= 0:
             continue
         return True
-    weak = _WEAK_NEGATION.search(flat[max(start, end - 2): end])
-    if weak:
-        i = max(start, end - 2) + weak.start()
+    found = _WEAK_NEGATION.search(flat[max(start, end - 2): end]) if weak else None
+    if found:
+        i = max(start, end - 2) + found.start()
         return not (i > 0 and flat[i] == "不" and i + 1 < len(flat) and flat[i - 1] == flat[i + 1])
     return False
 
@@ -47,6 +54,7 @@ class Violation:
     rule: str
     evidence: str
     flag_id: str
+    coercive: bool = False   # made conditional on paying: "再不还就…"
 
     def as_json(self) -> dict:
         return {"category": self.category, "label": self.label, "rule": self.rule, "evidence": self.evidence}
@@ -59,17 +67,24 @@ class CompiledFlag:
     unless: re.Pattern[str] | None
 
     def find(self, reply: Prepared) -> Violation | None:
-        for m in self.pattern.finditer(reply.flat):
-            c_start, c_end = reply.clause_of(m.start())
+        """The first undisclaimed match, searched clause by clause.
+
+        A match never runs across a clause boundary: "我这边是银行的，不是法院"
+        must not read as "我这边是…法院".
+        """
+        for c_start, c_end in reply.clauses():
             clause = reply.flat[c_start:c_end]
             if self.unless is not None and self.unless.search(clause):
                 continue
-            if _disclaimed(reply.flat, max(c_start, m.start() - WINDOW), m.start()):
-                continue
-            quote = reply.span_text(c_start, c_end)
-            if len(quote) > 40:
-                quote = reply.span_text(max(c_start, m.start() - 8), min(c_end, m.end() + 8))
-            return Violation(self.flag.category, self.flag.label, self.flag.rule, quote, self.flag.id)
+            for m in self.pattern.finditer(reply.flat, c_start, c_end):
+                if _disclaimed(reply.flat, max(c_start, m.start() - WINDOW), m.start(),
+                               weak=self.flag.category != "insult"):  # 别装穷 still insults
+                    continue
+                quote = reply.span_text(c_start, c_end)
+                if len(quote) > 40:
+                    quote = reply.span_text(max(c_start, m.start() - 8), min(c_end, m.end() + 8))
+                return Violation(self.flag.category, self.flag.label, self.flag.rule, quote, self.flag.id,
+                                 coercive=bool(_CONDITION.search(reply.flat, max(0, c_start - 12), m.start())))
         return None
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..content.models import Challenge, Shared
-from .flags import CompiledFlag, Violation, compile_flag
+from .flags import COERCION_LABEL, COERCION_RULE, CompiledFlag, Violation, compile_flag
 from .gaming import MAX_SPAN_CREDIT, MIN_CHARS, keyword_list, too_short
 from .matcher import CompiledCriterion, compile_criterion
 from .prepared import Prepared, prepare
@@ -102,6 +102,9 @@ def find_violations(reply: Prepared, flags: tuple[CompiledFlag, ...]) -> tuple[V
     for flag in flags:
         if (v := flag.find(reply)) is not None:
             found.setdefault((v.category, v.evidence), v)   # one line per category and quote
+            if v.coercive and v.category != "threat":
+                found.setdefault(("threat", v.evidence), Violation(
+                    "threat", COERCION_LABEL, COERCION_RULE, v.evidence, f"{v.flag_id}:coercion"))
     return tuple(found.values())
 
 

@@ -31,6 +31,11 @@ class Prepared:
             return ""
         return self.display[self.index[start]: self.index[end - 1] + 1].strip()
 
+    def clauses(self) -> list[tuple[int, int]]:
+        """(start, end) of every clause of ``flat``."""
+        bounds = [*self.clause_starts, len(self.flat)]
+        return [(a, b) for a, b in zip(bounds, bounds[1:]) if b > a]
+
     def clause_of(self, pos: int) -> tuple[int, int]:
         start, end = 0, len(self.flat)
         for s in self.clause_starts:
