@@ -28,7 +28,7 @@ PERIOD_LABELS = {"today": "今天", "week": "本周", "month": "本月", "all": 
 
 db_option = click.option(
     "--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), envvar="COACHBOT_DB",
-    default="coachbot.db", show_default=True, help="数据库文件（环境变量 COACHBOT_DB）",
+    default=None, help="数据库文件（环境变量 COACHBOT_DB；默认取 COACHBOT_CONFIG 里的 database，否则 ./coachbot.db）",
 )
 tz_option = click.option(
     "--tz", envvar="COACHBOT_TZ", default="Asia/Shanghai", show_default=True,
@@ -48,9 +48,20 @@ def _with(options: Sequence[Any]) -> Any:
     return decorate
 
 
+def _configured_database() -> str:
+    """The database named by COACHBOT_CONFIG, else ./coachbot.db."""
+    from .settings import ConfigError, settings_from_env
+    try:
+        return settings_from_env(None).database
+    except ConfigError as error:
+        raise click.ClickException(str(error)) from error
+
+
 @contextmanager
-def _open(path: Path) -> Iterator[Store]:
+def _open(path: Path | None) -> Iterator[Store]:
     """The store at ``path`` (which must exist); store errors become exit 1."""
+    if path is None:
+        path = Path(_configured_database())
     if not path.exists():
         raise click.ClickException(f"找不到数据库 {path}（用 --db 或环境变量 COACHBOT_DB 指定）")
     try:
