@@ -1,0 +1,16 @@
+default: test
+
+# What CI runs, from a fresh virtual environment.
+ci:
+	bash .ci/run
+
+test:
+	python -m pytest -q
+
+bench:
+	python bench/bench_content.py
+	python bench/bench_grader.py
+	python bench/heldout_report.py
+	python bench/bench_store.py
+
+.PHONY: default ci test bench
