@@ -38,6 +38,12 @@ class Posted:
     fresh: bool          # False when it had already gone out (nothing sent now)
 
 
+def admin_keys(msg: Incoming) -> tuple[str, ...]:
+    """What may match the leads and admins in config: the user id, and on local
+    platforms the name (a Slack display name can be changed by anyone)."""
+    return (msg.user, msg.user_name or "") if msg.platform in ("console", "fake") else (msg.user,)
+
+
 def local_day(now: datetime, team: Team) -> date:
     return now.astimezone(team.tz).date()
 
@@ -74,7 +80,7 @@ class Coach:
         return team
 
     def member(self, msg: Incoming, team: Team) -> Member:
-        role = "lead" if self.settings.is_admin(team, msg.user, msg.user_name or "") else "agent"
+        role = "lead" if self.settings.is_admin(team, *admin_keys(msg)) else "agent"
         existing = self.store.member(msg.platform, msg.user)
         if existing is not None and existing.role in ("lead", "admin") and role == "agent":
             role = existing.role

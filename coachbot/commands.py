@@ -45,7 +45,8 @@ class Ctx:
 
     @property
     def is_admin(self) -> bool:
-        return self.coach.settings.is_admin(self.team, self.msg.user, self.msg.user_name or "")
+        from .coach import admin_keys
+        return self.coach.settings.is_admin(self.team, *admin_keys(self.msg))
 
     def require_team(self) -> Team:
         if self.team is None:

@@ -239,3 +239,10 @@ def test_weekly_summary_has_leaderboard_missed_steps_and_participation(make_bot)
     assert "本周小结" in text and "alice" in text
     assert "最常失分的步骤" in text and "参与率" in text
     assert not bot.coach.post_summary(t, friday + timedelta(minutes=5))[0].fresh   # once a week
+
+
+def test_on_slack_a_display_name_cannot_claim_a_leads_rights(make_bot):
+    bot, chat = make_bot()
+    spoof = Incoming(platform="slack", channel="C1", user="U999", user_name="boss", text="/coach post-now lesson")
+    out = bot.coach.handle(spoof, MORNING)
+    assert "只有组长和管理员" in out[0].message.fallback and chat.posts() == []
