@@ -13,10 +13,19 @@ from .content.lookup import ScriptIndex
 from .render_text import script_index_text, script_text, suggestions_text
 
 
+def _configured_content_dirs() -> tuple[str, ...]:
+    """Extra content folders named by COACHBOT_CONFIG, if one is set."""
+    from .settings import ConfigError, settings_from_env
+    try:
+        return settings_from_env(None).content_dirs
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
 def _library(ctx: click.Context) -> Library:
     obj = ctx.ensure_object(dict)
     if "library" not in obj:
-        lib, problems = load_library(obj.get("content_dirs", ()))
+        lib, problems = load_library([*_configured_content_dirs(), *obj.get("content_dirs", ())])
         if problems:
             raise click.ClickException(str(ContentError(problems)) + "\n运行 `coachbot validate` 查看详情。")
         obj["library"] = lib
