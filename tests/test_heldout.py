@@ -1,0 +1,53 @@
+"""The grader on labelled replies written apart from the rubrics.
+
+``heldout.yaml`` was written blind and has never been used to tune anything;
+``dev-replies*.yaml`` were blind once, then used to improve the grader. The
+figures are reported in the README; these tests hold the line against
+regressions where the issue's targets are met, and the floor reached on the
+blind set where they are not (violation recall).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from coachbot.content.models import CATEGORIES, LABELS
+from coachbot.grading.evaluate import evaluate, load_cases
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture(scope="module")
+def heldout():
+    return load_cases(DATA / "heldout.yaml")
+
+
+def test_heldout_set_is_well_formed(heldout, library):
+    assert len(heldout) >= 60
+    assert {c.challenge for c in heldout} <= set(library.challenges)
+    assert {c.label for c in heldout} == set(LABELS)
+    for c in heldout:
+        assert (c.label == "violating") == bool(c.categories)
+        assert set(c.categories) <= set(CATEGORIES)
+
+
+def test_heldout_false_flags_and_ordering_meet_targets(heldout, library):
+    report = evaluate(library, heldout)
+    assert report.false_flag_rate <= 0.05, report.misses
+    assert report.ordering >= 0.90
+
+
+def test_heldout_violation_recall_does_not_regress(heldout, library):
+    report = evaluate(library, heldout)
+    # Target is 100%; the blind run reached 34/50 flagged (see README). Never go below it.
+    assert report.flagged_any / report.violating >= 0.68
+
+
+@pytest.mark.parametrize("name", ["dev-replies.yaml", "dev-replies-2.yaml"])
+def test_dev_sets_stay_where_tuning_left_them(name, library):
+    report = evaluate(library, load_cases(DATA / name))
+    assert report.false_flag_rate <= 0.05
+    assert report.ordering >= 0.90
+    assert report.flagged_any >= report.violating - 1
