@@ -10,7 +10,9 @@ import click
 
 from .content.library import ContentError, Library, load_library, validate_paths
 from .content.lookup import ScriptIndex
-from .render_text import script_index_text, script_text, suggestions_text
+from .messages import render_plain
+from .render_text import script_index_text, script_text
+from .views import suggestions
 
 
 def _configured_content_dirs() -> tuple[str, ...]:
@@ -77,7 +79,7 @@ def script(ctx: click.Context, query: tuple[str, ...], as_json: bool) -> None:
     elif result.match:
         click.echo(script_text(result.match))
     else:
-        click.echo(suggestions_text(text, list(result.suggestions)))
+        click.echo(render_plain(suggestions(text, list(result.suggestions))))
 
 
 def _register_optional() -> None:

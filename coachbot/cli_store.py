@@ -22,6 +22,7 @@ from rapidfuzz import process
 
 from coachbot.leaderboard import EXPORT_COLUMNS, PERIODS, Leaderboard, MemberStats, Period, Standing
 from coachbot.store import Store, StoreError
+from coachbot.views import skill as skill_label
 
 REASON_LABELS = {"counted": "计分", "practice": "练习", "after_reveal": "揭晓后", "violation": "违规"}
 PERIOD_LABELS = {"today": "今天", "week": "本周", "month": "本月", "all": "全部", "range": ""}
@@ -211,7 +212,7 @@ def _stats_text(stats: MemberStats) -> str:
         f"作答 {stats.answers} · 通过率 {_rate(stats.pass_rate)} · 连续天数 {stats.streak}",
     ]
     if stats.skills:
-        rows = [[s.skill, f"{s.average:.1f}", s.answers] for s in stats.skills]
+        rows = [[skill_label(s.skill), f"{s.average:.1f}", s.answers] for s in stats.skills]
         lines += ["", table(("技能", "平均分", "作答"), rows, right=(1, 2))]
     if stats.recent:
         rows = [[r.post_date, r.content_id, r.score, "是" if r.passed else "否", r.points,

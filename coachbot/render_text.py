@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .content.models import STAGE_LABELS, STAGES, Script, Tip
+from .content.models import STAGE_LABELS, STAGES, Script
 
 
 def script_text(script: Script) -> str:
@@ -28,13 +28,3 @@ def script_index_text(scripts: list[Script]) -> str:
     return "\n".join(lines)
 
 
-def suggestions_text(query: str, suggestions: list[Script]) -> str:
-    if not suggestions:
-        return f"没有找到与「{query}」相关的话术。输入 /script 查看全部话术。"
-    lines = [f"没有找到与「{query}」完全对应的话术，你是不是要找："]
-    lines.extend(f"  /script {s.id}  {s.title}" for s in suggestions)
-    return "\n".join(lines)
-
-
-def tip_text(tip: Tip) -> str:
-    return f"【今日一课】{tip.title}\n\n{tip.body.strip()}\n\n今天试试：{tip.try_today}"
