@@ -45,7 +45,7 @@ def test_console_runs_a_whole_day_from_stdin(tmp_path):
     assert "Traceback" not in out + result.stderr
     assert out.count("【今日一课｜") == 1
     assert out.count(f"【今日挑战｜{challenge.title}】") == 1
-    assert f"[coachbot → 小王（仅你可见）]" in out and f"得分 {score['小王']}/100，通过" in out
+    assert "[coachbot → 小王（仅你可见）]" in out and f"得分 {score['小王']}/100，通过" in out
     assert f"得分 {score['小李']}/100，未通过" in out
     assert "有合规问题，本题记 0 分" in out and "「你这种老赖" in out
     assert f"【答案揭晓｜{challenge.title}】" in out
