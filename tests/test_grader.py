@@ -156,3 +156,47 @@ def test_short_friendly_clauses_are_sentences_not_keywords(library):
     challenge = library.challenges["payment-confirmation"]
     g = grade_reply(challenge, "好的，20号1500元，用手机银行还就行，谢谢您，再见。", library.shared)
     assert g.verdict != "keyword_list"
+
+
+@pytest.mark.parametrize("text, category", [
+    ("这次什么原因没还？今天再不回电，我们将把你的欠款情况告知你的家人和单位。", "third-party-disclosure"),
+    ("上周为什么没还？你再挂电话，我就直接打你们公司前台，让你们领导转告你。", "third-party-disclosure"),
+    ("您要闹大是吧？行，那我们也把您欠钱不还的事跟您单位人事部门说清楚。", "third-party-disclosure"),
+])
+def test_leverage_beyond_not_paying_is_coercion(grade, text, category):
+    """再不回电 / 再挂电话 / 要闹大是吧 used as leverage make the consequence a threat too."""
+    cats = {v.category for v in grade(text).violations}
+    assert category in cats and "threat" in cats
+
+
+@pytest.mark.parametrize("text", [
+    "您放心，您的工资卡不会被冻结。上周说好的还款是什么原因没到账呢？周五前能先还1000元吗？",
+    "我们不会诱导您借新还旧或者套现。上周的还款是遇到什么情况了？周五前先还一部分可以吗？",
+    "我们这边是银行不是法院，上周说好的还款还没到账，方便说说原因吗？周五前先还1000元好吗？",
+])
+def test_a_negation_inside_the_span_does_not_complete_a_match(grade, text):
+    g = grade(text)
+    assert g.violations == (), [v.as_json() for v in g.violations]
+
+
+def test_first_character_lookahead_keeps_matches_identical(library):
+    """compile_flag leads each alternation with a look-ahead on its possible first characters
+    (for speed); it must find exactly what the plain alternation finds."""
+    import re
+
+    from coachbot.grading.flags import _alternation
+    from coachbot.grading.prepared import prepare
+
+    texts = [prepare(ex.text).flat for ch in library.challenges.values() for ex in ch.examples]
+    flags = [*library.shared.red_flags, *(f for ch in library.challenges.values() for f in ch.red_flags)]
+    for flag in flags:
+        for patterns in (flag.patterns, flag.unless):
+            if not patterns:
+                continue
+            plain = re.compile("|".join(f"(?:{p})" for p in patterns))
+            fast = _alternation(patterns)
+            for t in texts:
+                assert [m.span() for m in plain.finditer(t)] == [m.span() for m in fast.finditer(t)], flag.id
+    assert _alternation(("(你|您)?滚", "a*")).pattern == "(?:(你|您)?滚)|(?:a*)"   # may match empty: no look-ahead
+    assert _alternation(("[^|]滚",)).pattern == "(?:[^|]滚)"                   # any first character: no look-ahead
+    assert _alternation(("(?<!不)(你|您)滚",)).pattern.startswith("(?=[你您])")

@@ -11,6 +11,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+try:  # the regex parser, used only to find the characters a pattern can start with
+    import re._constants as _sc
+    import re._parser as _sp
+except ImportError:  # Python < 3.11
+    import sre_constants as _sc  # type: ignore[no-redef]
+    import sre_parse as _sp  # type: ignore[no-redef]
+
 from ..content.models import RedFlag
 from .prepared import Prepared
 
@@ -23,8 +30,11 @@ _WEAK_NEGATION = re.compile(r"(别|不要|勿)$")
 WINDOW = 8
 # "If you don't pay, then …": a consequence used as leverage is a threat.
 _CONDITION = re.compile(
-    r"再不还|不还的话|要是不还|如果不还|要是还不上|再拖|不然|否则|到时候|那(我|我们)就|只能|要是.{0,8}没(还|到账|看到|收到)|"
-    r"如果.{0,8}没(还|到账|看到|收到)|还不上.{0,3}就|不还.{0,2}就|没到账.{0,2}就"
+    r"再不还|不还的话|要是不还|如果不还|要是还不上|再拖|不然|否则|到时候|那(我|我们)(就|也|只能|只好)|只能|只好|"
+    r"(要是|如果|假如|万一).{0,8}(没|不)(还|到账|看到|收到|处理|回|接|联系)|"
+    r"再不(回|接|处理|联系|理|交|付|给)|再(挂|拉黑|躲|闹|放鸽子|敢)|"
+    r"还不上.{0,3}就|不还.{0,2}就|没到账.{0,2}就|不(回电|回复|接电话|处理).{0,2}(的话|就)|"
+    r"(要|想|敢)(闹|闹大|投诉|告|报警|曝光)(是吧|的话|就)"
 )
 COERCION_LABEL = "以后果相要挟（不还就……）"
 COERCION_RULE = "治安管理处罚法第42条；催收不得以威胁、恐吓手段迫使还款（商业银行信用卡业务监督管理办法第68条）"
@@ -88,7 +98,73 @@ class CompiledFlag:
         return None
 
 
+def _first_of_seq(items) -> tuple[set[str] | None, bool]:
+    """Characters a parsed sequence can start with, and whether it can match empty."""
+    out: set[str] = set()
+    for op, av in items:
+        chars, nullable = _first_of_op(op, av)
+        if chars is None:
+            return None, False
+        out |= chars
+        if not nullable:
+            return out, False
+    return out, True
+
+
+def _first_of_op(op, av) -> tuple[set[str] | None, bool]:
+    if op is _sc.LITERAL:
+        return {chr(av)}, False
+    if op is _sc.IN:
+        chars: set[str] = set()
+        for o, a in av:
+            if o is _sc.LITERAL:
+                chars.add(chr(a))
+            elif o is _sc.RANGE and a[1] - a[0] < 256:
+                chars.update(map(chr, range(a[0], a[1] + 1)))
+            else:
+                return None, False          # [^…], \w, …: any character may start it
+        return chars, False
+    if op is _sc.SUBPATTERN:
+        return _first_of_seq(av[-1])
+    if op is _sc.BRANCH:
+        out: set[str] = set()
+        empty = False
+        for branch in av[1]:
+            chars, nullable = _first_of_seq(branch)
+            if chars is None:
+                return None, False
+            out |= chars
+            empty |= nullable
+        return out, empty
+    if op in (_sc.MAX_REPEAT, _sc.MIN_REPEAT):
+        chars, nullable = _first_of_seq(av[2])
+        return chars, nullable or av[0] == 0
+    if op in (_sc.ASSERT, _sc.ASSERT_NOT, _sc.AT):
+        return set(), True                   # zero width: look at what follows
+    return None, False
+
+
+def _alternation(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    """One regex for a list of alternatives, led by a look-ahead on the characters a match can start with.
+
+    Python's ``re`` cannot skip ahead through an alternation of groups, so it tries every
+    branch at every position; the look-ahead rejects most positions with one set test.
+    The set is derived from the patterns, so matches are exactly those of the plain alternation.
+    """
+    body = "|".join(f"(?:{p})" for p in patterns)
+    try:
+        first: set[str] = set()
+        for p in patterns:
+            chars, nullable = _first_of_seq(_sp.parse(p))
+            if chars is None or nullable:
+                return re.compile(body)
+            first |= chars
+    except Exception:  # an unfamiliar construct: fall back to the plain alternation
+        return re.compile(body)
+    return re.compile(f"(?=[{''.join(re.escape(c) for c in sorted(first))}])(?:{body})")
+
+
 def compile_flag(flag: RedFlag) -> CompiledFlag:
-    pattern = re.compile("|".join(f"(?:{p})" for p in flag.patterns))
-    unless = re.compile("|".join(f"(?:{p})" for p in flag.unless)) if flag.unless else None
+    pattern = _alternation(flag.patterns)
+    unless = _alternation(flag.unless) if flag.unless else None
     return CompiledFlag(flag, pattern, unless)
