@@ -46,9 +46,10 @@ def _disclaimed(flat: str, start: int, end: int, *, weak: bool = True) -> bool:
     是不是 / 能不能 / 会不会 / 可不可以 / 要不要 ask, they do not deny: 你是不是想坐牢 is a threat.
     """
     for neg in _NEGATION.finditer(flat, start, end):
-        i = neg.start() + neg.group().find("不")
-        if 0 < i < len(flat) - 1 and flat[i - 1] == flat[i + 1] and neg.group().find("不") >= 0:
-            continue
+        offset = neg.group().find("不")
+        i = neg.start() + offset
+        if offset >= 0 and 0 < i < len(flat) - 1 and flat[i - 1] == flat[i + 1]:
+            continue  # A-not-A question
         return True
     found = _WEAK_NEGATION.search(flat[max(start, end - 2): end]) if weak else None
     if found:
