@@ -12,5 +12,6 @@ bench:
 	python bench/bench_grader.py
 	python bench/heldout_report.py
 	python bench/bench_store.py
+	python bench/bench_slack.py
 
 .PHONY: default ci test bench
