@@ -48,7 +48,6 @@ class Team:
     schedule: Schedule = field(default_factory=Schedule)
     holidays: str | tuple[str, ...] = "cn"   # "cn", "none", or a list of ISO dates
     workdays: tuple[str, ...] = ()           # extra working days for a custom list
-    language: str = "zh"
 
     @property
     def tz(self) -> ZoneInfo:
@@ -131,7 +130,7 @@ def _team(c: Checker, i: int, problems: list[Problem]) -> Team | None:
     if not c.mapping(key):
         return None
     c.known_fields(key, {"id", "name", "timezone", "channels", "leads", "show_names", "schedule",
-                         "holidays", "workdays", "language"})
+                         "holidays", "workdays"})
     team_id = c.text(key + ("id",))
     tz = c.text(key + ("timezone",), required=False) or DEFAULT_TZ
     try:
@@ -157,14 +156,11 @@ def _team(c: Checker, i: int, problems: list[Problem]) -> Team | None:
         holidays = _dates(c, key + ("holidays",))
     elif holidays_node is not None:
         holidays = c.choice(key + ("holidays",), ("cn", "none"))
-    language = c.text(key + ("language",), required=False) or "zh"
-    if language not in ("zh", "en"):
-        c.problem(key + ("language",), "must be zh or en")
     return Team(
         id=team_id, name=c.text(key + ("name",), required=False) or team_id, timezone=tz,
         channels=channels, leads=c.texts(key + ("leads",), required=False),
         show_names=True if show is None else bool(show), schedule=_schedule(c, key + ("schedule",)),
-        holidays=holidays, workdays=_dates(c, key + ("workdays",)), language=language,
+        holidays=holidays, workdays=_dates(c, key + ("workdays",)),
     )
 
 
