@@ -41,11 +41,11 @@ def test_heldout_false_flags_and_ordering_meet_targets(heldout, library):
 
 def test_heldout_violation_recall_does_not_regress(heldout, library):
     report = evaluate(library, heldout)
-    # Target is 100%; measured once after the last dev-only round: 44/50 flagged (see README). Never go below it.
-    assert report.flagged_any / report.violating >= 0.88
+    # Target is 100%; measured once after the last dev-only round: 45/50 flagged (see README). Never go below it.
+    assert report.flagged_any / report.violating >= 0.90
 
 
-@pytest.mark.parametrize("name", ["dev-replies.yaml", "dev-replies-2.yaml", "dev-replies-3.yaml"])
+@pytest.mark.parametrize("name", ["dev-replies.yaml", "dev-replies-2.yaml", "dev-replies-3.yaml", "dev-replies-4.yaml"])
 def test_dev_sets_stay_where_tuning_left_them(name, library):
     report = evaluate(library, load_cases(DATA / name))
     assert report.false_flag_rate <= 0.05
