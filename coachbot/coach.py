@@ -19,6 +19,7 @@ from .content.library import Library
 from .content.lookup import ScriptIndex
 from .errors import CoachError
 from .grading import grade_reply
+from .i18n import lang_of, pick
 from .messages import Message, text
 from .privacy import mask, privacy_notice
 from .rotation import pick_challenge, pick_tip
@@ -129,11 +130,11 @@ class Coach:
         used = self.store.used_content(team.id, "lesson")
         tip_id = content_id or pick_tip(team.id, self.library.tips, used)
         if tip_id is None or tip_id not in self.library.tips:
-            raise CoachError(f"没有找到小课 {tip_id}。")
+            raise CoachError(pick(team.language, f"没有找到小课 {tip_id}。", f"No lesson {tip_id} found."))
         out = []
         for ch in self.channels(team):
             res = self._publish(team, ch, "lesson", tip_id,
-                                lambda post: views.lesson(self.library.tips[post.content_id]), now)
+                                lambda post: views.lesson(self.library.tips[post.content_id], lang=team.language), now)
             if res:
                 out.append(res)
         return out
@@ -149,17 +150,19 @@ class Coach:
             tags = {cid: ch.tags for cid, ch in self.library.challenges.items()}
             content_id, weak = pick_challenge(team.id, tags, used, self.weak_skills(team, now))
         if content_id is None or content_id not in self.library.challenges:
-            raise CoachError(f"没有找到挑战 {content_id}。")
+            raise CoachError(pick(team.language, f"没有找到挑战 {content_id}。", f"No challenge {content_id} found."))
         ch = self.library.challenges[content_id]
         reveal_at = self.reveal_time(team, now)
-        reason = f"最近团队在「{views.skill(weak)}」上得分最低，今天专门练这一项。" if weak else None
+        reason = pick(team.language, f"最近团队在「{views.skill(weak)}」上得分最低，今天专门练这一项。",
+                      f"Lately the team has scored lowest on “{views.skill(weak, 'en')}”, so today we practise it.") \
+            if weak else None
         out = []
         for channel in self.channels(team):
             res = self._publish(
                 team, channel, "challenge", content_id,
                 lambda post: views.challenge(self.library.challenges[post.content_id],
                                              reveal_at=post.reveal_at or reveal_at, tz=team.timezone, reason=reason,
-                                             answer_button="forms" in self.chat.capabilities),
+                                             answer_button="forms" in self.chat.capabilities, lang=team.language),
                 now, reveal_at=reveal_at, tags=ch.tags)
             if res:
                 out.append(res)
@@ -179,14 +182,14 @@ class Coach:
             if r.member.id in seen:
                 continue
             seen.add(r.member.id)
-            name = (r.member.display_name or r.member.user) if team.show_names else f"学员{ANON[len(best)]}"
+            name = (r.member.display_name or r.member.user) if team.show_names else pick(team.language, "学员", "Member ") + ANON[len(best)]
             best.append((name, r.submission.score, r.submission.text))
             if len(best) == BEST_REPLIES:
                 break
         if not self.store.mark_revealed(post.id, at=now):
             return False
         try:
-            self.chat.post(post.channel, views.reveal(ch, best), thread=post.message_id)
+            self.chat.post(post.channel, views.reveal(ch, best, lang=team.language), thread=post.message_id)
         except Exception as exc:
             log.warning("event=reveal_failed post=%s error=%r", post.id, exc)
         return True
@@ -201,10 +204,11 @@ class Coach:
     def post_summary(self, team: Team, now: datetime) -> list[Posted]:
         board = self.store.leaderboard(period="week", scope="team", team_id=team.id, now=now, tz=team.timezone, top=5)
         ins = self.store.team_insight(team.id, period="week", now=now, tz=team.timezone)
-        msg = views.leaderboard(board, title=f"{team.name}｜本周小结")
-        extra = views.insight(ins, team.name)
+        lang = team.language
+        msg = views.leaderboard(board, title=pick(lang, f"{team.name}｜本周小结", f"{team.name} | Weekly summary"), lang=lang)
+        extra = views.insight(ins, team.name, lang=lang)
         summary = Message(title=msg.title, sections=msg.sections + tuple(
-            s for s in extra.sections if s.heading in ("最常失分的步骤", "最弱的技能（从低到高）", "参与")), kind="summary")
+            s for s in extra.sections if s.heading in views.SUMMARY_HEADINGS[pick(lang, "zh", "en")]), kind="summary")
         iso = local_day(now, team).isocalendar()
         week_id = f"week-{iso.year}-{iso.week:02d}"
         return [r for ch in self.channels(team)
@@ -226,7 +230,17 @@ class Coach:
         except Exception:
             ref = uuid.uuid4().hex[:8]
             log.exception("event=handler_error ref=%s platform=%s channel=%s user=%s", ref, msg.platform, msg.channel, msg.user)
-            return [Reply(text(f"抱歉，处理你的消息时出了点问题（编号 {ref}）。请稍后再试，或把编号告诉组长。", kind="error"))]
+            return [Reply(text(pick(self._lang_safe(msg.channel),
+                                    f"抱歉，处理你的消息时出了点问题（编号 {ref}）。请稍后再试，或把编号告诉组长。",
+                                    f"Sorry, something went wrong with your message (reference {ref}). "
+                                    "Please try again later, or give the reference to your team lead."), kind="error"))]
+
+    def _lang_safe(self, channel: str) -> str:
+        """The channel's team language for an apology; Chinese if even that lookup fails."""
+        try:
+            return lang_of(self.team_of(channel))
+        except Exception:
+            return "zh"
 
     def challenge_for(self, msg: Incoming, team: Team, now: datetime) -> Post | None:
         post = self.store.open_challenge(msg.platform, msg.channel, thread=msg.thread, now=now)
@@ -245,7 +259,8 @@ class Coach:
             return []
         challenge = self.library.challenges.get(post.content_id)
         if challenge is None:
-            raise CoachError("这道挑战已经下线了，请等下一题。")
+            raise CoachError(pick(team.language, "这道挑战已经下线了，请等下一题。",
+                                  "This challenge has been withdrawn. Please wait for the next one."))
         member = self.member(msg, team)
         masked = mask(msg.text)
         grade = grade_reply(challenge, masked.text, self.library.shared)
@@ -255,6 +270,6 @@ class Coach:
             return []  # the same platform event again: already graded
         log.info("event=reply_graded team=%s challenge=%s member=%s score=%s reason=%s",
                  team.id, challenge.id, member.user, grade.score, sub.reason)
-        note = privacy_notice(masked) if masked.changed else None
-        return [Reply(views.feedback(grade, reason=sub.reason, points=sub.points, attempt=sub.attempt, privacy_note=note),
-                      private=True)]
+        note = privacy_notice(masked, lang=team.language) if masked.changed else None
+        return [Reply(views.feedback(grade, reason=sub.reason, points=sub.points, attempt=sub.attempt, privacy_note=note,
+                                     lang=team.language), private=True)]

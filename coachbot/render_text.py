@@ -18,8 +18,8 @@ def script_text(script: Script) -> str:
     return "\n".join(lines)
 
 
-def script_index_text(scripts: list[Script]) -> str:
-    lines = ["全部话术（输入 /script 名称 查看）："]
+def script_index_text(scripts: list[Script], *, lang: str = "zh") -> str:
+    lines = ["All scripts (type /script <name> to open one):" if lang == "en" else "全部话术（输入 /script 名称 查看）："]
     for stage in STAGES:
         group = sorted((s for s in scripts if s.stage == stage), key=lambda s: s.id)
         if group:

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from . import timespec
 from .content.schema import Checker, Problem
 from .content.yamlfile import YamlError, load
+from .i18n import LANGUAGES
 
 DEFAULT_TZ = "Asia/Shanghai"
 PLATFORMS = ("console", "slack", "wecom", "fake")
@@ -48,6 +49,7 @@ class Team:
     schedule: Schedule = field(default_factory=Schedule)
     holidays: str | tuple[str, ...] = "cn"   # "cn", "none", or a list of ISO dates
     workdays: tuple[str, ...] = ()           # extra working days for a custom list
+    language: str = "zh"                     # the bot's own wording: "zh" or "en"; content stays Chinese
 
     @property
     def tz(self) -> ZoneInfo:
@@ -130,7 +132,7 @@ def _team(c: Checker, i: int, problems: list[Problem]) -> Team | None:
     if not c.mapping(key):
         return None
     c.known_fields(key, {"id", "name", "timezone", "channels", "leads", "show_names", "schedule",
-                         "holidays", "workdays"})
+                         "holidays", "workdays", "language"})
     team_id = c.text(key + ("id",))
     tz = c.text(key + ("timezone",), required=False) or DEFAULT_TZ
     try:
@@ -156,11 +158,15 @@ def _team(c: Checker, i: int, problems: list[Problem]) -> Team | None:
         holidays = _dates(c, key + ("holidays",))
     elif holidays_node is not None:
         holidays = c.choice(key + ("holidays",), ("cn", "none"))
+    language = c.text(key + ("language",), required=False) or LANGUAGES[0]
+    if language not in LANGUAGES:
+        c.problem(key + ("language",), f"{language!r} is not one of: {', '.join(LANGUAGES)}")
+        language = LANGUAGES[0]
     return Team(
         id=team_id, name=c.text(key + ("name",), required=False) or team_id, timezone=tz,
         channels=channels, leads=c.texts(key + ("leads",), required=False),
         show_names=True if show is None else bool(show), schedule=_schedule(c, key + ("schedule",)),
-        holidays=holidays, workdays=_dates(c, key + ("workdays",)),
+        holidays=holidays, workdays=_dates(c, key + ("workdays",)), language=language,
     )
 
 
@@ -241,6 +247,7 @@ teams:
   - id: team-a
     name: 电催一组
     timezone: Asia/Shanghai
+    language: zh               # the bot's own wording: zh (default) or en; lessons and scripts stay Chinese
     leads: [U0LEAD]            # team leads: post-now, reveal, team insight
     show_names: true           # show names in the reveal's best replies (false = anonymised)
     channels:

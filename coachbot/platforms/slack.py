@@ -37,6 +37,7 @@ from slack_sdk.http_retry.interval_calculator import RetryIntervalCalculator
 
 from ..chat import Incoming
 from ..content.models import Challenge
+from ..i18n import pick
 from ..messages import Button, Message, Section, render_plain, text
 
 log = logging.getLogger("coachbot.slack")
@@ -227,26 +228,31 @@ def render_surface(messages: Iterable[Message], *, limit: int = SURFACE_BLOCKS) 
     return blocks
 
 
-def answer_modal(challenge: Challenge | None, *, channel: str, thread: str) -> dict:
+def answer_modal(challenge: Challenge | None, *, channel: str, thread: str, lang: str = "zh") -> dict:
     """The "回答 / Answer" modal; the channel and challenge message ride in private_metadata."""
     meta = json.dumps({"channel": channel, "thread": thread})
     if challenge is None:
-        return {"type": "modal", "callback_id": "answer_gone", "title": _plain("今日挑战", MODAL_TITLE_LIMIT),
-                "close": _plain("关闭", MODAL_TITLE_LIMIT),
-                "blocks": render_surface([text("这道挑战已经下线了，请等下一题。")])}
-    card = Message(sections=(Section(challenge.situation.strip(), heading="情境"),
-                             Section(challenge.customer_says.strip(), heading="客户说", quote=True)))
+        return {"type": "modal", "callback_id": "answer_gone",
+                "title": _plain(pick(lang, "今日挑战", "Today's challenge"), MODAL_TITLE_LIMIT),
+                "close": _plain(pick(lang, "关闭", "Close"), MODAL_TITLE_LIMIT),
+                "blocks": render_surface([text(pick(lang, "这道挑战已经下线了，请等下一题。",
+                                                    "This challenge has been withdrawn. Please wait for the next one."))])}
+    card = Message(sections=(Section(challenge.situation.strip(), heading=pick(lang, "情境", "Situation")),
+                             Section(challenge.customer_says.strip(), heading=pick(lang, "客户说", "The customer says"),
+                                     quote=True)))
     blocks = render_surface([card], limit=SURFACE_BLOCKS - 1)
     blocks.append({
         "type": "input", "block_id": "answer",
-        "label": _plain("你会怎么说？", 2000),
-        "hint": _plain("只有你能看到评分反馈。请不要写客户的真实姓名、电话或证件号。", 2000),
+        "label": _plain(pick(lang, "你会怎么说？", "What would you say?"), 2000),
+        "hint": _plain(pick(lang, "只有你能看到评分反馈。请不要写客户的真实姓名、电话或证件号。",
+                            "Only you see the feedback. Don't write the customer's real name, phone or ID number."), 2000),
         "element": {"type": "plain_text_input", "action_id": "text", "multiline": True,
                     "min_length": 2, "max_length": ANSWER_LIMIT},
     })
     return {"type": "modal", "callback_id": "answer", "private_metadata": meta,
-            "title": _plain(f"回答｜{challenge.title}", MODAL_TITLE_LIMIT),
-            "submit": _plain("提交", MODAL_TITLE_LIMIT), "close": _plain("取消", MODAL_TITLE_LIMIT),
+            "title": _plain(pick(lang, f"回答｜{challenge.title}", f"Answer | {challenge.title}"), MODAL_TITLE_LIMIT),
+            "submit": _plain(pick(lang, "提交", "Submit"), MODAL_TITLE_LIMIT),
+            "close": _plain(pick(lang, "取消", "Cancel"), MODAL_TITLE_LIMIT),
             "blocks": blocks}
 
 
@@ -324,18 +330,18 @@ def slack_command_to_incoming(command: dict, *, user_name: str | None = None) ->
                     text=line, user_name=user_name)
 
 
-def with_share(msg: Message, command: str) -> Message:
+def with_share(msg: Message, command: str, *, lang: str = "zh") -> Message:
     """Add "分享到频道" to a private lookup that has no buttons of its own (e.g. a leaderboard)."""
     if msg.buttons or msg.kind not in ("leaderboard",):
         return msg
-    return replace(msg, buttons=(Button("分享到频道", "share", command),))
+    return replace(msg, buttons=(Button(pick(lang, "分享到频道", "Share to channel"), "share", command),))
 
 
-def shared_copy(msg: Message, by: str) -> Message:
+def shared_copy(msg: Message, by: str, *, lang: str = "zh") -> Message:
     """What a share posts in the channel: no share button, and who shared it."""
     footer = f"{msg.footer}\n" if msg.footer else ""
     return replace(msg, buttons=tuple(b for b in msg.buttons if b.action != "share"),
-                   footer=f"{footer}由 {by} 分享到频道")
+                   footer=footer + pick(lang, f"由 {by} 分享到频道", f"Shared to the channel by {by}"))
 
 
 # ---------------------------------------------------------------- Web API

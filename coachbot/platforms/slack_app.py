@@ -34,6 +34,7 @@ from slack_sdk.errors import SlackApiError
 from .. import views
 from ..chat import Incoming, Reply
 from ..coach import Coach
+from ..i18n import lang_of, pick
 from ..messages import Message, Section, text
 from ..settings import Team
 from .slack import (
@@ -56,8 +57,17 @@ LISTENER_THREADS = 32   # Bolt's default is 5; listeners mostly wait on the Web 
 HELP = ("我是 coachbot：每个工作日一节小课和一道情景挑战。"
         "直接在团队频道（或挑战帖的回复里）写下你的回答，或者点挑战卡片上的「回答 / Answer」。\n"
         "命令：/script 关键词（查话术）、/leaderboard（排行榜）、/coach help（全部命令）")
+HELP_EN = ("I'm coachbot: a short lesson and a role-play challenge every working day. "
+           "Write your answer right in the team channel (or as a reply to the challenge post), or press "
+           "\"回答 / Answer\" on the challenge card.\n"
+           "Commands: /script keyword (look up a script), /leaderboard (rankings), /coach help (every command)")
 SHAREABLE = ("/script", "/leaderboard")   # lookups only: a share re-runs the lookup publicly
 NOT_IN_CHANNEL = "我还不在这个频道里，发不了消息。请先 /invite @coachbot，再试一次。"
+NOT_IN_CHANNEL_EN = "I'm not in this channel yet, so I can't post here. Please /invite @coachbot and try again."
+
+
+def help_text(lang: str = "zh") -> str:
+    return pick(lang, HELP, HELP_EN)
 
 
 def utcnow() -> datetime:
@@ -65,10 +75,15 @@ def utcnow() -> datetime:
 
 
 def unconfigured_hint(channel: str) -> Message:
-    return Message(title="coachbot 还没有在这个频道启用", kind="info", sections=(Section(
-        f"这个频道（{channel}）还没有关联到任何团队，所以这里暂时不会有小课和挑战。\n"
-        f"组长：请在 coachbot.yaml 的 teams → channels → slack 里加上 {channel}，然后重启 coachbot。"
-        "（/script 查话术在任何频道都能用。）"),))
+    """No team is known here, so the hint is in both languages."""
+    return Message(title="coachbot 还没有在这个频道启用 / coachbot is not set up in this channel", kind="info", sections=(
+        Section(f"这个频道（{channel}）还没有关联到任何团队，所以这里暂时不会有小课和挑战。\n"
+                f"组长：请在 coachbot.yaml 的 teams → channels → slack 里加上 {channel}，然后重启 coachbot。"
+                "（/script 查话术在任何频道都能用。）"),
+        Section(f"This channel ({channel}) does not belong to a team yet, so no lessons or challenges appear here.\n"
+                f"Team leads: add {channel} under teams → channels → slack in coachbot.yaml, then restart coachbot. "
+                "(/script works in every channel.)"),
+    ))
 
 
 def _action_re(action: str) -> re.Pattern:
@@ -81,6 +96,10 @@ class SlackListeners:
     def __init__(self, coach: Coach, chat: SlackChat, *, clock: Callable[[], datetime] = utcnow) -> None:
         self.coach, self.chat, self.clock = coach, chat, clock
         self.store = coach.store
+
+    def lang(self, channel: str) -> str:
+        """The language of the team that owns ``channel``; Chinese where none does."""
+        return lang_of(self.coach.team_of(channel)) if channel else "zh"
 
     def register(self, app: App) -> None:
         app.use(self.dedupe_events)
@@ -127,10 +146,11 @@ class SlackListeners:
     def _respond_args(self, msg: Message, blocks: list[dict], private: bool) -> dict:
         return {"text": fallback_text(msg), "blocks": blocks, "response_type": "ephemeral" if private else "in_channel"}
 
-    def _answer(self, replies: list[Reply], command: str, first: Callable | None, respond) -> None:
+    def _answer(self, replies: list[Reply], command: str, first: Callable | None, respond,
+                lang: str = "zh") -> None:
         """Reply to a command: the first message in ``first`` (the ack) if given, the rest via respond()."""
         for reply in replies:
-            msg = with_share(reply.message, command) if reply.private else reply.message
+            msg = with_share(reply.message, command, lang=lang) if reply.private else reply.message
             for blocks in render_messages(msg):
                 args = self._respond_args(msg, blocks, reply.private)
                 if first is not None:
@@ -144,13 +164,15 @@ class SlackListeners:
     def lookup_command(self, ack, command: dict, respond) -> None:
         """/script and /leaderboard are quick reads: the answer travels in the ack itself."""
         incoming = slack_command_to_incoming(command)
-        self._answer(self.coach.handle(incoming, self.clock()), incoming.text, ack, respond)
+        self._answer(self.coach.handle(incoming, self.clock()), incoming.text, ack, respond,
+                     lang=self.lang(incoming.channel))
 
     def coach_command(self, command: dict, respond) -> None:
         """/coach may post to channels (post-now, reveal): acked at once, answered from here."""
         user = command.get("user_id", "")
         incoming = slack_command_to_incoming(command, user_name=self.chat.names.get(user))
-        self._answer(self.coach.handle(incoming, self.clock()), incoming.text, None, respond)
+        self._answer(self.coach.handle(incoming, self.clock()), incoming.text, None, respond,
+                     lang=self.lang(incoming.channel))
 
     # ------------------------------------------------------------ messages
 
@@ -176,7 +198,7 @@ class SlackListeners:
         now = self.clock()
         replies = self.coach.handle(incoming, now)
         if not replies and mention and self.coach.challenge_for(incoming, team, now) is None:
-            replies = [Reply(text(HELP, kind="help"))]
+            replies = [Reply(text(help_text(team.language), kind="help"))]
         self.deliver(incoming, replies)
 
     def deliver(self, incoming: Incoming, replies: list[Reply]) -> None:
@@ -215,12 +237,14 @@ class SlackListeners:
         thread = message.get("thread_ts") or message.get("ts") or (body.get("container") or {}).get("message_ts", "")
         challenge = self.coach.library.challenges.get(action.get("value", ""))
         client.views_open(trigger_id=body["trigger_id"],
-                          view=answer_modal(challenge, channel=body["channel"]["id"], thread=thread))
+                          view=answer_modal(challenge, channel=body["channel"]["id"], thread=thread,
+                                            lang=self.lang(body["channel"]["id"])))
 
     def on_answer_submitted(self, ack, body: dict, view: dict) -> None:
         channel, thread, answer = modal_answer(view)
         if len(answer.strip()) < 2:
-            ack(response_action="errors", errors={"answer": "请写下你会对客户说的话。"})
+            ack(response_action="errors", errors={"answer": pick(self.lang(channel), "请写下你会对客户说的话。",
+                                                                "Please write what you would say to the customer.")})
             return
         ack()
         user = body["user"]["id"]
@@ -229,7 +253,9 @@ class SlackListeners:
                             event_id=f"slack:view:{view.get('id')}")
         replies = self.coach.handle(incoming, self.clock())
         if not replies:
-            replies = [Reply(text("这道挑战已经结束，或者这个频道还没有关联团队，这次回答没有记录。", kind="error"))]
+            replies = [Reply(text(pick(self.lang(channel), "这道挑战已经结束，或者这个频道还没有关联团队，这次回答没有记录。",
+                                       "This challenge has closed, or this channel has no team, so this answer "
+                                       "was not recorded."), kind="error"))]
         self.deliver(incoming, replies)
 
     def _rerun(self, body: dict, command: str) -> tuple[Incoming, list[Reply]]:
@@ -254,7 +280,8 @@ class SlackListeners:
         value = action.get("value", "").strip()
         command = value if value.startswith("/") else f"/script {value}"
         if command.split()[0] not in SHAREABLE:
-            respond(text="这个内容不能分享到频道。", replace_original=False)
+            respond(text=pick(self.lang((body.get("channel") or {}).get("id", "")), "这个内容不能分享到频道。",
+                              "This can't be shared to the channel."), replace_original=False)
             return
         incoming, replies = self._rerun(body, command)
         by = incoming.user_name or incoming.user
@@ -263,10 +290,12 @@ class SlackListeners:
                 if reply.message.kind == "error":
                     respond(text=fallback_text(reply.message), replace_original=False)
                     return
-                self.chat.post(incoming.channel, shared_copy(reply.message, by))
+                self.chat.post(incoming.channel, shared_copy(reply.message, by, lang=self.lang(incoming.channel)))
         except SlackApiError as exc:
-            problem = NOT_IN_CHANNEL if api_error(exc) in ("not_in_channel", "channel_not_found") else \
-                f"分享失败（{api_error(exc)}），请稍后再试。"
+            lang = self.lang(incoming.channel)
+            problem = pick(lang, NOT_IN_CHANNEL, NOT_IN_CHANNEL_EN) \
+                if api_error(exc) in ("not_in_channel", "channel_not_found") else \
+                pick(lang, f"分享失败（{api_error(exc)}），请稍后再试。", f"Sharing failed ({api_error(exc)}). Please try again later.")
             respond(text=problem, replace_original=False)
             return
         respond(delete_original=True)
@@ -288,20 +317,27 @@ def home_view(coach: Coach, user: str, now: datetime) -> dict:
     member = store.member(PLATFORM, user)
     team, lead = _lead_team(coach, user, member.team_id if member else None)
     tz = team.timezone if team else "Asia/Shanghai"
+    lang = lang_of(team)
+    mine_title = pick(lang, "我的成绩", "My results")
     parts: list[Message] = []
     if member is not None:
-        mine = views.stats(store.member_stats(member, now=now, tz=tz))
-        parts.append(replace(mine, title="我的成绩"))
+        mine = views.stats(store.member_stats(member, now=now, tz=tz), lang=lang)
+        parts.append(replace(mine, title=mine_title))
     else:
-        parts.append(Message(title="我的成绩", sections=(Section("你还没有回答过挑战。回答今天的挑战就会有成绩了！"),)))
+        parts.append(Message(title=mine_title, sections=(Section(pick(
+            lang, "你还没有回答过挑战。回答今天的挑战就会有成绩了！",
+            "You haven't answered a challenge yet. Answer today's to get your first result!")),)))
     if team is not None:
         board = store.leaderboard(period="week", scope="team", team_id=team.id, now=now, tz=tz, top=10,
                                   asker=(PLATFORM, user))
-        parts.append(views.leaderboard(board, title=f"{team.name}｜本周前 10 名"))
+        parts.append(views.leaderboard(board, title=pick(lang, f"{team.name}｜本周前 10 名", f"{team.name} | Top 10 this week"),
+                                       lang=lang))
         if lead:
             ins = store.team_insight(team.id, period="month", now=now, tz=tz)
-            parts.append(replace(views.insight(ins, team.name), title=f"{team.name}｜本月薄弱环节（组长可见）"))
-    parts.append(Message(sections=(Section(HELP),), kind="help"))
+            parts.append(replace(views.insight(ins, team.name, lang=lang),
+                                 title=pick(lang, f"{team.name}｜本月薄弱环节（组长可见）",
+                                            f"{team.name} | Weak spots this month (leads only)")))
+    parts.append(Message(sections=(Section(help_text(lang)),), kind="help"))
     return {"type": "home", "blocks": render_surface(parts)}
 
 
