@@ -260,17 +260,23 @@ COACH_SUB: dict[str, Handler] = {
 }
 
 
+def _closest(word: str, table: dict[str, Handler]) -> str | None:
+    """The English command word closest to ``word``, if it is close enough to suggest."""
+    close = process.extractOne(word, [k for k in table if k.isascii()])
+    return close[0] if close and close[1] >= 60 else None
+
+
 def cmd_coach(ctx: Ctx, args: list[str]) -> list[Reply]:
     if not args:
         return coach_help(ctx, [])
     sub = to_simplified(args[0]).lower()
     handler = COACH_SUB.get(sub)
     if handler is None:
-        close = process.extractOne(sub, [k for k in COACH_SUB if k.isascii()])
+        close = _closest(sub, COACH_SUB)
         if ctx.lang == "en":
-            hint = f" Did you mean /coach {close[0]}?" if close and close[1] >= 60 else ""
+            hint = f" Did you mean /coach {close}?" if close else ""
             raise CoachError(f"There is no subcommand “{args[0]}”.{hint}\nUsage: {USAGE_EN['coach']}")
-        hint = f"你是不是要用 /coach {close[0]}？" if close and close[1] >= 60 else ""
+        hint = f"你是不是要用 /coach {close}？" if close else ""
         raise CoachError(f"没有「{args[0]}」这个子命令。{hint}\n用法：{USAGE['coach']}")
     return handler(ctx, args[1:])
 
@@ -290,11 +296,11 @@ def run_command(coach, msg: Incoming, now: datetime) -> list[Reply]:
     handler = COMMANDS.get(name)
     ctx = Ctx(coach, msg, now, coach.team_of(msg.channel))
     if handler is None:
-        close = process.extractOne(name, [k for k in COMMANDS if k.isascii()])
+        close = _closest(name, COMMANDS)
         if ctx.lang == "en":
-            hint = f" Did you mean /{close[0]}?" if close and close[1] >= 60 else ""
+            hint = f" Did you mean /{close}?" if close else ""
             raise CoachError(f"There is no /{words[0]} command.{hint} Type /coach help to see every command.")
-        hint = f"你是不是要用 /{close[0]}？" if close and close[1] >= 60 else ""
+        hint = f"你是不是要用 /{close}？" if close else ""
         raise CoachError(f"没有 /{words[0]} 这个命令。{hint}输入 /coach help 查看全部命令。")
     result = handler(ctx, words[1:])
     return [result] if isinstance(result, Reply) else result
