@@ -12,6 +12,9 @@ from .flags import COERCION_LABEL, COERCION_RULE, CompiledFlag, Violation, compi
 from .gaming import MAX_SPAN_CREDIT, MIN_CHARS, keyword_list, too_short
 from .matcher import CompiledCriterion, compile_criterion
 from .prepared import Prepared, prepare
+from .suspect import FLAG_PREFIX, LABELS as SUSPECT_LABELS, suspect
+
+GENERAL_RULE = "催收不得采用威胁、侮辱、骚扰、误导等不当手段（商业银行信用卡业务监督管理办法第68条）"
 
 VERDICT_OK = "ok"
 VERDICT_TOO_SHORT = "too_short"
@@ -108,11 +111,26 @@ def find_violations(reply: Prepared, flags: tuple[CompiledFlag, ...]) -> tuple[V
     return tuple(found.values())
 
 
+def suspected_violation(reply: Prepared, shared: Shared) -> Violation | None:
+    """The learned second signal: a likely violation the red flags did not catch, or None.
+
+    Its rule is the wording of the first shared red flag of the predicted category.
+    """
+    found = suspect(reply)
+    if found is None:
+        return None
+    rule = next((f.rule for f in shared.red_flags if f.category == found.category), GENERAL_RULE)
+    return Violation(found.category, SUSPECT_LABELS.get(found.category, "疑似违规：措辞可能被客户理解为不当施压"),
+                     rule, reply.span_text(found.start, found.end), FLAG_PREFIX + found.category)
+
+
 def grade_reply(challenge: Challenge, text: str, shared: Shared) -> Grade:
     """Score ``text`` against ``challenge``'s rubric; every point won or lost is explained."""
     rubric = compiled(challenge, shared)
     reply = prepare(text)
     violations = find_violations(reply, rubric.flags)
+    if not violations and (guess := suspected_violation(reply, shared)) is not None:
+        violations = (guess,)
 
     results: list[CriterionResult] = []
     covered: set[int] = set()

@@ -1,0 +1,179 @@
+"""A learned second signal for compliance violations the red-flag regexes miss.
+
+A logistic model over character 1-3-grams of one clause of the normalised reply
+(``Prepared.flat``; a clause and a clause joined to its neighbour are both
+scored, so "不然，明天……" is read as one thought). The reply's suspicion is
+its most suspicious clause. A second, softmax model over the same features
+names the likeliest category. Both are trained by ``bench/train_suspect.py``
+(deterministic, cross-validated) and shipped as ``suspect_model.json``:
+n-gram -> weight dictionaries, so scoring is a few dictionary look-ups per
+character. The grader consults it only when no red flag matched.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+from .prepared import Prepared
+
+MODEL_PATH = Path(__file__).with_name("suspect_model.json")
+MAX_N = 3
+FLAG_PREFIX = "suspect:"
+# How a flagged reply is described: a likely violation, not a certain one.
+LABELS = {
+    "threat": "疑似威胁恐吓：措辞可能被客户理解为威胁、恐吓",
+    "insult": "疑似辱骂贬损：措辞可能被客户理解为贬损、嘲讽",
+    "impersonation": "疑似冒充机构：措辞可能被客户理解为冒充司法、行政或其他机构",
+    "third-party-disclosure": "疑似向第三方透露：措辞可能被客户理解为要向第三方透露欠款",
+    "false-consequence": "疑似虚假/夸大后果：措辞可能被客户理解为虚假或夸大的后果",
+    "harassment": "疑似骚扰：措辞可能被客户理解为频繁或在不当时间联系",
+    "debt-inducement": "疑似诱导借贷：措辞可能被客户理解为诱导借钱、套现还款",
+}
+
+
+def grams(clause: str) -> list[str]:
+    """Character 1..3-grams of a normalised clause, with ``^``/``$`` marking its ends."""
+    s = f"^{clause}$"
+    out: list[str] = []
+    for n in range(1, MAX_N + 1):
+        out.extend(s[i:i + n] for i in range(len(s) - n + 1))
+    return out
+
+
+@dataclass(frozen=True)
+class Model:
+    bias: float
+    weights: dict[str, float]
+    categories: tuple[str, ...]
+    cat_bias: tuple[float, ...]
+    cat_weights: dict[str, tuple[tuple[int, float], ...]]   # n-gram -> ((category index, weight), ...)
+    threshold: float
+
+    def logit(self, clause: str) -> float:
+        w = self.weights
+        return self.bias + sum(w.get(g, 0.0) for g in grams(clause))
+
+    def probability(self, clause: str) -> float:
+        return _sigmoid(self.logit(clause))
+
+    def category_scores(self, clause: str) -> dict[str, float]:
+        z = list(self.cat_bias)
+        cw = self.cat_weights
+        for g in grams(clause):
+            for k, v in cw.get(g, ()):
+                z[k] += v
+        top = max(z)
+        e = [math.exp(v - top) for v in z]
+        total = sum(e)
+        return {c: v / total for c, v in zip(self.categories, e)}
+
+    def category(self, clause: str) -> str:
+        scores = self.category_scores(clause)
+        return max(self.categories, key=lambda c: scores[c])
+
+
+@dataclass(frozen=True)
+class Suspicion:
+    probability: float
+    category: str
+    start: int          # span of ``Prepared.flat``
+    end: int
+
+
+def _sigmoid(z: float) -> float:
+    if z >= 0:
+        return 1.0 / (1.0 + math.exp(-z))
+    e = math.exp(z)
+    return e / (1.0 + e)
+
+
+def from_json(data: dict) -> Model:
+    cats = tuple(data["categories"])
+    cat_weights: dict[str, list[tuple[int, float]]] = {}
+    for k, table in enumerate(data["cat_weights"]):
+        for g, v in table.items():
+            cat_weights.setdefault(g, []).append((k, v))
+    return Model(
+        bias=data["bias"], weights=dict(data["weights"]), categories=cats,
+        cat_bias=tuple(data["cat_bias"]), cat_weights={g: tuple(v) for g, v in cat_weights.items()},
+        threshold=data["threshold"],
+    )
+
+
+_MODEL: Model | None = None
+
+
+def load_model() -> Model:
+    """The shipped model, read once."""
+    global _MODEL
+    if _MODEL is None:
+        _MODEL = from_json(json.loads(MODEL_PATH.read_text(encoding="utf-8")))
+    return _MODEL
+
+
+def units(reply: Prepared) -> list[tuple[int, int]]:
+    """Spans scored: every clause, and every clause joined to the next one."""
+    clauses = reply.clauses()
+    out = list(clauses)
+    out.extend((a[0], b[1]) for a, b in zip(clauses, clauses[1:]))
+    return out
+
+
+def unit_scores(reply: Prepared, model: Model | None = None) -> list[tuple[float, int, int]]:
+    """(probability, start, end) for every scored span of the reply."""
+    model = model or load_model()
+    return [(model.probability(reply.flat[s:e]), s, e) for s, e in units(reply)]
+
+
+def span_logits(flat: str, spans: list[tuple[int, int]], model: Model) -> list[float]:
+    """``model.logit(flat[s:e])`` for every span, from running sums over ``flat`` (one pass of look-ups)."""
+    w = model.weights
+    get = w.get
+    n = len(flat)
+    run1, run2, run3 = [0.0], [0.0], [0.0]
+    a1 = a2 = a3 = 0.0
+    for i in range(n):
+        a1 += get(flat[i], 0.0)
+        a2 += get(flat[i:i + 2], 0.0) if i + 2 <= n else 0.0
+        a3 += get(flat[i:i + 3], 0.0) if i + 3 <= n else 0.0
+        run1.append(a1)
+        run2.append(a2)
+        run3.append(a3)
+    ends = model.bias + get("^", 0.0) + get("$", 0.0)
+    out = []
+    for s, e in spans:
+        z = ends + run1[e] - run1[s]
+        if e - s >= 2:
+            z += run2[e - 1] - run2[s]
+        if e - s >= 3:
+            z += run3[e - 2] - run3[s]
+        z += get("^" + flat[s], 0.0) + get(flat[e - 1] + "$", 0.0)
+        if e - s >= 2:
+            z += get("^" + flat[s:s + 2], 0.0) + get(flat[e - 2:e] + "$", 0.0)
+        else:
+            z += get("^" + flat[s] + "$", 0.0)
+        out.append(z)
+    return out
+
+
+def top_unit(reply: Prepared, model: Model | None = None) -> tuple[float, int, int]:
+    """The most suspicious span; the reply's score is its probability."""
+    model = model or load_model()
+    spans = units(reply)
+    if not spans:
+        return 0.0, 0, 0
+    logits = span_logits(reply.flat, spans, model)
+    best = max(range(len(spans)), key=logits.__getitem__)
+    return _sigmoid(logits[best]), spans[best][0], spans[best][1]
+
+
+def suspect(reply: Prepared, model: Model | None = None, threshold: float | None = None) -> Suspicion | None:
+    """The most suspicious span when it reaches the threshold, with its likeliest category."""
+    model = model or load_model()
+    p, s, e = top_unit(reply, model)
+    if e <= s or p < (model.threshold if threshold is None else threshold):
+        return None
+    return Suspicion(p, model.category(reply.flat[s:e]), s, e)
