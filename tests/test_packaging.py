@@ -28,6 +28,7 @@ def test_wheel_carries_the_content(wheel):
         shipped = {Path(n).name for n in names if n.startswith(f"coachbot/_content/{kind}/")}
         source = {p.name for p in (ROOT / kind).glob("*.yaml")}
         assert source and source <= shipped, kind
+    assert "coachbot/grading/suspect_model.json" in names   # the learned signal's weights
 
 
 def test_installed_package_finds_content_outside_the_source_tree(wheel, tmp_path):
