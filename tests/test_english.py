@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 import pytest
 
 from coachbot import views
 from coachbot.app import build
-from coachbot.chat import Incoming
 from coachbot.grading import grade_reply
 from coachbot.grading.grader import (
     VERDICT_CRITICAL,
@@ -18,28 +16,16 @@ from coachbot.grading.grader import (
     VERDICT_VIOLATION,
 )
 from coachbot.platforms.fake import FakeChat
-from coachbot.settings import ConfigError, Schedule, Settings, Team, load_settings
 
-TZ = ZoneInfo("Asia/Shanghai")
-MORNING = datetime(2026, 11, 25, 9, 0, tzinfo=TZ)   # a Wednesday
-GOOD = ("王先生，理解您这周手头紧。不过上周五您说发工资就还，到现在还没到账，想先了解一下这次是遇到什么情况了？"
-        "如果全额有困难，您看周五前能不能先还1000元？我跟您确认一下，周五前还1000元，对吗？我给您备注上。")
-WEAK = "好的，那您下周记得还款，别忘了，有问题再联系我们。"
-VIOLATING = "你这种老赖，下周再不还就打给你单位领导，后果自负。"
-
+from .test_coach import GOOD, MORNING, VIOLATING, WEAK, say, team
+from coachbot.settings import ConfigError, Settings, Team, load_settings
 
 @pytest.fixture
 def bot_en(tmp_path, library):
-    team = Team(id="t1", name="Team One", channels={"fake": ("C1",)}, leads=("boss",), language="en",
-                schedule=Schedule(lesson="09:00", challenge="10:00", reveal="16:00", summary="fri 17:30"))
-    bot = build(Settings(teams=(team,), database=str(tmp_path / "coach.db")), FakeChat(), library=library)
+    bot = build(Settings(teams=(team(name="Team One", language="en"),), database=str(tmp_path / "coach.db")),
+                FakeChat(), library=library)
     yield bot, bot.coach.chat
     bot.close()
-
-
-def say(bot, user: str, text: str, at: datetime, *, event: str | None = None):
-    msg = Incoming(platform="fake", channel="C1", user=user, user_name=user, text=text, event_id=event)
-    return bot.coach.handle(msg, at)
 
 
 def test_a_whole_day_in_english(bot_en, library):
