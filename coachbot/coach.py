@@ -11,7 +11,7 @@ import logging
 import uuid
 from dataclasses import dataclass
 from functools import cached_property
-from datetime import date, datetime, time
+from datetime import date, datetime
 
 from . import views
 from .chat import Chat, Incoming, Reply
@@ -47,11 +47,6 @@ def admin_keys(msg: Incoming) -> tuple[str, ...]:
 
 def local_day(now: datetime, team: Team) -> date:
     return now.astimezone(team.tz).date()
-
-
-def at_local(day: date, hhmm: str, team: Team) -> datetime:
-    h, m = (int(x) for x in hhmm.split(":"))
-    return datetime.combine(day, time(h, m), team.tz)
 
 
 class Coach:
@@ -104,7 +99,7 @@ class Coach:
                 return Posted(post, post.message_id, False) if post else None
             if not self.store.retake_post(post.id, now=now):
                 return Posted(post, post.message_id, False)  # another run is posting it right now
-            found = self._already_on_platform(channel, post)
+            found = self.already_posted(channel, post)
             if found:
                 self.store.mark_posted(post.id, message_id=found, at=now)
                 return Posted(post, found, False)
@@ -118,7 +113,8 @@ class Coach:
         log.info("event=posted team=%s channel=%s kind=%s content=%s", team.id, channel, kind, post.content_id)
         return Posted(post, message_id, True)
 
-    def _already_on_platform(self, channel: str, post: Post) -> str | None:
+    def already_posted(self, channel: str, post: Post) -> str | None:
+        """The message id of ``post`` in the channel's history, if the adapter can look."""
         finder = getattr(self.chat, "find_post", None)
         if "history" in getattr(self.chat, "capabilities", ()) and finder is not None:
             return finder(channel, post.kind, post.content_id, post.post_date)

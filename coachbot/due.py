@@ -199,7 +199,7 @@ def _settle(coach, slot: Slot, now: datetime, *, reason: str, posts: dict | None
             continue
         if post.state in DONE or not store.retake_post(post.id, now=now):
             continue  # finished, or still in flight somewhere
-        if found := find_on_platform(coach.chat, ch, post):
+        if found := coach.already_posted(ch, post):
             reconciled += store.mark_posted(post.id, message_id=found, at=now)
             log.info("event=post_reconciled team=%s channel=%s kind=%s day=%s message=%s",
                      team.id, ch, slot.kind, slot.day, found)
@@ -209,14 +209,6 @@ def _settle(coach, slot: Slot, now: datetime, *, reason: str, posts: dict | None
         log.warning("event=post_skipped team=%s kind=%s due=%s late_by=%s reason=%r channels=%d",
                     team.id, slot.kind, slot.at.isoformat(), now - slot.at, reason, skipped)
     return "skipped" if skipped else ("reconciled" if reconciled else None)
-
-
-def find_on_platform(chat, channel: str, post) -> str | None:
-    """The message id of ``post`` in the channel's history, if the adapter can look."""
-    finder = getattr(chat, "find_post", None)
-    if "history" in getattr(chat, "capabilities", ()) and finder is not None:
-        return finder(channel, post.kind, post.content_id, post.post_date)
-    return None
 
 
 def _days_to_settle(coach, team: Team, today: date, lookback: int) -> list[date]:

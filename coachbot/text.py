@@ -29,15 +29,6 @@ def normalize(text: str) -> str:
     return _DROP.sub("", to_simplified(text).lower())
 
 
-def normalize_keep_breaks(text: str) -> str:
-    """Like :func:`normalize` but every punctuation run or whitespace becomes one ``|``.
-
-    Clause boundaries survive, so a rule can look at "the same clause".
-    """
-    out = _DROP.sub("|", to_simplified(text).lower())
-    return out.strip("|")
-
-
 def cjk_count(text: str) -> int:
     """Number of CJK unified ideographs in ``text``."""
     return sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf")
