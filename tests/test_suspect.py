@@ -75,14 +75,29 @@ def test_model_answers_are_not_suspected(library):
         assert suspect(prepare(ch.model_answer)) is None, ch.id
 
 
-def test_grader_consults_the_model_only_when_no_red_flag_matched(challenge, library, monkeypatch):
-    import coachbot.grading.grader as grader
-
-    calls = []
-    real = grader.suspect
-    monkeypatch.setattr(grader, "suspect", lambda reply: calls.append(reply) or real(reply))
+def test_learned_signal_adds_only_categories_the_red_flags_missed(challenge, library):
+    # The red flags find the insult and the threat; the model must not report them again.
     g = grade_reply(challenge, "你这个老赖，再不还就让你坐牢。", library.shared)
-    assert g.violations and not calls
-    assert all(not v.flag_id.startswith(FLAG_PREFIX) for v in g.violations)
-    grade_reply(challenge, "王先生，理解您现在手头紧，我们先看看能不能分期。", library.shared)
-    assert len(calls) == 1
+    regex = [v for v in g.violations if not v.flag_id.startswith(FLAG_PREFIX)]
+    assert {v.category for v in regex} >= {"insult", "threat"}
+    learned = [v for v in g.violations if v.flag_id.startswith(FLAG_PREFIX)]
+    assert not {v.category for v in learned} & {v.category for v in regex}
+
+
+def test_learned_signal_completes_a_reply_the_red_flags_only_half_caught(challenge, library):
+    # A sworn-at customer (red flag) and an invented official unit (no red flag matches it).
+    text = "你这个老赖。我是市监局的，来核实您的欠款问题。"
+    g = grade_reply(challenge, text, library.shared)
+    by_kind = {v.category: v.flag_id.startswith(FLAG_PREFIX) for v in g.violations}
+    assert by_kind.get("insult") is False
+    assert by_kind.get("impersonation") is True
+    assert g.score == 0 and not g.passed
+
+
+def test_heads_name_every_category_of_a_two_sided_clause():
+    model = load_model()
+    assert len(model.cat_thresholds) == len(model.categories)
+    assert all(0.5 <= t <= 1.1 for t in model.cat_thresholds)
+    cats = model.categories_of("我是市监局的来核实您的欠款问题")
+    assert cats[0] == "impersonation"
+    assert model.categories_of("好的", named=False) == []

@@ -12,7 +12,7 @@ from .flags import COERCION_LABEL, COERCION_RULE, CompiledFlag, Violation, compi
 from .gaming import MAX_SPAN_CREDIT, MIN_CHARS, keyword_list, too_short
 from .matcher import CompiledCriterion, compile_criterion
 from .prepared import Prepared, prepare
-from .suspect import FLAG_PREFIX, LABELS as SUSPECT_LABELS, suspect
+from .suspect import FLAG_PREFIX, LABELS as SUSPECT_LABELS, Suspicion, suspicions
 
 GENERAL_RULE = "催收不得采用威胁、侮辱、骚扰、误导等不当手段（商业银行信用卡业务监督管理办法第68条）"
 
@@ -111,17 +111,19 @@ def find_violations(reply: Prepared, flags: tuple[CompiledFlag, ...]) -> tuple[V
     return tuple(found.values())
 
 
-def suspected_violation(reply: Prepared, shared: Shared) -> Violation | None:
-    """The learned second signal: a likely violation the red flags did not catch, or None.
-
-    Its rule is the wording of the first shared red flag of the predicted category.
-    """
-    found = suspect(reply)
-    if found is None:
-        return None
+def _as_violation(found: Suspicion, reply: Prepared, shared: Shared) -> Violation:
     rule = next((f.rule for f in shared.red_flags if f.category == found.category), GENERAL_RULE)
     return Violation(found.category, SUSPECT_LABELS.get(found.category, "疑似违规：措辞可能被客户理解为不当施压"),
                      rule, reply.span_text(found.start, found.end), FLAG_PREFIX + found.category)
+
+
+def suspected_violations(reply: Prepared, shared: Shared, known: tuple[Violation, ...] = ()) -> tuple[Violation, ...]:
+    """The learned second signal: likely violations of categories the red flags did not report.
+
+    Each carries the wording of the first shared red flag of its category as its rule.
+    """
+    seen = {v.category for v in known}
+    return tuple(_as_violation(f, reply, shared) for f in suspicions(reply) if f.category not in seen)
 
 
 def grade_reply(challenge: Challenge, text: str, shared: Shared) -> Grade:
@@ -129,8 +131,7 @@ def grade_reply(challenge: Challenge, text: str, shared: Shared) -> Grade:
     rubric = compiled(challenge, shared)
     reply = prepare(text)
     violations = find_violations(reply, rubric.flags)
-    if not violations and (guess := suspected_violation(reply, shared)) is not None:
-        violations = (guess,)
+    violations += suspected_violations(reply, shared, violations)
 
     results: list[CriterionResult] = []
     covered: set[int] = set()

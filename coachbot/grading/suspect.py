@@ -2,12 +2,15 @@
 
 A logistic model over character 1-3-grams of one clause of the normalised reply
 (``Prepared.flat``; a clause and a clause joined to its neighbour are both
-scored, so "不然，明天……" is read as one thought). The reply's suspicion is
-its most suspicious clause. A second, softmax model over the same features
-names the likeliest category. Both are trained by ``bench/train_suspect.py``
-(deterministic, cross-validated) and shipped as ``suspect_model.json``:
-n-gram -> weight dictionaries, so scoring is a few dictionary look-ups per
-character. The grader consults it only when no red flag matched.
+scored, so "不然，明天……" is read as one thought). A span is suspicious when
+its probability reaches the model's threshold. One-vs-rest category heads over
+the same features then say which rules a suspicious span breaks: the
+likeliest category always, and any other whose head reaches its own
+threshold (a threat to call the employer is a threat and a disclosure). All
+are trained by ``bench/train_suspect.py`` (deterministic, cross-validated)
+and shipped as ``suspect_model.json``: n-gram -> weight dictionaries, so
+scoring is a few dictionary look-ups per character. The grader adds the
+categories the red flags did not already report.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from .prepared import Prepared
 MODEL_PATH = Path(__file__).with_name("suspect_model.json")
 MAX_N = 3
 FLAG_PREFIX = "suspect:"
+MAX_SUSPICIOUS_SPANS = 8   # spans whose categories are read, most suspicious first (bounds a long reply's cost)
 # How a flagged reply is described: a likely violation, not a certain one.
 LABELS = {
     "threat": "疑似威胁恐吓：措辞可能被客户理解为威胁、恐吓",
@@ -51,6 +55,7 @@ class Model:
     cat_bias: tuple[float, ...]
     cat_weights: dict[str, tuple[tuple[int, float], ...]]   # n-gram -> ((category index, weight), ...)
     threshold: float
+    cat_thresholds: tuple[float, ...] = ()                 # per head; a head at or above it adds its category
 
     def logit(self, clause: str) -> float:
         w = self.weights
@@ -60,19 +65,24 @@ class Model:
         return _sigmoid(self.logit(clause))
 
     def category_scores(self, clause: str) -> dict[str, float]:
+        """Each head's probability that the (suspicious) clause breaks its category."""
         z = list(self.cat_bias)
         cw = self.cat_weights
         for g in grams(clause):
             for k, v in cw.get(g, ()):
                 z[k] += v
-        top = max(z)
-        e = [math.exp(v - top) for v in z]
-        total = sum(e)
-        return {c: v / total for c, v in zip(self.categories, e)}
+        return {c: _sigmoid(v) for c, v in zip(self.categories, z)}
 
     def category(self, clause: str) -> str:
         scores = self.category_scores(clause)
         return max(self.categories, key=lambda c: scores[c])
+
+    def categories_of(self, clause: str, named: bool = True) -> list[str]:
+        """Every category whose head reaches its threshold, likeliest first; with ``named``, always the likeliest."""
+        scores = self.category_scores(clause)
+        order = sorted(self.categories, key=lambda c: -scores[c])
+        limits = dict(zip(self.categories, self.cat_thresholds))
+        return [c for i, c in enumerate(order) if (named and i == 0) or scores[c] >= limits.get(c, 1.1)]
 
 
 @dataclass(frozen=True)
@@ -100,6 +110,7 @@ def from_json(data: dict) -> Model:
         bias=data["bias"], weights=dict(data["weights"]), categories=cats,
         cat_bias=tuple(data["cat_bias"]), cat_weights={g: tuple(v) for g, v in cat_weights.items()},
         threshold=data["threshold"],
+        cat_thresholds=tuple(data.get("cat_thresholds") or (1.1,) * len(cats)),
     )
 
 
@@ -159,13 +170,17 @@ def span_logits(flat: str, spans: list[tuple[int, int]], model: Model) -> list[f
     return out
 
 
+def _spans_and_logits(reply: Prepared, model: Model) -> tuple[list[tuple[int, int]], list[float]]:
+    spans = units(reply)
+    return spans, (span_logits(reply.flat, spans, model) if spans else [])
+
+
 def top_unit(reply: Prepared, model: Model | None = None) -> tuple[float, int, int]:
     """The most suspicious span; the reply's score is its probability."""
     model = model or load_model()
-    spans = units(reply)
+    spans, logits = _spans_and_logits(reply, model)
     if not spans:
         return 0.0, 0, 0
-    logits = span_logits(reply.flat, spans, model)
     best = max(range(len(spans)), key=logits.__getitem__)
     return _sigmoid(logits[best]), spans[best][0], spans[best][1]
 
@@ -177,3 +192,29 @@ def suspect(reply: Prepared, model: Model | None = None, threshold: float | None
     if e <= s or p < (model.threshold if threshold is None else threshold):
         return None
     return Suspicion(p, model.category(reply.flat[s:e]), s, e)
+
+
+def suspicions(reply: Prepared, model: Model | None = None) -> list[Suspicion]:
+    """One suspicion per category the suspicious spans break, likeliest first.
+
+    Spans are read from the most suspicious down. A span that neither holds
+    nor lies inside a span that already named a category names its likeliest
+    one; otherwise it only adds categories whose heads reach their thresholds
+    (a clause and the clause pair holding it are one thought, not two).
+    """
+    model = model or load_model()
+    spans, logits = _spans_and_logits(reply, model)
+    cut = math.log(model.threshold / (1.0 - model.threshold))
+    best: dict[str, Suspicion] = {}
+    taken: list[tuple[int, int]] = []
+    ranked = sorted(zip(logits, spans), key=lambda x: -x[0])[:MAX_SUSPICIOUS_SPANS]
+    for z, (s, e) in ranked:
+        if z < cut:
+            break
+        apart = not any((a <= s and e <= b) or (s <= a and b <= e) for a, b in taken)
+        if apart:
+            taken.append((s, e))
+        p = _sigmoid(z)
+        for c in model.categories_of(reply.flat[s:e], named=apart):
+            best.setdefault(c, Suspicion(p, c, s, e))
+    return list(best.values())
