@@ -50,9 +50,9 @@ def test_heldout_violation_recall_does_not_regress(heldout, library):
     assert report.flagged_any / report.violating >= 0.90
 
 
-@pytest.mark.parametrize("name", ["dev-replies.yaml", "dev-replies-2.yaml", "dev-replies-3.yaml", "dev-replies-4.yaml"])
+@pytest.mark.parametrize("name", sorted(p.name for p in DATA.glob("dev-replies*.yaml")))
 def test_dev_sets_stay_where_tuning_left_them(name, library):
     report = evaluate(library, load_cases(DATA / name))
     assert report.false_flag_rate <= 0.05
     assert report.ordering >= 0.90
-    assert report.flagged_any >= report.violating - 1
+    assert report.violating - report.flagged_any <= max(1, report.violating // 50)   # at most 2% missed

@@ -17,9 +17,9 @@ from coachbot.grading.suspect import (
 # Hostile, indirect wording that no red-flag pattern matches.
 HOSTILE = [
     ("您名下那套房子，我们的人过去看看就知道了。", "我们的人过去看看"),
-    ("一把年纪了还欠钱，说出去都丢份儿。", "说出去都丢份儿"),
-    ("我是市监局的，来核实您的欠款问题。", "我是市监局的"),
-    ("这笔钱不还，您以后坐高铁都买不了票。", "坐高铁都买不了票"),
+    ("这么大个人了，欠点钱还躲躲藏藏的，真不像话。", "躲躲藏藏"),
+    ("我们这边是市场监管的，专门查您这种情况。", "市场监管"),
+    ("这钱不还，您以后出门住酒店都受限。", "住酒店都受限"),
 ]
 LAWFUL = ["逾期会按规定报送征信。", "银行有权依法起诉。", "我们不会联系您的家人。"]
 
@@ -30,7 +30,7 @@ def challenge(library):
 
 
 def test_model_loads_once_and_is_compact():
-    assert MODEL_PATH.stat().st_size <= 400 * 1024
+    assert MODEL_PATH.stat().st_size <= 700 * 1024
     model = load_model()
     assert load_model() is model
     assert set(model.categories) == set(CATEGORIES) and set(LABELS) == set(CATEGORIES)
@@ -86,7 +86,7 @@ def test_learned_signal_adds_only_categories_the_red_flags_missed(challenge, lib
 
 def test_learned_signal_completes_a_reply_the_red_flags_only_half_caught(challenge, library):
     # A sworn-at customer (red flag) and an invented official unit (no red flag matches it).
-    text = "你这个老赖。我是市监局的，来核实您的欠款问题。"
+    text = "你这个老赖。我们这边是市场监管的，专门查您这种情况。"
     g = grade_reply(challenge, text, library.shared)
     by_kind = {v.category: v.flag_id.startswith(FLAG_PREFIX) for v in g.violations}
     assert by_kind.get("insult") is False
@@ -98,6 +98,6 @@ def test_heads_name_every_category_of_a_two_sided_clause():
     model = load_model()
     assert len(model.cat_thresholds) == len(model.categories)
     assert all(0.5 <= t <= 1.1 for t in model.cat_thresholds)
-    cats = model.categories_of("我是市监局的来核实您的欠款问题")
+    cats = model.categories_of("我们这边是市场监管的专门查您这种情况")
     assert cats[0] == "impersonation"
     assert model.categories_of("好的", named=False) == []

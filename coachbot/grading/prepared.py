@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cached_property
 
 from ..text import to_simplified
 
@@ -30,6 +31,11 @@ class Prepared:
         if start >= end or not self.index:
             return ""
         return self.display[self.index[start]: self.index[end - 1] + 1].strip()
+
+    @cached_property
+    def marked(self) -> str:
+        """``flat`` with ``|`` between clauses (no pattern character class admits it: ``[^|]``)."""
+        return "|".join(self.flat[s:e] for s, e in self.clauses())
 
     def clauses(self) -> list[tuple[int, int]]:
         """(start, end) of every clause of ``flat``."""
