@@ -51,7 +51,7 @@ POS_WEIGHT = 3.0
 MIN_DF = 2
 MIL_ROUNDS = 2
 KEEP_WEIGHT = 0.08       # weights smaller than this are dropped from the shipped model
-KEEP_CAT_WEIGHT = 0.1
+KEEP_CAT_WEIGHT = 0.15
 HEAD_PRECISION = 0.85   # an extra category a head adds must be right this often (cross-validated)
 DIGITS = 3
 
@@ -397,7 +397,17 @@ def export(model, heads, threshold: float, cat_thresholds: tuple[float, ...]) ->
             "cat_thresholds": list(cat_thresholds)}
 
 
+def override_from_env() -> None:
+    """SUSPECT_HP="L2=1e-4,EPOCHS=20" overrides hyper-parameters (for experiments with --cv-only)."""
+    import os
+    for item in filter(None, os.environ.get("SUSPECT_HP", "").split(",")):
+        name, value = item.split("=")
+        globals()[name] = type(globals()[name])(value)
+        print(f"override {name} = {globals()[name]}")
+
+
 def main() -> None:
+    override_from_env()
     lib, _ = load_library()
     replies = load_replies(lib)
     mark_regex(replies, lib)

@@ -18,10 +18,12 @@ from coachbot.grading.suspect import (
 HOSTILE = [
     ("您名下那套房子，我们的人过去看看就知道了。", "我们的人过去看看"),
     ("这么大个人了，欠点钱还躲躲藏藏的，真不像话。", "躲躲藏藏"),
-    ("我们这边是市场监管的，专门查您这种情况。", "市场监管"),
-    ("这钱不还，您以后出门住酒店都受限。", "住酒店都受限"),
+    ("您住的那个小区，我们同事下午顺路过去转转。", "顺路过去转转"),
+    ("今晚不到账，您的微信和支付宝都会被停用。", "支付宝都会被停用"),
 ]
 LAWFUL = ["逾期会按规定报送征信。", "银行有权依法起诉。", "我们不会联系您的家人。"]
+# Hostile too, but below the (conservative) threshold: they must still outrank lawful wording.
+BORDERLINE = ["我们这边是市场监管的，专门查您这种情况。", "这钱不还，您以后出门住酒店都受限。"]
 
 
 @pytest.fixture(scope="module")
@@ -65,6 +67,12 @@ def test_novel_hostile_sentences_are_flagged_with_a_quote(text, quote, challenge
     assert quote in v.evidence.replace(",", "，") and v.evidence in text.replace("，", ",")
 
 
+def test_hostile_wording_outranks_lawful_wording_even_below_the_threshold():
+    hostile = [top_unit(prepare(t))[0] for t in [*(t for t, _ in HOSTILE), *BORDERLINE]]
+    lawful = [top_unit(prepare(t))[0] for t in LAWFUL]
+    assert min(hostile) > max(lawful)
+
+
 @pytest.mark.parametrize("text", LAWFUL)
 def test_lawful_strict_sentences_are_not_suspected(text):
     assert suspect(prepare(text)) is None
@@ -85,12 +93,12 @@ def test_learned_signal_adds_only_categories_the_red_flags_missed(challenge, lib
 
 
 def test_learned_signal_completes_a_reply_the_red_flags_only_half_caught(challenge, library):
-    # A sworn-at customer (red flag) and an invented official unit (no red flag matches it).
-    text = "你这个老赖。我们这边是市场监管的，专门查您这种情况。"
+    # A sworn-at customer (red flag) and an invented consequence (no red flag matches it).
+    text = "你这个老赖。今晚不到账，您的微信和支付宝都会被停用。"
     g = grade_reply(challenge, text, library.shared)
     by_kind = {v.category: v.flag_id.startswith(FLAG_PREFIX) for v in g.violations}
     assert by_kind.get("insult") is False
-    assert by_kind.get("impersonation") is True
+    assert by_kind.get("false-consequence") is True
     assert g.score == 0 and not g.passed
 
 

@@ -1,7 +1,8 @@
 """Compliance red flags: patterns that fail a reply whatever else it says.
 
 A match is not a violation when the same clause disclaims it just before
-("我们不会联系您的同事", "我不是法院的", "不会上门打扰您") or when the flag's
+("我们不会联系您的同事", "我不是法院的", "不会上门打扰您"), when the next
+clause opens by rejecting it ("借网贷来还，我真的不建议"), or when the flag's
 own ``unless`` pattern matches the clause (lawful statements such as
 "银行有权依法起诉").
 """
@@ -27,6 +28,11 @@ _NEGATION = re.compile(
     r"不建议|不鼓励|不提倡|不会去|也不|不要担心|别担心|不需要|没打算|不打算|不允许|不应该|不该|不可以|没法|无法)"
 )
 _WEAK_NEGATION = re.compile(r"(别|不要|勿)$")
+# A rejection opening the next clause: "借网贷来还，我真的不建议" / "晚上11点打，是违规的".
+_REJECTED_AFTER = re.compile(
+    r"(我|我们|这|这个|这样|那样|这种事)?(真的|是|也|可|绝对|肯定)*"
+    r"(不建议|不推荐|不提倡|不鼓励|不会这么做|不会这样做|不能这么做|不能这样做|不允许|不合规|违规|违法|不行(?!的话))"
+)
 WINDOW = 8
 # "If you don't pay, then …": a consequence used as leverage is a threat.
 _CONDITION = re.compile(
@@ -35,8 +41,17 @@ _CONDITION = re.compile(
     r"再不(回|接|处理|联系|理|交|付|给)|再(挂|拉黑|躲|闹|放鸽子|敢)|"
     r"还不上.{0,3}就|不还.{0,2}就|没到账.{0,2}就|不(回电|回复|接电话|处理).{0,2}(的话|就)|"
     r"(要|想|敢)(闹|闹大|投诉|告|报警|曝光)(是吧|的话|就)|"
-    r"(不|没)到账|不配合|(今天|今晚|明天|这周|月底|号前)(还|钱)?(不|没)(还|到|打过来|处理)"
+    r"(不|没)到账|不配合|(今天|今晚|明天|这周|月底|号前)(还|钱)?(不|没)(还|到|打过来|处理)|"
+    r"(如|若)(今日|今天|明天|逾期|仍|再)*(未|不|没)(回电|回复|还款|处理|联系)"
 )
+# Leverage stated around the consequence, in the clause before it or the one after:
+# "今天下午不还，明天利息直接翻倍", "漏还一天就取消分期", "你什么时候还钱我什么时候停".
+_LEVERAGE = re.compile(
+    r"不(先)?(还|到庭|说清楚)(?!上|清|完|起)|(没|不)还(钱)?的话|晚(一|1)周|漏还|"
+    r"什么时候(还|还钱|还清)(?:[^|]){0,6}什么时候停|(你|您)最好|连(你|您)(也)?一起|全家|"
+    r"(投诉|报警|拉黑)(一次|的话|就)"
+)
+_LEVERAGE_CATEGORIES = frozenset({"false-consequence", "harassment", "third-party-disclosure", "impersonation"})
 COERCION_LABEL = "以后果相要挟（不还就……）"
 COERCION_RULE = "治安管理处罚法第42条；催收不得以威胁、恐吓手段迫使还款（商业银行信用卡业务监督管理办法第68条）"
 
@@ -90,9 +105,12 @@ class CompiledFlag:
         """
         if self.prefilter and self.pattern.search(reply.marked) is None:
             return None
-        for c_start, c_end in reply.clauses():
+        clauses = reply.clauses()
+        for k, (c_start, c_end) in enumerate(clauses):
             clause = reply.flat[c_start:c_end]
             if self.unless is not None and self.unless.search(clause):
+                continue
+            if k + 1 < len(clauses) and _REJECTED_AFTER.match(reply.flat, clauses[k + 1][0], clauses[k + 1][1]):
                 continue
             for m in self.pattern.finditer(reply.flat, c_start, c_end):
                 if _disclaimed(reply.flat, max(c_start, m.start() - WINDOW), m.start(),
@@ -101,8 +119,14 @@ class CompiledFlag:
                 quote = reply.span_text(c_start, c_end)
                 if len(quote) > 40:
                     quote = reply.span_text(max(c_start, m.start() - 8), min(c_end, m.end() + 8))
+                # The connective may open the match itself: "那我就跟您的紧急联系人沟通".
+                coercive = bool(_CONDITION.search(reply.flat, max(0, c_start - 12), min(m.end(), m.start() + 3)))
+                if not coercive and self.flag.category in _LEVERAGE_CATEGORIES:
+                    # In ``marked`` clause j starts j characters later than in ``flat``.
+                    j0, j1 = max(0, k - 1), min(len(clauses) - 1, k + 1)
+                    coercive = bool(_LEVERAGE.search(reply.marked, clauses[j0][0] + j0, clauses[j1][1] + j1))
                 return Violation(self.flag.category, self.flag.label, self.flag.rule, quote, self.flag.id,
-                                 coercive=bool(_CONDITION.search(reply.flat, max(0, c_start - 12), m.start())))
+                                 coercive=coercive)
         return None
 
 
