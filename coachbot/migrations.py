@@ -128,6 +128,22 @@ def m002_leaderboard_indexes(db: Database) -> None:
     )
 
 
+@MIGRATIONS()
+def m003_event_outcome(db: Database) -> None:
+    """When an event's handling finished (NULL while a handler holds it).
+
+    A platform delivery is claimed before its handler runs and finished after,
+    so a retry of a delivery whose handler died with its process can be taken
+    over instead of dropped. Rows written before this migration count as done.
+    """
+    db.executescript(
+        """
+        ALTER TABLE events ADD COLUMN done_at TEXT;
+        UPDATE events SET done_at = seen_at;
+        """
+    )
+
+
 def unknown(db: Database, migrations: Migrations = MIGRATIONS) -> list[str]:
     """Applied migrations this code does not know, i.e. the file is newer. Read-only."""
     known = {m.name for m in migrations._migrations}  # Migrations lists its names nowhere public

@@ -430,10 +430,10 @@ class Store:
 
     @staticmethod
     def _mark_event(db: Database, event_id: str, seen_at: str | None) -> bool:
-        cursor = db.execute(
-            f"INSERT INTO events (event_id, seen_at) VALUES (?, coalesce(?, {_SQLITE_NOW}))"
-            " ON CONFLICT (event_id) DO NOTHING",
-            [event_id, seen_at],
+        cursor = db.execute(   # seen and done at once: nothing holds it
+            f"INSERT INTO events (event_id, seen_at, done_at) VALUES (:id, coalesce(:at, {_SQLITE_NOW}),"
+            f" coalesce(:at, {_SQLITE_NOW})) ON CONFLICT (event_id) DO NOTHING",
+            {"id": event_id, "at": seen_at},
         )
         return cursor.rowcount == 1
 
@@ -448,6 +448,29 @@ class Store:
         """
         with self._write() as db:
             return self._mark_event(db, event_id, utc_text(at) if at else None)
+
+    def claim_event(self, event_id: str, *, now: datetime, stale_after: timedelta) -> bool:
+        """Claim a delivery before handling it; True if this caller should handle it.
+
+        False while another handler holds a claim younger than ``stale_after`` or
+        once the event is finished. A claim older than that whose handler never
+        finished (its process died) is taken over, so a platform's retry of it is
+        handled rather than lost; what the handler stores has its own key.
+        """
+        with self._write() as db:
+            cursor = db.execute(
+                "INSERT INTO events (event_id, seen_at, done_at) VALUES (?, ?, NULL)"
+                " ON CONFLICT (event_id) DO UPDATE SET seen_at = excluded.seen_at"
+                " WHERE events.done_at IS NULL AND events.seen_at < ?",
+                [event_id, utc_text(now), utc_text(now - stale_after)],
+            )
+            return cursor.rowcount == 1
+
+    def finish_event(self, event_id: str, *, at: datetime) -> None:
+        """Record that a claimed event was handled: retries of it are dropped from now on."""
+        with self._write() as db:
+            db.execute("UPDATE events SET done_at = ? WHERE event_id = ? AND done_at IS NULL",
+                       [utc_text(at), event_id])
 
     def purge_events(self, *, before: datetime) -> int:
         """Forget event ids seen before ``before`` (platforms retry within minutes)."""

@@ -272,6 +272,27 @@ def test_retried_event_is_graded_once(slack, api):
     assert len(slack.submissions(ts)) == 1
 
 
+def test_retry_of_a_delivery_whose_process_died_is_handled_not_dropped(slack, api):
+    ts = slack.challenge()
+    now = datetime.now(timezone.utc)
+    # A process claimed EvDied a minute ago and died before handling it (no reply, nothing stored) ...
+    assert slack.store.claim_event("slack:event:EvDied", now=now - timedelta(minutes=1),
+                                   stale_after=timedelta(seconds=30))
+    # ... and another process still holds EvBusy, claimed a moment ago.
+    assert slack.store.claim_event("slack:event:EvBusy", now=now, stale_after=timedelta(seconds=30))
+    retry = {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}
+    assert slack.message("王先生，这次是遇到什么情况了？", thread=ts, event_id="EvDied", headers=retry).status == 200
+    assert slack.message("您好，想了解一下原因。", thread=ts, user="U2", ts="1800000000.000002",
+                         event_id="EvBusy", headers=retry).status == 200
+    [fb] = api.calls("chat.postEphemeral")                  # the dead delivery is graded, the busy one left alone
+    assert fb.args["user"] == "U1"
+    assert [s.member.user for s in slack.submissions(ts)] == ["U1"]
+    # finished now: a later retry of it is dropped
+    slack.message("王先生，这次是遇到什么情况了？", thread=ts, event_id="EvDied",
+                  headers={"X-Slack-Retry-Num": "2", "X-Slack-Retry-Reason": "http_timeout"})
+    assert len(api.calls("chat.postEphemeral")) == 1
+
+
 def test_concurrent_deliveries_of_one_event_are_graded_once(slack, api):
     ts = slack.challenge()
     with ThreadPoolExecutor(4) as pool:

@@ -14,7 +14,7 @@ import subprocess
 import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -87,7 +87,34 @@ def test_new_file_is_wal_with_foreign_keys_and_every_migration(tmp_path):
         assert db.journal_mode == "wal"
         assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
         applied = [m.name for m in MIGRATIONS.applied(db)]
-    assert applied == ["m001_initial", "m002_leaderboard_indexes"]
+    assert applied == ["m001_initial", "m002_leaderboard_indexes", "m003_event_outcome"]
+
+
+def test_event_rows_from_before_claims_count_as_done(tmp_path):
+    path = tmp_path / "old.db"
+    old = Database(path)
+    MIGRATIONS.apply(old, stop_before="m003_event_outcome")
+    old.execute("INSERT INTO events (event_id, seen_at) VALUES ('slack:event:Ev0', '2026-01-01T00:00:00+00:00')")
+    old.conn.commit()
+    old.close()
+    with Store(path) as store:
+        # a retry of an event handled before the upgrade is still dropped, however late
+        assert not store.claim_event("slack:event:Ev0", now=datetime(2026, 6, 1, tzinfo=timezone.utc),
+                                     stale_after=timedelta(seconds=30))
+
+
+def test_event_claims_drop_retries_until_a_dead_claim_goes_stale(tmp_path):
+    t0 = datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc)
+    stale = timedelta(seconds=30)
+    with Store(tmp_path / "c.db") as store:
+        assert store.claim_event("e1", now=t0, stale_after=stale)                               # first delivery
+        assert not store.claim_event("e1", now=t0 + timedelta(seconds=5), stale_after=stale)     # still running
+        assert store.claim_event("e1", now=t0 + timedelta(seconds=31), stale_after=stale)        # holder died
+        assert not store.claim_event("e1", now=t0 + timedelta(seconds=40), stale_after=stale)    # new holder fresh
+        store.finish_event("e1", at=t0 + timedelta(seconds=41))
+        assert not store.claim_event("e1", now=t0 + timedelta(hours=1), stale_after=stale)       # done for good
+        assert store.mark_event("e2") and not store.claim_event(
+            "e2", now=t0 + timedelta(days=400), stale_after=stale)                              # marks are done at once
 
 
 def test_older_file_upgrades_in_place_keeping_its_rows(tmp_path):

@@ -9,10 +9,12 @@ thread-safe :class:`coachbot.store.Store` and :class:`SlackChat`.
 
 De-duplication happens twice, for two different reasons:
 
-- the envelope's ``event_id`` (the same on every Slack retry) is marked in the
-  store by :meth:`SlackListeners.dedupe_events` before any listener runs, so a
-  retry, even one arriving while the first attempt is still running, is acked
-  and dropped;
+- the envelope's ``event_id`` (the same on every Slack retry) is claimed in the
+  store by :meth:`SlackListeners.dedupe_events` before any listener runs and
+  finished when the listener returns, so a retry, even one arriving while the
+  first attempt is still running, is acked and dropped; a claim left
+  unfinished for ``EVENT_CLAIM_STALE`` (its process died) is taken over by the
+  next retry instead, so that delivery is not lost;
 - a reply's ``Incoming.event_id`` is the message's own key, so a mention that
   also arrives as a channel message is graded once, in the same transaction
   that stores it.
@@ -26,7 +28,7 @@ import uuid
 from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from slack_bolt import App, BoltResponse
 from slack_sdk.errors import SlackApiError
@@ -54,6 +56,7 @@ from .slack import (
 
 log = logging.getLogger("coachbot.slack")
 LISTENER_THREADS = 32   # Bolt's default is 5; listeners mostly wait on the Web API (and on Retry-After)
+EVENT_CLAIM_STALE = timedelta(seconds=30)   # an unfinished claim this old lost its process: a retry takes it over
 HELP = ("我是 coachbot：每个工作日一节小课和一道情景挑战。"
         "直接在团队频道（或挑战帖的回复里）写下你的回答，或者点挑战卡片上的「回答 / Answer」。\n"
         "命令：/script 关键词（查话术）、/leaderboard（排行榜）、/coach help（全部命令）")
@@ -118,14 +121,23 @@ class SlackListeners:
 
     # ------------------------------------------------------------ middleware and errors
 
-    def dedupe_events(self, body: dict, request, next):
+    def dedupe_events(self, body: dict, request, context, next):
         event_id = body.get("event_id") if body.get("type") == "event_callback" else None
-        if event_id and not self.store.mark_event(f"slack:event:{event_id}"):
-            retry = request.headers.get("x-slack-retry-num", [None])[0]
-            reason = request.headers.get("x-slack-retry-reason", [None])[0]
-            log.info("event=slack_duplicate_dropped event_id=%s retry_num=%s reason=%s", event_id, retry, reason)
-            return BoltResponse(status=200, body="")
+        if event_id:
+            key = f"slack:event:{event_id}"
+            if not self.store.claim_event(key, now=self.clock(), stale_after=EVENT_CLAIM_STALE):
+                retry = request.headers.get("x-slack-retry-num", [None])[0]
+                reason = request.headers.get("x-slack-retry-reason", [None])[0]
+                log.info("event=slack_duplicate_dropped event_id=%s retry_num=%s reason=%s", event_id, retry, reason)
+                return BoltResponse(status=200, body="")
+            context["event_key"] = key
         return next()
+
+    def finished(self, context) -> None:
+        """An event listener is done with its delivery: retries of it are dropped from now on."""
+        key = context.get("event_key")
+        if key:
+            self.store.finish_event(key, at=self.clock())
 
     def on_error(self, error: Exception, body: dict, respond=None) -> None:
         ref = uuid.uuid4().hex[:8]
@@ -177,14 +189,20 @@ class SlackListeners:
     # ------------------------------------------------------------ messages
 
     def on_message(self, body: dict, event: dict, context) -> None:
-        incoming = slack_event_to_incoming(body, bot_user_id=context.bot_user_id)
-        if incoming is not None:
-            self.handle_message(incoming, channel_type=event.get("channel_type"), mention=False)
+        try:
+            incoming = slack_event_to_incoming(body, bot_user_id=context.bot_user_id)
+            if incoming is not None:
+                self.handle_message(incoming, channel_type=event.get("channel_type"), mention=False)
+        finally:
+            self.finished(context)
 
     def on_mention(self, body: dict, context) -> None:
-        incoming = slack_event_to_incoming(body, bot_user_id=context.bot_user_id)
-        if incoming is not None:
-            self.handle_message(incoming, channel_type=None, mention=True)
+        try:
+            incoming = slack_event_to_incoming(body, bot_user_id=context.bot_user_id)
+            if incoming is not None:
+                self.handle_message(incoming, channel_type=None, mention=True)
+        finally:
+            self.finished(context)
 
     def handle_message(self, incoming: Incoming, *, channel_type: str | None, mention: bool) -> None:
         if channel_type == "im":
@@ -219,15 +237,20 @@ class SlackListeners:
             pass  # logged by SlackChat
 
     def on_member_joined(self, event: dict, context) -> None:
-        if event.get("user") == context.bot_user_id and self.coach.team_of(event.get("channel", "")) is None:
-            self.hint_once(event["channel"])
+        try:
+            if event.get("user") == context.bot_user_id and self.coach.team_of(event.get("channel", "")) is None:
+                self.hint_once(event["channel"])
+        finally:
+            self.finished(context)
 
     # ------------------------------------------------------------ App Home
 
-    def on_home_opened(self, event: dict, client) -> None:
-        if event.get("tab", "home") != "home":
-            return
-        client.views_publish(user_id=event["user"], view=home_view(self.coach, event["user"], self.clock()))
+    def on_home_opened(self, event: dict, client, context) -> None:
+        try:
+            if event.get("tab", "home") == "home":
+                client.views_publish(user_id=event["user"], view=home_view(self.coach, event["user"], self.clock()))
+        finally:
+            self.finished(context)
 
     # ------------------------------------------------------------ buttons and the answer modal
 
