@@ -47,6 +47,8 @@ log = logging.getLogger("coachbot")
 Clock = Callable[[], datetime]
 TICK = timedelta(minutes=1)
 TICK_ID = "coachbot:tick"
+HOUSEKEEPING_ID = "coachbot:housekeeping"
+EVENTS_KEPT = timedelta(days=30)   # platforms retry within minutes; older de-duplication keys are dead weight
 
 
 def system_clock() -> datetime:
@@ -103,6 +105,16 @@ class Scheduler:
             log.warning(line)
         return fresh
 
+    def housekeep(self) -> int:
+        """Daily: forget de-duplication keys older than ``EVENTS_KEPT``; how many were removed."""
+        try:
+            removed = self.coach.store.purge_events(before=self.clock() - EVENTS_KEPT)
+        except Exception:
+            log.exception("event=scheduler_error job=housekeeping")
+            return 0
+        log.info("event=events_purged removed=%d", removed)
+        return removed
+
     def jobs(self) -> list[Job]:
         return self.aps.get_jobs()
 
@@ -113,7 +125,7 @@ class Scheduler:
 
 
 def add_jobs(sched: Scheduler) -> None:
-    """One job per team and kind, with explicit ids (re-adding replaces), plus the tick."""
+    """One job per team and kind, with explicit ids (re-adding replaces), plus the tick and housekeeping."""
     aps, settings = sched.aps, sched.coach.settings
     for team in settings.teams:
         if not sched.coach.channels(team):
@@ -127,6 +139,8 @@ def add_jobs(sched: Scheduler) -> None:
                         id=f"{team.id}:{kind}", name=f"{team.name} {kind}", replace_existing=True)
     aps.add_job(sched.tick, IntervalTrigger(seconds=int(TICK.total_seconds()), timezone=timezone.utc),
                 id=TICK_ID, name="due posts, reveals, retries", replace_existing=True)
+    aps.add_job(sched.housekeep, CronTrigger(hour=3, minute=17, timezone=timezone.utc),
+                id=HOUSEKEEPING_ID, name="forget old de-duplication keys", replace_existing=True)
 
 
 def start_scheduler(coach, *, clock: Clock | None = None, paused: bool = False) -> Scheduler:

@@ -17,7 +17,7 @@ from apscheduler.triggers.combining import OrTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from coachbot.schedule import TICK_ID, start_scheduler, trigger_for
+from coachbot.schedule import EVENTS_KEPT, HOUSEKEEPING_ID, TICK_ID, start_scheduler, trigger_for
 from coachbot.workdays import covered_years
 from tests.test_due import ADJUSTED_SAT, FRI, SH, FakeClock, at, rigs, team
 
@@ -43,7 +43,7 @@ def test_jobs_have_explicit_ids_cron_triggers_in_team_time_and_grace(rig, starte
     sched = start_scheduler(r.coach(), clock=FakeClock(at(FRI, 7)), paused=True)
     started.append(sched)
     jobs = {job.id: job for job in sched.jobs()}
-    assert set(jobs) == {"t1:lesson", "t1:challenge", "t1:reveal", "t1:summary", TICK_ID}
+    assert set(jobs) == {"t1:lesson", "t1:challenge", "t1:reveal", "t1:summary", TICK_ID, HOUSEKEEPING_ID}
     for kind in ("lesson", "challenge", "reveal", "summary"):
         job = jobs[f"t1:{kind}"]
         assert isinstance(job.trigger, CronTrigger) and job.trigger.timezone == ZoneInfo("Asia/Shanghai")
@@ -53,6 +53,21 @@ def test_jobs_have_explicit_ids_cron_triggers_in_team_time_and_grace(rig, starte
     assert jobs["t1:summary"].next_run_time.weekday() == 4
     assert isinstance(jobs[TICK_ID].trigger, IntervalTrigger)
     assert jobs[TICK_ID].trigger.interval == timedelta(minutes=1)
+
+
+def test_housekeeping_forgets_old_deduplication_keys_daily(rig, started):
+    r = rig(team())
+    clock = FakeClock(at(FRI, 7))
+    coach = r.coach()
+    sched = start_scheduler(coach, clock=clock, paused=True)
+    started.append(sched)
+    job = {j.id: j for j in sched.jobs()}[HOUSEKEEPING_ID]
+    assert isinstance(job.trigger, CronTrigger)
+    now = clock()
+    coach.store.mark_event("slack:event:old", at=now - EVENTS_KEPT - timedelta(minutes=1))
+    coach.store.mark_event("slack:event:new", at=now - timedelta(days=1))
+    assert sched.housekeep() == 1
+    assert not coach.store.event_seen("slack:event:old") and coach.store.event_seen("slack:event:new")
 
 
 def test_reveal_after_has_no_reveal_job_the_tick_does_it(rig, started):
