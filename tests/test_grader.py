@@ -143,6 +143,15 @@ def test_traditional_zhe_is_folded_so_threats_are_still_caught(grade):
     assert "threat" in {v.category for v in g.violations}
 
 
+def test_traditional_zhang_matches_the_simplified_account_wording(library):
+    # OpenCC turns 帳 into 帐; the rubric writes 入账 / 到账. Both must read the same.
+    ch = library.challenges["straightforward"]
+    trad = grade_reply(ch, "趙先生，今天還2600就行，下午三點前還的當天入帳，尾號6618這張卡。", library.shared)
+    simp = grade_reply(ch, "赵先生，今天还2600就行，下午三点前还的当天入账，尾号6618这张卡。", library.shared)
+    assert [c.met for c in trad.criteria] == [c.met for c in simp.criteria]
+    assert trad.score == simp.score
+
+
 @pytest.mark.parametrize("text, category", [
     ("你是不是想坐牢？上周说好的为什么没还？", "threat"),
     ("你能不能先去借点钱把这笔还上？这次是什么原因？", "debt-inducement"),

@@ -57,6 +57,5 @@ def test_heldout_violation_recall_does_not_regress(heldout, library):
 def test_dev_sets_stay_where_tuning_left_them(name, library):
     report = evaluate(library, load_cases(DATA / name))
     assert report.false_flag_rate <= 0.05
-    # dev 10 is lawful hard negatives only: its pairs are excellent/adequate/weak, the rubric's hardest.
-    assert report.ordering >= (0.88 if name == "dev-replies-10.yaml" else 0.90)
+    assert report.ordering >= 0.90
     assert report.violating - report.flagged_any <= max(1, report.violating // 50)   # at most 2% missed
