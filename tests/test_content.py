@@ -111,3 +111,12 @@ def test_extra_content_folder_overrides_builtin_by_id(tmp_path, library):
     assert lib.tips["listen-to-the-end"].title == "本团队版本" != original.title
     assert "team-only-tip" in lib.tips
     assert len(lib.tips) == len(library.tips) + 1
+
+
+def test_red_flag_threatening_must_be_a_boolean(tmp_path):
+    (tmp_path / "challenges").mkdir()
+    (tmp_path / "challenges" / "_red-flags.yaml").write_text(
+        "flags:\n  - id: f1\n    category: threat\n    label: x\n    rule: y\n    patterns: [坐牢]\n"
+        "    threatening: maybe\n", encoding="utf-8")
+    problems, _ = validate_paths([tmp_path / "challenges" / "_red-flags.yaml"])
+    assert [(p.line, p.field) for p in problems] == [(7, "flags.0.threatening")]

@@ -209,3 +209,17 @@ def test_first_character_lookahead_keeps_matches_identical(library):
     assert _alternation(("(你|您)?滚", "a*")).pattern == "(?:(你|您)?滚)|(?:a*)"   # may match empty: no look-ahead
     assert _alternation(("[^|]滚",)).pattern == "(?:[^|]滚)"                   # any first character: no look-ahead
     assert _alternation(("(?<!不)(你|您)滚",)).pattern.startswith("(?=[你您])")
+
+
+def test_a_threatening_flag_is_also_reported_as_a_threat_without_a_condition():
+    from coachbot.content.models import RedFlag
+    from coachbot.grading.grader import find_violations
+    from coachbot.grading.prepared import prepare
+    from coachbot.grading.flags import compile_flag
+
+    seize = RedFlag(id="t-seize", category="false-consequence", label="编造查封", rule="r", patterns=("查封",))
+    reply = prepare("您名下的房子下周查封。")
+    plain = find_violations(reply, (compile_flag(seize),))
+    threatening = find_violations(reply, (compile_flag(RedFlag(**{**seize.__dict__, "threatening": True})),))
+    assert {v.category for v in plain} == {"false-consequence"}
+    assert {v.category for v in threatening} == {"false-consequence", "threat"}

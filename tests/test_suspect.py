@@ -19,11 +19,12 @@ HOSTILE = [
     ("您名下那套房子，我们的人过去看看就知道了。", "我们的人过去看看"),
     ("这么大个人了，欠点钱还躲躲藏藏的，真不像话。", "躲躲藏藏"),
     ("您住的那个小区，我们同事下午顺路过去转转。", "顺路过去转转"),
-    ("今晚不到账，您的微信和支付宝都会被停用。", "支付宝都会被停用"),
+    ("这么点钱都还不上，您这日子过得可真够呛。", "可真够呛"),
 ]
 LAWFUL = ["逾期会按规定报送征信。", "银行有权依法起诉。", "我们不会联系您的家人。"]
 # Hostile too, but below the (conservative) threshold: they must still outrank lawful wording.
-BORDERLINE = ["我们这边是市场监管的，专门查您这种情况。", "这钱不还，您以后出门住酒店都受限。"]
+BORDERLINE = ["我们这边是市场监管的，专门查您这种情况。", "这钱不还，您以后出门住酒店都受限。",
+              "明天起您的外卖和打车软件都用不了。"]
 
 
 @pytest.fixture(scope="module")
@@ -93,12 +94,12 @@ def test_learned_signal_adds_only_categories_the_red_flags_missed(challenge, lib
 
 
 def test_learned_signal_completes_a_reply_the_red_flags_only_half_caught(challenge, library):
-    # A sworn-at customer (red flag) and an invented consequence (no red flag matches it).
-    text = "你这个老赖。今晚不到账，您的微信和支付宝都会被停用。"
+    # A sworn-at customer (red flag) and a veiled visit (no red flag matches it).
+    text = "你这个老赖。您住的那个小区，我们同事下午顺路过去转转。"
     g = grade_reply(challenge, text, library.shared)
     by_kind = {v.category: v.flag_id.startswith(FLAG_PREFIX) for v in g.violations}
     assert by_kind.get("insult") is False
-    assert by_kind.get("false-consequence") is True
+    assert by_kind.get("threat") is True
     assert g.score == 0 and not g.passed
 
 

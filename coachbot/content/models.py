@@ -96,6 +96,7 @@ class RedFlag:
     rule: str
     patterns: tuple[str, ...]
     unless: tuple[str, ...] = ()
+    threatening: bool = False   # a match is also a threat: the step it announces is pressure in itself
 
 
 @dataclass(frozen=True)

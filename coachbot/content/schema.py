@@ -206,7 +206,10 @@ def _check_pattern(c: Checker, key: Key, phrase: str, lexicon: dict[str, tuple[s
 def _parse_flag(c: Checker, key: Key) -> RedFlag | None:
     if not c.mapping(key):
         return None
-    c.known_fields(key, {"id", "category", "label", "rule", "patterns", "unless"})
+    c.known_fields(key, {"id", "category", "label", "rule", "patterns", "unless", "threatening"})
+    threatening = c.get(key + ("threatening",))
+    if threatening is not None and not isinstance(threatening, bool):
+        c.problem(key + ("threatening",), "must be true or false")
     patterns = c.texts(key + ("patterns",), min_len=1)
     unless = c.texts(key + ("unless",), required=False)
     for field_name, items in (("patterns", patterns), ("unless", unless)):
@@ -218,6 +221,7 @@ def _parse_flag(c: Checker, key: Key) -> RedFlag | None:
     return RedFlag(
         id=c.text(key + ("id",)), category=c.choice(key + ("category",), CATEGORIES),
         label=c.text(key + ("label",)), rule=c.text(key + ("rule",)), patterns=patterns, unless=unless,
+        threatening=bool(threatening),
     )
 
 

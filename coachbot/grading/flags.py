@@ -120,7 +120,8 @@ class CompiledFlag:
                 if len(quote) > 40:
                     quote = reply.span_text(max(c_start, m.start() - 8), min(c_end, m.end() + 8))
                 # The connective may open the match itself: "那我就跟您的紧急联系人沟通".
-                coercive = bool(_CONDITION.search(reply.flat, max(0, c_start - 12), min(m.end(), m.start() + 3)))
+                coercive = self.flag.threatening or bool(
+                    _CONDITION.search(reply.flat, max(0, c_start - 12), min(m.end(), m.start() + 3)))
                 if not coercive and self.flag.category in _LEVERAGE_CATEGORIES:
                     # In ``marked`` clause j starts j characters later than in ``flat``.
                     j0, j1 = max(0, k - 1), min(len(clauses) - 1, k + 1)
