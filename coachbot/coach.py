@@ -158,7 +158,8 @@ class Coach:
                 team, channel, "challenge", content_id,
                 lambda post: views.challenge(self.library.challenges[post.content_id],
                                              reveal_at=post.reveal_at or reveal_at, tz=team.timezone, reason=reason,
-                                             answer_button="forms" in self.chat.capabilities, lang=team.language),
+                                             answer_button="forms" in self.chat.capabilities, lang=team.language,
+                                             in_thread=team.answers == "thread"),
                 now, reveal_at=reveal_at, tags=ch.tags)
             if res:
                 out.append(res)
@@ -242,8 +243,8 @@ class Coach:
         post = self.store.open_challenge(msg.platform, msg.channel, thread=msg.thread, now=now)
         if post is None:
             return None
-        if msg.thread is None and post.post_date != local_day(now, team):
-            return None  # ordinary chatter on a day without a challenge
+        if msg.thread is None and (team.answers == "thread" or post.post_date != local_day(now, team)):
+            return None  # ordinary chatter: a day without a challenge, or a team that answers in threads
         return post
 
     def handle_reply(self, msg: Incoming, now: datetime) -> list[Reply]:

@@ -176,7 +176,8 @@ def coach_today(ctx: Ctx, args: list[str]) -> list[Reply]:
             out.append(Reply(views.lesson(tip, lang=ctx.lang)))
         elif kind == "challenge" and (ch := coach.library.challenges.get(post.content_id)):
             out.append(Reply(views.challenge(ch, reveal_at=post.reveal_at, tz=team.timezone, reason=None,
-                                             answer_button="forms" in coach.chat.capabilities, lang=ctx.lang)))
+                                             answer_button="forms" in coach.chat.capabilities, lang=ctx.lang,
+                                             in_thread=team.answers == "thread")))
     return out or _reply(text(ctx.say("今天还没有发布小课或挑战。", "No lesson or challenge has been posted today.")))
 
 

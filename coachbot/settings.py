@@ -18,6 +18,8 @@ from .content.schema import Checker, Problem
 from .content.yamlfile import YamlError, load
 from .i18n import LANGUAGES
 
+ANSWERS = ("channel", "thread")   # where a challenge's answers are taken from
+
 DEFAULT_TZ = "Asia/Shanghai"
 PLATFORMS = ("console", "slack", "wecom", "fake")
 _DURATION = re.compile(r"^(\d+)\s*(h|m|min|hours?|minutes?)$")
@@ -50,6 +52,8 @@ class Team:
     holidays: str | tuple[str, ...] = "cn"   # "cn", "none", or a list of ISO dates
     workdays: tuple[str, ...] = ()           # extra working days for a custom list
     language: str = "zh"                     # the bot's own wording: "zh" or "en"; content stays Chinese
+    answers: str = "channel"                 # "channel": top-level messages on a challenge day are answers too;
+                                             # "thread": only replies in the challenge's thread are
 
     @property
     def tz(self) -> ZoneInfo:
@@ -132,7 +136,7 @@ def _team(c: Checker, i: int, problems: list[Problem]) -> Team | None:
     if not c.mapping(key):
         return None
     c.known_fields(key, {"id", "name", "timezone", "channels", "leads", "show_names", "schedule",
-                         "holidays", "workdays", "language"})
+                         "holidays", "workdays", "language", "answers"})
     team_id = c.text(key + ("id",))
     tz = c.text(key + ("timezone",), required=False) or DEFAULT_TZ
     try:
@@ -162,11 +166,14 @@ def _team(c: Checker, i: int, problems: list[Problem]) -> Team | None:
     if language not in LANGUAGES:
         c.problem(key + ("language",), f"{language!r} is not one of: {', '.join(LANGUAGES)}")
         language = LANGUAGES[0]
+    answers = c.choice(key + ("answers",), ANSWERS) if c.get(key + ("answers",)) is not None else ANSWERS[0]
+    if answers not in ANSWERS:
+        answers = ANSWERS[0]
     return Team(
         id=team_id, name=c.text(key + ("name",), required=False) or team_id, timezone=tz,
         channels=channels, leads=c.texts(key + ("leads",), required=False),
         show_names=True if show is None else bool(show), schedule=_schedule(c, key + ("schedule",)),
-        holidays=holidays, workdays=_dates(c, key + ("workdays",)), language=language,
+        holidays=holidays, workdays=_dates(c, key + ("workdays",)), language=language, answers=answers,
     )
 
 
@@ -248,6 +255,7 @@ teams:
     name: 电催一组
     timezone: Asia/Shanghai
     language: zh               # the bot's own wording: zh (default) or en; lessons and scripts stay Chinese
+    answers: channel           # channel (default): any message on a challenge day is an answer; thread: only thread replies
     leads: [U0LEAD]            # team leads: post-now, reveal, team insight
     show_names: true           # show names in the reveal's best replies (false = anonymised)
     channels:

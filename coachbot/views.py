@@ -82,14 +82,18 @@ def lesson(tip: Tip, *, lang: str = "zh") -> Message:
 
 
 def challenge(ch: Challenge, *, reveal_at: datetime | None, tz: str, reason: str | None,
-              answer_button: bool = True, lang: str = "zh") -> Message:
+              answer_button: bool = True, lang: str = "zh", in_thread: bool = False) -> Message:
     hm = local_hm(reveal_at, tz)
+    where = (pick(lang, "在本帖的回复（thread）里写下你的回答，频道里的其他消息不算作答。",
+                  "Write your answer as a reply to this post (in its thread); other channel messages are not answers.")
+             if in_thread else
+             pick(lang, "直接在频道里（或在本帖的回复里）写下你的回答。",
+                  "Write your answer right in the channel (or as a reply to this post)."))
     sections = [
         Section(ch.situation.strip(), heading=pick(lang, "情境", "Situation")),
         Section(ch.customer_says.strip(), heading=pick(lang, "客户说", "The customer says"), quote=True),
-        Section(pick(lang, f"你接下来会怎么说？直接在频道里（或在本帖的回复里）写下你的回答。"
-                           f"{hm} 公布参考答案，公布前的第一次回答计分。",
-                     f"What would you say next? Write your answer right in the channel (or as a reply to this post). "
+        Section(pick(lang, f"你接下来会怎么说？{where}{hm} 公布参考答案，公布前的第一次回答计分。",
+                     f"What would you say next? {where} "
                      f"The model answer comes out at {hm}; your first answer before then counts."),
                 heading=pick(lang, "怎么答", "How to answer")),
     ]

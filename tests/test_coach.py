@@ -121,6 +121,18 @@ def test_thread_reply_counts_for_its_challenge(make_bot):
     assert replies[0].message.kind == "feedback"
 
 
+def test_team_that_answers_in_threads_leaves_channel_chatter_alone(make_bot):
+    bot, chat = make_bot(answers="thread")
+    posted = bot.coach.post_challenge(bot.settings.teams[0], MORNING, content_id="broken-promise")
+    [sent] = chat.posts("challenge")
+    assert "本帖的回复（thread）" in sent.message.fallback
+    assert say(bot, "bob", "大家先吃饭，下午再做题。", MORNING + timedelta(minutes=1)) == []
+    replies = say(bot, "alice", GOOD, MORNING + timedelta(minutes=2), thread=posted[0].message_id)
+    assert replies[0].message.kind == "feedback"
+    post = bot.store.post_for(platform="fake", channel="C1", kind="challenge", post_date=MORNING.date())
+    assert [r.member.user for r in bot.store.submissions_for_post(post.id)] == ["alice"]
+
+
 def test_chatter_without_a_challenge_today_is_ignored(make_bot):
     bot, _ = make_bot()
     assert say(bot, "alice", "大家早上好，今天加油！", MORNING) == []

@@ -63,3 +63,15 @@ def test_without_config_the_demo_default_is_used(monkeypatch):
 def test_missing_config_file_is_a_clear_error(tmp_path):
     result = CliRunner().invoke(main, ["console", "--config", str(tmp_path / "nope.yaml")])
     assert result.exit_code == 1 and "coachbot init" in result.output
+
+
+def test_answers_setting_defaults_to_channel_and_rejects_unknown_values(tmp_path):
+    path = tmp_path / "c.yaml"
+    path.write_text("teams:\n  - id: a\n    channels: {fake: [x]}\n  - id: b\n    channels: {fake: [y]}\n"
+                    "    answers: thread\n", encoding="utf-8")
+    a, b = load_settings(path).teams
+    assert (a.answers, b.answers) == ("channel", "thread")
+    path.write_text("teams:\n  - id: a\n    channels: {fake: [x]}\n    answers: dm\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_settings(path)
+    assert "c.yaml:4: teams.0.answers:" in str(info.value)
