@@ -38,8 +38,18 @@ from coachbot import leaderboard as read
 from coachbot.leaderboard import MEMBER_COLUMNS, Leaderboard, MemberStats, TeamInsight
 from coachbot.migrations import upgrade
 from coachbot.scoring import (
-    KINDS, ROLES, Member, Policy, Post, Prior, StoreError, Submission, decide, from_utc_text,
-    read_grade, utc_text,
+    KINDS,
+    ROLES,
+    Member,
+    Policy,
+    Post,
+    Prior,
+    StoreError,
+    Submission,
+    decide,
+    from_utc_text,
+    read_grade,
+    utc_text,
 )
 
 __all__ = ["Member", "Post", "Reply", "Store", "StoreError", "Submission"]

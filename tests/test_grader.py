@@ -213,9 +213,9 @@ def test_first_character_lookahead_keeps_matches_identical(library):
 
 def test_a_threatening_flag_is_also_reported_as_a_threat_without_a_condition():
     from coachbot.content.models import RedFlag
+    from coachbot.grading.flags import compile_flag
     from coachbot.grading.grader import find_violations
     from coachbot.grading.prepared import prepare
-    from coachbot.grading.flags import compile_flag
 
     seize = RedFlag(id="t-seize", category="false-consequence", label="编造查封", rule="r", patterns=("查封",))
     reply = prepare("您名下的房子下周查封。")

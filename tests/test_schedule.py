@@ -17,7 +17,13 @@ from apscheduler.triggers.combining import OrTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from coachbot.schedule import EVENTS_KEPT, HOUSEKEEPING_ID, TICK_ID, start_scheduler, trigger_for
+from coachbot.schedule import (
+    EVENTS_KEPT,
+    HOUSEKEEPING_ID,
+    TICK_ID,
+    start_scheduler,
+    trigger_for,
+)
 from coachbot.workdays import covered_years
 from tests.test_due import ADJUSTED_SAT, FRI, SH, FakeClock, at, rigs, team
 

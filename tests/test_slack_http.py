@@ -20,7 +20,9 @@ from urllib.parse import urlencode
 import pytest
 import waitress
 from click.testing import CliRunner
-from slack_sdk.http_retry.builtin_interval_calculators import FixedValueRetryIntervalCalculator
+from slack_sdk.http_retry.builtin_interval_calculators import (
+    FixedValueRetryIntervalCalculator,
+)
 from slack_sdk.signature import SignatureVerifier
 
 from coachbot import views
@@ -29,7 +31,12 @@ from coachbot.cli import main
 from coachbot.messages import text
 from coachbot.platforms.slack import Pacer, SlackChat, make_client, message_key
 from coachbot.platforms.slack_app import HELP, NOT_IN_CHANNEL, build_app
-from coachbot.platforms.slack_run import SlackSetupError, slack_env, wait_for_slack, wsgi_app
+from coachbot.platforms.slack_run import (
+    SlackSetupError,
+    slack_env,
+    wait_for_slack,
+    wsgi_app,
+)
 from coachbot.settings import Schedule, Settings, Team
 
 from .fake_slack_api import BOT_USER, TEAM, FakeSlackAPI

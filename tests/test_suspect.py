@@ -8,10 +8,18 @@ import pytest
 
 from coachbot.content.models import CATEGORIES
 from coachbot.grading import grade_reply
-from coachbot.grading.grader import find_violations, compiled
+from coachbot.grading.grader import compiled, find_violations
 from coachbot.grading.prepared import prepare
 from coachbot.grading.suspect import (
-    FLAG_PREFIX, LABELS, MODEL_PATH, from_json, load_model, span_logits, suspect, top_unit, units,
+    FLAG_PREFIX,
+    LABELS,
+    MODEL_PATH,
+    from_json,
+    load_model,
+    span_logits,
+    suspect,
+    top_unit,
+    units,
 )
 
 # Hostile, indirect wording that no red-flag pattern matches.
