@@ -119,16 +119,22 @@ class CompiledFlag:
                 quote = reply.span_text(c_start, c_end)
                 if len(quote) > 40:
                     quote = reply.span_text(max(c_start, m.start() - 8), min(c_end, m.end() + 8))
-                # The connective may open the match itself: "那我就跟您的紧急联系人沟通".
-                coercive = self.flag.threatening or bool(
-                    _CONDITION.search(reply.flat, max(0, c_start - 12), min(m.end(), m.start() + 3)))
-                if not coercive and self.flag.category in _LEVERAGE_CATEGORIES:
-                    # In ``marked`` clause j starts j characters later than in ``flat``.
-                    j0, j1 = max(0, k - 1), min(len(clauses) - 1, k + 1)
-                    coercive = bool(_LEVERAGE.search(reply.marked, clauses[j0][0] + j0, clauses[j1][1] + j1))
                 return Violation(self.flag.category, self.flag.label, self.flag.rule, quote, self.flag.id,
-                                 coercive=coercive)
+                                 coercive=self._coercive(reply, clauses, k, m))
         return None
+
+    def _coercive(self, reply: Prepared, clauses: list[tuple[int, int]], k: int, m: re.Match[str]) -> bool:
+        """Whether the match in clause ``k`` is also a threat: used as leverage, or threatening by nature."""
+        if self.flag.threatening:
+            return True
+        # A condition just before; the connective may open the match itself: "那我就跟您的紧急联系人沟通".
+        if _CONDITION.search(reply.flat, max(0, clauses[k][0] - 12), min(m.end(), m.start() + 3)):
+            return True
+        if self.flag.category not in _LEVERAGE_CATEGORIES:
+            return False
+        # Leverage in this clause or a neighbour; in ``marked`` clause j starts j characters later than in ``flat``.
+        j0, j1 = max(0, k - 1), min(len(clauses) - 1, k + 1)
+        return bool(_LEVERAGE.search(reply.marked, clauses[j0][0] + j0, clauses[j1][1] + j1))
 
 
 def _first_of_seq(items) -> tuple[set[str] | None, bool]:
