@@ -22,7 +22,7 @@ from coachbot.grading.evaluate import evaluate, load_cases
 DATA = Path(__file__).resolve().parent / "data"
 
 
-BLIND = ["heldout.yaml", *(f"blind-{n}.yaml" for n in range(5, 11))]
+BLIND = ["heldout.yaml", *(f"blind-{n}.yaml" for n in range(5, 12))]
 
 
 @pytest.fixture(scope="module", params=BLIND)
@@ -46,16 +46,25 @@ def test_heldout_false_flags_and_ordering_meet_targets(heldout, library):
 
 
 # Every labelled category named, as measured with the current grader (README, "Grader quality").
-CATEGORY_FLOOR = {"heldout.yaml": 0.86, "blind-5.yaml": 0.84, "blind-6.yaml": 0.86, "blind-7.yaml": 0.76,
-                  "blind-8.yaml": 0.82, "blind-9.yaml": 0.86, "blind-10.yaml": 0.86}
+CATEGORY_FLOOR = {"heldout.yaml": 0.90, "blind-5.yaml": 0.90, "blind-6.yaml": 0.88, "blind-7.yaml": 0.80,
+                  "blind-8.yaml": 0.86, "blind-9.yaml": 0.90, "blind-10.yaml": 0.90, "blind-11.yaml": 0.88}
 
 
 def test_heldout_violation_recall_does_not_regress(heldout, library, request):
     report = evaluate(library, heldout)
-    # Target is 100%; measured with the current grader: 49/50 (held-out, blind 5 and 6), 74/75 (blind 7),
-    # 73/75 (blind 8 and 9), 72/75 (blind 10).
+    # Measured with the current grader: 50/50 (held-out, blind 5, 6), 75/75 (blind 7, 11), 74/75 (blind 8, 9),
+    # 73/75 (blind 10).
     assert report.flagged_any / report.violating >= 0.96
     assert report.recall >= CATEGORY_FLOOR[request.node.callspec.params["heldout"]]
+
+
+def test_issue_targets_hold_on_the_held_out_set(library):
+    """Issue 3's targets, on the held-out set it asks for: every violation flagged, at most 5% false
+    flags, at least 90% of better/worse pairs ordered."""
+    report = evaluate(library, load_cases(DATA / "heldout.yaml"))
+    assert report.flagged_any == report.violating, report.misses
+    assert report.false_flag_rate <= 0.05
+    assert report.ordering >= 0.90
 
 
 @pytest.mark.parametrize("name", sorted(p.name for p in DATA.glob("dev-replies*.yaml")))
