@@ -8,12 +8,25 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Callable
 
 from ..text import cjk_count
 from .models import (
-    CATEGORIES, LABELS, STAGES, TOPICS, Avoid, Challenge, Criterion, Evidence, Example,
-    RedFlag, Script, Shared, Step, Tip,
+    CATEGORIES,
+    LABELS,
+    STAGES,
+    TOPICS,
+    Avoid,
+    Challenge,
+    Criterion,
+    Evidence,
+    Example,
+    RedFlag,
+    Script,
+    Shared,
+    Step,
+    Tip,
 )
 from .yamlfile import Key, Loaded
 
@@ -193,12 +206,24 @@ def parse_script(loaded: Loaded, problems: list[Problem]) -> Script | None:
     return script
 
 
+@lru_cache(maxsize=None)
+def regex_error(pattern: str) -> str | None:
+    """Why ``pattern`` is not a valid regular expression, or None.
+
+    Cached for the process: the catalogue holds over a thousand patterns, more than
+    ``re``'s own cache, so without this every load of the library compiles them all again.
+    """
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        return str(exc)
+    return None
+
+
 def _check_pattern(c: Checker, key: Key, phrase: str, lexicon: dict[str, tuple[str, ...]] | None) -> None:
     if phrase.startswith("re:"):
-        try:
-            re.compile(phrase[3:])
-        except re.error as exc:
-            c.problem(key, f"bad regular expression: {exc}")
+        if (error := regex_error(phrase[3:])) is not None:
+            c.problem(key, f"bad regular expression: {error}")
     elif phrase.startswith("@") and lexicon is not None and phrase[1:] not in lexicon:
         c.problem(key, f"unknown synonym group {phrase!r} (not in _lexicon.yaml)")
 
@@ -214,10 +239,8 @@ def _parse_flag(c: Checker, key: Key) -> RedFlag | None:
     unless = c.texts(key + ("unless",), required=False)
     for field_name, items in (("patterns", patterns), ("unless", unless)):
         for i, p in enumerate(items):
-            try:
-                re.compile(p)
-            except re.error as exc:
-                c.problem(key + (field_name, i), f"bad regular expression: {exc}")
+            if (error := regex_error(p)) is not None:
+                c.problem(key + (field_name, i), f"bad regular expression: {error}")
     return RedFlag(
         id=c.text(key + ("id",)), category=c.choice(key + ("category",), CATEGORIES),
         label=c.text(key + ("label",)), rule=c.text(key + ("rule",)), patterns=patterns, unless=unless,
