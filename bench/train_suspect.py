@@ -38,7 +38,7 @@ from coachbot.content.models import CATEGORIES
 from coachbot.grading.flags import compile_flag
 from coachbot.grading.grader import compiled, find_violations
 from coachbot.grading.prepared import prepare
-from coachbot.grading.suspect import MAX_SUSPICIOUS_SPANS, MODEL_PATH, from_json, grams, span_logits, units
+from coachbot.grading.suspect import MODEL_PATH, from_json, grams, read_spans, span_logits, units
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"
@@ -116,24 +116,30 @@ def mark_regex(replies: list[Reply], lib) -> None:
 
 # ---------------------------------------------------------------- learning
 
-def sgd_logistic(examples, vocab, seed):
-    """examples: list of (features, label, weight). Returns (bias, weights)."""
-    w: dict[str, float] = {}
-    b = 0.0
+def sgd_steps(n: int, seed: int):
+    """(example index, learning rate) for EPOCHS shuffled passes over ``n`` examples."""
     rng = random.Random(seed)
-    order = list(range(len(examples)))
+    order = list(range(n))
     for epoch in range(EPOCHS):
         rng.shuffle(order)
         lr = LR / (1 + epoch)
         for i in order:
-            feats, y, weight = examples[i]
-            fs = [f for f in feats if f in vocab]
-            z = b + sum(w.get(f, 0.0) for f in fs)
-            p = 1 / (1 + math.exp(-z)) if z > -30 else 0.0
-            g = (p - y) * weight * lr
-            b -= g
-            for f in fs:
-                w[f] = w.get(f, 0.0) * (1 - lr * L2) - g
+            yield i, lr
+
+
+def sgd_logistic(examples, vocab, seed):
+    """examples: list of (features, label, weight). Returns (bias, weights)."""
+    w: dict[str, float] = {}
+    b = 0.0
+    for i, lr in sgd_steps(len(examples), seed):
+        feats, y, weight = examples[i]
+        fs = [f for f in feats if f in vocab]
+        z = b + sum(w.get(f, 0.0) for f in fs)
+        p = 1 / (1 + math.exp(-z)) if z > -30 else 0.0
+        g = (p - y) * weight * lr
+        b -= g
+        for f in fs:
+            w[f] = w.get(f, 0.0) * (1 - lr * L2) - g
     return b, w
 
 
@@ -144,27 +150,22 @@ def sgd_heads(examples, k, vocab, seed):
     """
     w: dict[str, list[float]] = {}
     b = [0.0] * k
-    rng = random.Random(seed)
-    order = list(range(len(examples)))
-    for epoch in range(EPOCHS):
-        rng.shuffle(order)
-        lr = LR / (1 + epoch)
-        for i in order:
-            feats, ys = examples[i]
-            fs = [f for f in feats if f in vocab]
-            z = b[:]
-            for f in fs:
-                row = w.get(f)
-                if row:
-                    for j in range(k):
-                        z[j] += row[j]
-            grad = [((1 / (1 + math.exp(-v)) if v > -30 else 0.0) - (j in ys)) * lr for j, v in enumerate(z)]
-            for j in range(k):
-                b[j] -= grad[j]
-            for f in fs:
-                row = w.setdefault(f, [0.0] * k)
+    for i, lr in sgd_steps(len(examples), seed):
+        feats, ys = examples[i]
+        fs = [f for f in feats if f in vocab]
+        z = b[:]
+        for f in fs:
+            row = w.get(f)
+            if row:
                 for j in range(k):
-                    row[j] = row[j] * (1 - lr * L2) - grad[j]
+                    z[j] += row[j]
+        grad = [((1 / (1 + math.exp(-v)) if v > -30 else 0.0) - (j in ys)) * lr for j, v in enumerate(z)]
+        for j in range(k):
+            b[j] -= grad[j]
+        for f in fs:
+            row = w.setdefault(f, [0.0] * k)
+            for j in range(k):
+                row[j] = row[j] * (1 - lr * L2) - grad[j]
     return b, w
 
 
@@ -315,16 +316,10 @@ def average(trained):
 
 
 def suspected_categories(spans, t):
-    """Mirror of suspect.suspicions: (categories named by apart spans, best head probability of the rest)."""
+    """What suspect.suspicions would find: (categories named by apart spans, best head probability of the rest)."""
     named: set[str] = set()
     best: dict[str, float] = {}
-    taken: list[tuple[int, int]] = []
-    for z, (s, e), scores in sorted(spans, key=lambda x: -x[0])[:MAX_SUSPICIOUS_SPANS]:
-        if z < t:
-            break
-        apart = not any((a <= s and e <= b) or (s <= a and b <= e) for a, b in taken)
-        if apart:
-            taken.append((s, e))
+    for (_, _, scores), apart in read_spans(spans, t):
         top = max(scores, key=scores.get)
         if apart:
             named.add(top)

@@ -17,10 +17,15 @@ from coachbot.grading.suspect import (
     from_json,
     load_model,
     span_logits,
-    suspect,
-    top_unit,
+    suspicions,
     units,
 )
+
+
+def top_logit(text: str, model=None) -> float:
+    """The reply's suspicion: its most suspicious span's logit."""
+    reply = prepare(text)
+    return max(span_logits(reply.flat, units(reply), model or load_model()))
 
 # Hostile, indirect wording that no red-flag pattern matches.
 HOSTILE = [
@@ -52,7 +57,8 @@ def test_model_loads_once_and_is_compact():
 def test_scores_are_deterministic():
     text = "您再拖着不还，我们就安排同事去您单位坐坐。"
     fresh = from_json(json.loads(MODEL_PATH.read_text(encoding="utf-8")))
-    assert top_unit(prepare(text)) == top_unit(prepare(text), fresh)
+    assert top_logit(text) == top_logit(text, fresh)
+    assert suspicions(prepare(text)) == suspicions(prepare(text), fresh)
 
 
 def test_fast_span_scores_equal_plain_scores():
@@ -77,19 +83,19 @@ def test_novel_hostile_sentences_are_flagged_with_a_quote(text, quote, challenge
 
 
 def test_hostile_wording_outranks_lawful_wording_even_below_the_threshold():
-    hostile = [top_unit(prepare(t))[0] for t in [*(t for t, _ in HOSTILE), *BORDERLINE]]
-    lawful = [top_unit(prepare(t))[0] for t in LAWFUL]
+    hostile = [top_logit(t) for t in [*(t for t, _ in HOSTILE), *BORDERLINE]]
+    lawful = [top_logit(t) for t in LAWFUL]
     assert min(hostile) > max(lawful)
 
 
 @pytest.mark.parametrize("text", LAWFUL)
 def test_lawful_strict_sentences_are_not_suspected(text):
-    assert suspect(prepare(text)) is None
+    assert suspicions(prepare(text)) == []
 
 
 def test_model_answers_are_not_suspected(library):
     for ch in library.challenges.values():
-        assert suspect(prepare(ch.model_answer)) is None, ch.id
+        assert suspicions(prepare(ch.model_answer)) == [], ch.id
 
 
 def test_learned_signal_adds_only_categories_the_red_flags_missed(challenge, library):

@@ -170,50 +170,37 @@ def span_logits(flat: str, spans: list[tuple[int, int]], model: Model) -> list[f
     return out
 
 
-def _spans_and_logits(reply: Prepared, model: Model) -> tuple[list[tuple[int, int]], list[float]]:
-    spans = units(reply)
-    return spans, (span_logits(reply.flat, spans, model) if spans else [])
+def read_spans(scored, cut: float):
+    """Suspicious spans in reading order, most suspicious first: ``(item, apart)`` pairs.
 
-
-def top_unit(reply: Prepared, model: Model | None = None) -> tuple[float, int, int]:
-    """The most suspicious span; the reply's score is its probability."""
-    model = model or load_model()
-    spans, logits = _spans_and_logits(reply, model)
-    if not spans:
-        return 0.0, 0, 0
-    best = max(range(len(spans)), key=logits.__getitem__)
-    return _sigmoid(logits[best]), spans[best][0], spans[best][1]
-
-
-def suspect(reply: Prepared, model: Model | None = None, threshold: float | None = None) -> Suspicion | None:
-    """The most suspicious span when it reaches the threshold, with its likeliest category."""
-    model = model or load_model()
-    p, s, e = top_unit(reply, model)
-    if e <= s or p < (model.threshold if threshold is None else threshold):
-        return None
-    return Suspicion(p, model.category(reply.flat[s:e]), s, e)
-
-
-def suspicions(reply: Prepared, model: Model | None = None) -> list[Suspicion]:
-    """One suspicion per category the suspicious spans break, likeliest first.
-
-    Spans are read from the most suspicious down. A span that neither holds
-    nor lies inside a span that already named a category names its likeliest
-    one; otherwise it only adds categories whose heads reach their thresholds
-    (a clause and the clause pair holding it are one thought, not two).
+    ``scored`` holds items whose first two fields are a logit and a ``(start, end)`` span. At
+    most ``MAX_SUSPICIOUS_SPANS`` items at or above ``cut`` are read. A span is ``apart`` when it
+    neither holds nor lies inside a span read before it that was apart: only an apart span names
+    its likeliest category (a clause and the clause pair holding it are one thought, not two).
     """
-    model = model or load_model()
-    spans, logits = _spans_and_logits(reply, model)
-    cut = math.log(model.threshold / (1.0 - model.threshold))
-    best: dict[str, Suspicion] = {}
     taken: list[tuple[int, int]] = []
-    ranked = sorted(zip(logits, spans), key=lambda x: -x[0])[:MAX_SUSPICIOUS_SPANS]
-    for z, (s, e) in ranked:
+    for item in sorted(scored, key=lambda x: -x[0])[:MAX_SUSPICIOUS_SPANS]:
+        z, (s, e) = item[0], item[1]
         if z < cut:
             break
         apart = not any((a <= s and e <= b) or (s <= a and b <= e) for a, b in taken)
         if apart:
             taken.append((s, e))
+        yield item, apart
+
+
+def suspicions(reply: Prepared, model: Model | None = None) -> list[Suspicion]:
+    """One suspicion per category the suspicious spans break, likeliest first.
+
+    An apart span (see ``read_spans``) names its likeliest category; every suspicious span
+    adds the categories whose heads reach their thresholds.
+    """
+    model = model or load_model()
+    spans = units(reply)
+    logits = span_logits(reply.flat, spans, model) if spans else []
+    cut = math.log(model.threshold / (1.0 - model.threshold))
+    best: dict[str, Suspicion] = {}
+    for (z, (s, e)), apart in read_spans(zip(logits, spans), cut):
         p = _sigmoid(z)
         for c in model.categories_of(reply.flat[s:e], named=apart):
             best.setdefault(c, Suspicion(p, c, s, e))
