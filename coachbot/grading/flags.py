@@ -110,12 +110,12 @@ class CompiledFlag:
             clause = reply.flat[c_start:c_end]
             if self.unless is not None and self.unless.search(clause):
                 continue
-            if k + 1 < len(clauses) and _REJECTED_AFTER.match(reply.flat, clauses[k + 1][0], clauses[k + 1][1]):
-                continue
             for m in self.pattern.finditer(reply.flat, c_start, c_end):
                 if _disclaimed(reply.flat, max(c_start, m.start() - WINDOW), m.start(),
                                weak=self.flag.category != "insult"):  # 别装穷 still insults
                     continue
+                if k + 1 < len(clauses) and _REJECTED_AFTER.match(reply.flat, *clauses[k + 1]):
+                    break  # the next clause rejects this one: "借网贷来还，我真的不建议"
                 quote = reply.span_text(c_start, c_end)
                 if len(quote) > 40:
                     quote = reply.span_text(max(c_start, m.start() - 8), min(c_end, m.end() + 8))
