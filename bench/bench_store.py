@@ -33,8 +33,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlite_utils import Database  # noqa: E402
 
-from coachbot.leaderboard import current_streaks, period_for  # noqa: E402
-from coachbot.store import Member, Store  # noqa: E402
+from coachbot.domain.records import Member  # noqa: E402
+from coachbot.domain.reports import period_for  # noqa: E402
+from coachbot.store import Store  # noqa: E402
+from coachbot.store.reads import current_streaks  # noqa: E402
 
 TZ = "Asia/Shanghai"
 SH = ZoneInfo(TZ)

@@ -13,80 +13,14 @@ from datetime import date, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from . import timespec
-from .content.schema import Checker, Problem
-from .content.yamlfile import YamlError, load
-from .i18n import LANGUAGES
+from coachbot.domain import timespec
+from coachbot.domain.errors import ConfigError, Problem
+from coachbot.domain.teams import ANSWERS, DEFAULT_TZ, DEMO_TEAM, LANGUAGES, Schedule, Settings, Team, default_settings
+from coachbot.validation.checker import Checker
+from coachbot.validation.yamlfile import YamlError, load
 
-ANSWERS = ("channel", "thread")   # where a challenge's answers are taken from
-
-DEFAULT_TZ = "Asia/Shanghai"
 PLATFORMS = ("console", "slack", "wecom", "fake")
 _DURATION = re.compile(r"^(\d+)\s*(h|m|min|hours?|minutes?)$")
-
-
-class ConfigError(Exception):
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        super().__init__("configuration has problems:\n" + "\n".join(str(p) for p in problems))
-
-
-@dataclass(frozen=True)
-class Schedule:
-    lesson: str = "09:00"
-    challenge: str = "10:00"
-    reveal: str | None = "16:00"
-    reveal_after: timedelta | None = None
-    summary: str = "fri 17:30"
-
-
-@dataclass(frozen=True)
-class Team:
-    id: str
-    name: str
-    timezone: str = DEFAULT_TZ
-    channels: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    leads: tuple[str, ...] = ()
-    show_names: bool = True
-    schedule: Schedule = field(default_factory=Schedule)
-    holidays: str | tuple[str, ...] = "cn"   # "cn", "none", or a list of ISO dates
-    workdays: tuple[str, ...] = ()           # extra working days for a custom list
-    language: str = "zh"                     # the bot's own wording: "zh" or "en"; content stays Chinese
-    answers: str = "channel"                 # "channel": top-level messages on a challenge day are answers too;
-                                             # "thread": only replies in the challenge's thread are
-
-    @property
-    def tz(self) -> ZoneInfo:
-        return ZoneInfo(self.timezone)
-
-
-@dataclass(frozen=True)
-class Settings:
-    teams: tuple[Team, ...]
-    admins: tuple[str, ...] = ()
-    policy: str = "first"                    # "first" or "best_of:N"
-    content_dirs: tuple[str, ...] = ()
-    database: str = "coachbot.db"
-    grace: timedelta = timedelta(hours=2)
-    path: Path | None = None
-
-    def team(self, team_id: str) -> Team | None:
-        return next((t for t in self.teams if t.id == team_id), None)
-
-    def team_for(self, platform: str, channel: str) -> Team | None:
-        return next((t for t in self.teams if channel in t.channels.get(platform, ())), None)
-
-    def is_admin(self, team: Team | None, *names: str) -> bool:
-        keys = {n for n in names if n}
-        return bool(keys & set(self.admins)) or (team is not None and bool(keys & set(team.leads)))
-
-
-DEMO_TEAM = Team(id="demo", name="演示团队", channels={"console": ("demo",), "fake": ("demo",)}, leads=("lead",))
-
-
-def default_settings(database: str | None = None) -> Settings:
-    """The embedded default: one demo team, console channel, no accounts."""
-    return Settings(teams=(DEMO_TEAM,), database=database or "coachbot.db")
 
 
 def _dates(c: Checker, key: tuple) -> tuple[str, ...]:

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from coachbot.cli import main
-from coachbot.workdays import covered_years, holiday_source
+from coachbot.cli.main import main
+from coachbot.domain.workdays import covered_years, holiday_source
 
 CONFIG = """\
 teams:

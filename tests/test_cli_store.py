@@ -13,8 +13,9 @@ import pytest
 from click.testing import CliRunner
 from sqlite_utils import Database
 
-from coachbot import cli_store
-from coachbot.cli_store import register, table
+from coachbot.cli import main as coachbot
+from coachbot.cli import store as cli_store
+from coachbot.cli.store import table
 from coachbot.store import Store
 from tests.test_store import MON, at, challenge, reply
 
@@ -24,9 +25,7 @@ NOW = at(MON + timedelta(days=2), 12)  # Wednesday of the seeded week
 @pytest.fixture
 def main(monkeypatch) -> click.Group:
     monkeypatch.setattr(cli_store, "_now", lambda: NOW)
-    group = click.Group("coachbot")
-    register(group)
-    return group
+    return coachbot
 
 
 @pytest.fixture

@@ -7,11 +7,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from coachbot.app import build
-from coachbot.chat import Incoming
+from coachbot.runtime.app import build
+from coachbot.usecases.ports import Incoming
 from coachbot.grading import grade_reply
 from coachbot.platforms.fake import FakeChat
-from coachbot.settings import Schedule, Settings, Team
+from coachbot.domain.teams import Schedule, Settings, Team
 
 TZ = ZoneInfo("Asia/Shanghai")
 MORNING = datetime(2026, 11, 25, 9, 0, tzinfo=TZ)   # a Wednesday
@@ -225,7 +225,7 @@ def test_challenge_leans_toward_weakest_skill_and_says_why(make_bot, library):
     picked = library.challenges[msg.meta["content_id"]]
     assert picked.id != "broken-promise"
     assert weakest in picked.tags
-    from coachbot.views import skill
+    from coachbot.present.views import skill
     assert f"「{skill(weakest)}」" in msg.fallback
 
 

@@ -8,10 +8,10 @@ import re
 from click.testing import CliRunner
 from rapidfuzz import fuzz
 
-from coachbot.cli import main
+from coachbot.cli.main import main
 from coachbot.content.library import builtin_root, load_library, validate_paths
 from coachbot.content.models import TOPICS
-from coachbot.text import cjk_count, normalize
+from coachbot.domain.text import cjk_count, normalize
 
 from .conftest import FIXTURES
 

@@ -18,11 +18,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from coachbot.coach import Coach
-from coachbot.due import catch_up, plan, reveal_at, run_due, slot_time, slots_for
+from coachbot.usecases.coach import Coach
+from coachbot.usecases.due import catch_up, plan, reveal_at, run_due, slot_time, slots_for
 from coachbot.platforms.fake import FakeChat
-from coachbot.settings import Schedule, Settings, Team
-from coachbot.store import PENDING_TIMEOUT, Store
+from coachbot.domain.teams import Schedule, Settings, Team
+from coachbot.store import Store
+from coachbot.store.sqlite import PENDING_TIMEOUT
 
 SH = ZoneInfo("Asia/Shanghai")
 FRI = date(2026, 10, 9)           # an ordinary Friday
@@ -423,11 +424,11 @@ def test_processes_racing_on_one_sqlite_file_post_once(rig):
 PROCESS = """
 import json, sys
 from datetime import datetime
-from coachbot.coach import Coach
+from coachbot.usecases.coach import Coach
 from coachbot.content.library import load_library
-from coachbot.due import run_due
+from coachbot.usecases.due import run_due
 from coachbot.platforms.fake import FakeChat
-from coachbot.settings import Settings, Team
+from coachbot.domain.teams import Settings, Team
 from coachbot.store import Store
 
 class FileChat(FakeChat):  # the platform both processes post to: one line per message

@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from coachbot import views
-from coachbot.app import build
+from coachbot.present import views
+from coachbot.runtime.app import build
 from coachbot.grading import grade_reply
 from coachbot.grading.grader import (
     VERDICT_CRITICAL,
@@ -18,7 +18,9 @@ from coachbot.grading.grader import (
 from coachbot.platforms.fake import FakeChat
 
 from .test_coach import GOOD, MORNING, VIOLATING, WEAK, say, team
-from coachbot.settings import ConfigError, Settings, Team, load_settings
+from coachbot.domain.errors import ConfigError
+from coachbot.domain.teams import Settings, Team
+from coachbot.settings import load_settings
 
 @pytest.fixture
 def bot_en(tmp_path, library):

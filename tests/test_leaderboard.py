@@ -6,8 +6,9 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from coachbot.leaderboard import EXPORT_COLUMNS, Period, period_for
-from coachbot.store import Store, StoreError
+from coachbot.domain.errors import StoreError
+from coachbot.domain.reports import EXPORT_COLUMNS, Period, period_for
+from coachbot.store import Store
 from tests.test_store import MON, at, challenge, reply, store  # noqa: F401  (fixture)
 
 WED = MON + timedelta(days=2)

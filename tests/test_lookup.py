@@ -7,7 +7,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from coachbot.cli import main
+from coachbot.cli.main import main
 from coachbot.content.lookup import ScriptIndex
 
 

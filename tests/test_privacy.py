@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from coachbot.privacy import mask
+from coachbot.domain.privacy import mask
 
 
 @pytest.mark.parametrize("raw, kind, kept", [

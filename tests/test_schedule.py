@@ -17,14 +17,14 @@ from apscheduler.triggers.combining import OrTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from coachbot.schedule import (
+from coachbot.runtime.schedule import (
     EVENTS_KEPT,
     HOUSEKEEPING_ID,
     TICK_ID,
     start_scheduler,
     trigger_for,
 )
-from coachbot.workdays import covered_years
+from coachbot.domain.workdays import covered_years
 from tests.test_due import ADJUSTED_SAT, FRI, SH, FakeClock, at, rigs, team
 
 SUN = date(2026, 10, 11)

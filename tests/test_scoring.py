@@ -6,7 +6,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from coachbot.scoring import Outcome, Policy, Prior, StoreError, decide, read_grade, streak
+from coachbot.domain.errors import StoreError
+from coachbot.domain.scoring import Outcome, Policy, Prior, decide, read_grade, streak
 from tests.test_store import MON, at, challenge, grade, reply, store  # noqa: F401  (fixture)
 
 FIRST = Policy.parse("first")

@@ -7,8 +7,9 @@ from datetime import timedelta
 import pytest
 from click.testing import CliRunner
 
-from coachbot.cli import main
-from coachbot.settings import ConfigError, load_settings, settings_from_env
+from coachbot.cli.main import main
+from coachbot.domain.errors import ConfigError
+from coachbot.settings import load_settings, settings_from_env
 
 
 def test_init_writes_a_starter_that_loads(tmp_path):

@@ -25,19 +25,19 @@ from slack_sdk.http_retry.builtin_interval_calculators import (
 )
 from slack_sdk.signature import SignatureVerifier
 
-from coachbot import views
-from coachbot.app import build
-from coachbot.cli import main
-from coachbot.messages import text
-from coachbot.platforms.slack import Pacer, SlackChat, make_client, message_key
-from coachbot.platforms.slack_app import HELP, NOT_IN_CHANNEL, build_app
-from coachbot.platforms.slack_run import (
+from coachbot.present import views
+from coachbot.runtime.app import build
+from coachbot.cli.main import main
+from coachbot.present.messages import text
+from coachbot.platforms.slack.chat import Pacer, SlackChat, make_client, message_key
+from coachbot.platforms.slack.listeners import HELP, NOT_IN_CHANNEL, build_app
+from coachbot.platforms.slack.run import (
     SlackSetupError,
     slack_env,
     wait_for_slack,
     wsgi_app,
 )
-from coachbot.settings import Schedule, Settings, Team
+from coachbot.domain.teams import Schedule, Settings, Team
 
 from .fake_slack_api import BOT_USER, TEAM, FakeSlackAPI
 
@@ -540,7 +540,7 @@ def test_start_up_waits_out_an_outage_and_a_revoked_token(api, caplog):
 def test_run_slack_in_socket_mode_connects_builds_and_cleans_up(api, tmp_path, monkeypatch):
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-    from coachbot.platforms import slack_run
+    from coachbot.platforms.slack import run as slack_run
 
     api.reset()
     started = []
@@ -554,7 +554,7 @@ def test_run_slack_in_socket_mode_connects_builds_and_cleans_up(api, tmp_path, m
 
 
 def test_run_slack_in_http_mode_serves_with_waitress_on_the_port(api, tmp_path, monkeypatch):
-    from coachbot.platforms import slack_run
+    from coachbot.platforms.slack import run as slack_run
 
     served = []
 

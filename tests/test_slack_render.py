@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 
-from coachbot import views
-from coachbot.leaderboard import Leaderboard, Period
-from coachbot.messages import Button, Message, Section, text
-from coachbot.platforms.slack import (
+from coachbot.present import views
+from coachbot.domain.reports import Leaderboard, Period
+from coachbot.present.messages import Button, Message, Section, text
+from coachbot.platforms.slack.chat import (
     MESSAGE_BLOCKS,
     SECTION_LIMIT,
     Pacer,

@@ -21,8 +21,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlite_utils import Database, Migrations
 
-from coachbot.migrations import MIGRATIONS, m001_initial, upgrade
-from coachbot.store import Member, Post, Store, StoreError, Submission
+from coachbot.store.migrations import MIGRATIONS, m001_initial, upgrade
+from coachbot.domain.errors import StoreError
+from coachbot.domain.records import Member, Post, Submission
+from coachbot.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 SH = ZoneInfo("Asia/Shanghai")

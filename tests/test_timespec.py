@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from coachbot.timespec import check, parse
+from coachbot.domain.timespec import check, parse
 
 SH = ZoneInfo("Asia/Shanghai")
 MON = date(2026, 10, 12)

@@ -6,8 +6,8 @@ from datetime import date, datetime, timezone
 
 import chinese_calendar
 
-from coachbot.settings import Team
-from coachbot.workdays import (
+from coachbot.domain.teams import Team
+from coachbot.domain.workdays import (
     covered_years,
     day_info,
     holiday_data_warnings,

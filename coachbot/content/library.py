@@ -11,22 +11,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from ..text import normalize
-from .models import Challenge, Script, Shared, Tip
-from .schema import Problem, parse_challenge, parse_lexicon, parse_script, parse_shared_flags, parse_tip
-from .yamlfile import YamlError, load
+from coachbot.domain.errors import ContentError, Problem
+from coachbot.domain.text import normalize
+from coachbot.content.models import Challenge, Script, Shared, Tip
+from coachbot.content.schema import parse_challenge, parse_lexicon, parse_script, parse_shared_flags, parse_tip
+from coachbot.validation.yamlfile import YamlError, load
 
 KINDS = ("tips", "playbook", "challenges")
 RED_FLAGS_FILE = "_red-flags.yaml"
 LEXICON_FILE = "_lexicon.yaml"
-
-
-class ContentError(Exception):
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        lines = "\n".join(str(p) for p in problems[:20])
-        more = f"\n... and {len(problems) - 20} more" if len(problems) > 20 else ""
-        super().__init__(f"content has {len(problems)} problem(s):\n{lines}{more}")
 
 
 def builtin_root() -> Path:

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 from rapidfuzz.distance import LCSseq
 
-from ..text import normalize
-from .models import Script
+from coachbot.domain.text import normalize
+from coachbot.content.models import Script
 
 CONFIDENT = 75.0
 # Filler that says nothing about the situation ("客户说…怎么办").

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Callable
 
-from ..text import cjk_count
-from .models import (
+from coachbot.domain.text import cjk_count
+from coachbot.content.models import (
     CATEGORIES,
     LABELS,
     STAGES,
@@ -28,94 +28,16 @@ from .models import (
     Step,
     Tip,
 )
-from .yamlfile import Key, Loaded
+from coachbot.domain.errors import Problem
+from coachbot.validation.checker import Checker
+from coachbot.validation.yamlfile import Key, Loaded
 
 ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 TIP_BODY_MAX = 300
 
 
-@dataclass(frozen=True, order=True)
-class Problem:
-    path: str
-    line: int
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.field}: {self.message}"
-
-
-class Checker:
-    """Reads fields from a loaded file, recording a problem for each bad one."""
-
-    def __init__(self, loaded: Loaded, problems: list[Problem]) -> None:
-        self.loaded = loaded
-        self.problems = problems
-        self.ok = True
-
-    def problem(self, key: Key, message: str) -> None:
-        self.ok = False
-        name = ".".join(str(k) for k in key) or "(file)"
-        self.problems.append(Problem(str(self.loaded.path), self.loaded.line(key), name, message))
-
-    def get(self, key: Key) -> Any:
-        node: Any = self.loaded.data
-        for k in key:
-            if isinstance(node, dict):
-                node = node.get(k)
-            elif isinstance(node, list) and isinstance(k, int) and k < len(node):
-                node = node[k]
-            else:
-                return None
-        return node
-
-    def text(self, key: Key, *, required: bool = True, max_len: int | None = None) -> str:
-        value = self.get(key)
-        if value is None or (isinstance(value, str) and not value.strip()):
-            if required:
-                self.problem(key, "is required")
-            return ""
-        if not isinstance(value, (str, int, float)) or isinstance(value, bool):
-            self.problem(key, f"must be text, got {type(value).__name__}")
-            return ""
-        value = str(value).strip()
-        if max_len is not None and len(value) > max_len:
-            self.problem(key, f"is {len(value)} characters, at most {max_len}")
-        return value
-
-    def integer(self, key: Key, *, lo: int, hi: int, default: int | None = None) -> int:
-        value = self.get(key)
-        if value is None and default is not None:
-            return default
-        if not isinstance(value, int) or isinstance(value, bool) or not lo <= value <= hi:
-            self.problem(key, f"must be a whole number from {lo} to {hi}, got {value!r}")
-            return lo
-        return value
-
-    def choice(self, key: Key, allowed: tuple[str, ...]) -> str:
-        value = self.text(key)
-        if value and value not in allowed:
-            self.problem(key, f"{value!r} is not one of: {', '.join(allowed)}")
-        return value
-
-    def seq(self, key: Key, *, required: bool = True, min_len: int = 0) -> list:
-        value = self.get(key)
-        if value is None:
-            if required:
-                self.problem(key, "is required")
-            return []
-        if isinstance(value, str):
-            value = [value]
-        if not isinstance(value, list):
-            self.problem(key, f"must be a list, got {type(value).__name__}")
-            return []
-        if len(value) < min_len:
-            self.problem(key, f"needs at least {min_len} entries, has {len(value)}")
-        return value
-
-    def texts(self, key: Key, *, required: bool = True, min_len: int = 0) -> tuple[str, ...]:
-        items = self.seq(key, required=required, min_len=min_len)
-        return tuple(t for i in range(len(items)) if (t := self.text(key + (i,))))
+class ContentChecker(Checker):
+    """The generic checker plus the content's own fields: topic tags and ids that match file names."""
 
     def tags(self, key: Key = ("tags",)) -> tuple[str, ...]:
         tags = self.texts(key, min_len=1)
@@ -123,19 +45,6 @@ class Checker:
             if tag not in TOPICS:
                 self.problem(key + (i,), f"unknown tag {tag!r}; use one of: {', '.join(TOPICS)}")
         return tags
-
-    def mapping(self, key: Key) -> bool:
-        if not isinstance(self.get(key), dict):
-            self.problem(key, "must be a mapping")
-            return False
-        return True
-
-    def known_fields(self, key: Key, allowed: set[str]) -> None:
-        node = self.get(key)
-        if isinstance(node, dict):
-            for k in node:
-                if k not in allowed:
-                    self.problem(key + (k,), f"unknown field; expected one of: {', '.join(sorted(allowed))}")
 
     def id_matches_stem(self) -> str:
         stem = self.loaded.path.stem
@@ -158,7 +67,7 @@ TIP_FIELDS = {"id", "title", "body", "try_today", "tags", "source"}
 
 
 def parse_tip(loaded: Loaded, problems: list[Problem]) -> Tip | None:
-    c = Checker(loaded, problems)
+    c = ContentChecker(loaded, problems)
     if not _root_ok(c):
         return None
     c.known_fields((), TIP_FIELDS)
@@ -178,7 +87,7 @@ SCRIPT_FIELDS = {"id", "title", "aliases", "stage", "tags", "when", "steps", "av
 
 
 def parse_script(loaded: Loaded, problems: list[Problem]) -> Script | None:
-    c = Checker(loaded, problems)
+    c = ContentChecker(loaded, problems)
     if not _root_ok(c):
         return None
     c.known_fields((), SCRIPT_FIELDS)
@@ -249,7 +158,7 @@ def _parse_flag(c: Checker, key: Key) -> RedFlag | None:
 
 
 def parse_shared_flags(loaded: Loaded, problems: list[Problem]) -> tuple[RedFlag, ...]:
-    c = Checker(loaded, problems)
+    c = ContentChecker(loaded, problems)
     if not _root_ok(c):
         return ()
     flags = [_parse_flag(c, ("flags", i)) for i, _ in enumerate(c.seq(("flags",), min_len=1))]
@@ -257,7 +166,7 @@ def parse_shared_flags(loaded: Loaded, problems: list[Problem]) -> tuple[RedFlag
 
 
 def parse_lexicon(loaded: Loaded, problems: list[Problem]) -> dict[str, tuple[str, ...]]:
-    c = Checker(loaded, problems)
+    c = ContentChecker(loaded, problems)
     if not _root_ok(c):
         return {}
     out: dict[str, tuple[str, ...]] = {}
@@ -293,7 +202,7 @@ def _parse_evidence(c: Checker, key: Key, lexicon: dict[str, tuple[str, ...]]) -
 
 
 def parse_challenge(loaded: Loaded, problems: list[Problem], shared: Shared) -> Challenge | None:
-    c = Checker(loaded, problems)
+    c = ContentChecker(loaded, problems)
     if not _root_ok(c):
         return None
     c.known_fields((), CHALLENGE_FIELDS)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..content.library import Library
-from ..content.models import Example
-from .grader import Grade, grade_reply
+from coachbot.content.library import Library
+from coachbot.content.models import Example
+from coachbot.grading.grader import Grade, grade_reply
 
 
 @dataclass(frozen=True)

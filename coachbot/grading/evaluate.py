@@ -13,9 +13,9 @@ from pathlib import Path
 
 import yaml
 
-from ..content.library import Library
-from ..content.models import LABEL_RANK
-from .grader import Grade, grade_reply
+from coachbot.content.library import Library
+from coachbot.content.models import LABEL_RANK
+from coachbot.grading.grader import Grade, grade_reply
 
 
 @dataclass(frozen=True)

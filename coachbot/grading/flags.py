@@ -19,8 +19,8 @@ except ImportError:  # Python < 3.11
     import sre_constants as _sc  # type: ignore[no-redef]
     import sre_parse as _sp  # type: ignore[no-redef]
 
-from ..content.models import RedFlag
-from .prepared import Prepared
+from coachbot.content.models import RedFlag
+from coachbot.grading.prepared import Prepared
 
 # Disclaimers: a negation that ends at most WINDOW characters before the match.
 _NEGATION = re.compile(

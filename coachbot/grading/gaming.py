@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .prepared import Prepared
+from coachbot.grading.prepared import Prepared
 
 MIN_CHARS = 10
 _SEGMENT_SPLIT = re.compile(r"[\s,.!?;:、，。！？；：/|+\-]+")

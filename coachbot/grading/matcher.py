@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..content.models import Criterion
-from ..text import normalize
-from .prepared import Prepared
+from coachbot.content.models import Criterion
+from coachbot.domain.text import normalize
+from coachbot.grading.prepared import Prepared
 
 
 def _expand(phrases: tuple[str, ...], lexicon: dict[str, tuple[str, ...]], depth: int = 0) -> list[str]:

@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cached_property
 
-from ..text import to_simplified
+from coachbot.domain.text import to_simplified
 
 _KEEP = re.compile(r"[^\s\W_]+", re.UNICODE)
 _CLAUSE_BREAK = re.compile(r"[,.!?;:\n。！？；：…~]")

@@ -20,7 +20,7 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from .prepared import Prepared
+from coachbot.grading.prepared import Prepared
 
 MODEL_PATH = Path(__file__).with_name("suspect_model.json")
 MAX_N = 3

@@ -13,8 +13,8 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import TextIO
 
-from ..chat import Incoming, Reply
-from ..messages import Message, render_plain
+from coachbot.usecases.ports import Incoming, Reply
+from coachbot.present.messages import Message, render_plain
 
 CHANNEL = "demo"
 FIRST_SPEAKER = "lead"

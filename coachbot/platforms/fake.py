@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from ..messages import Message
+from coachbot.present.messages import Message
 
 
 @dataclass

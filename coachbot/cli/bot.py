@@ -1,0 +1,90 @@
+"""CLI commands that run the bot: ``console``, ``run``, ``init``."""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+import click
+
+from coachbot.cli import context
+from coachbot.domain.teams import DEFAULT_TZ
+from coachbot.settings import STARTER
+
+
+def _parse_now(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        at = datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not an ISO date-time like 2026-11-25T10:30+08:00") from None
+    if at.tzinfo is None:
+        from zoneinfo import ZoneInfo
+        at = at.replace(tzinfo=ZoneInfo(DEFAULT_TZ))
+    return at
+
+
+def run_console_cmd(config: str | None, db: str | None, now: str | None) -> None:
+    from coachbot.platforms.console import ConsoleChat, run_console, stdin_reader
+    from coachbot.runtime.app import build, setup_logging
+    from coachbot.usecases.due import run_due
+
+    setup_logging("WARNING")
+    settings = context.settings(config, db)
+    fixed = _parse_now(now)
+    clock = (lambda: fixed) if fixed else (lambda: datetime.now(timezone.utc))
+    chat = ConsoleChat(sys.stdout)
+    bot = build(settings, chat)
+    interactive = sys.stdin.isatty()
+    try:
+        run_console(bot.coach, chat, clock, db=settings.database, read_line=stdin_reader(interactive),
+                    echo=not interactive, on_tick=lambda at: run_due(bot.coach, at))
+    except KeyboardInterrupt:
+        click.echo("\n再见！")
+    finally:
+        bot.close()
+
+
+@click.command()
+@click.option("--config", type=click.Path(dir_okay=False), help="coachbot.yaml (or COACHBOT_CONFIG).")
+@click.option("--db", help="SQLite file (default from config, else ./coachbot.db).")
+@click.option("--now", help="Pretend it is this time (ISO 8601), for demos and scripted runs.")
+def console(config: str | None, db: str | None, now: str | None) -> None:
+    """Chat with the bot in the terminal: demo team, local SQLite, no accounts."""
+    run_console_cmd(config, db, now)
+
+
+@click.command()
+@click.option("--config", type=click.Path(dir_okay=False), help="coachbot.yaml (or COACHBOT_CONFIG).")
+@click.option("--db", help="SQLite file.")
+@click.option("--platform", type=click.Choice(["console", "slack"]), default=None,
+              help="Which chat platform; without one configured, the local console.")
+@click.option("--port", type=int, default=3000, show_default=True, help="HTTP port (Slack HTTP mode).")
+def run(config: str | None, db: str | None, platform: str | None, port: int) -> None:
+    """Start the bot: the console when no platform is configured."""
+    settings = context.settings(config, db)
+    configured = {p for t in settings.teams for p in t.channels if t.channels[p]}
+    chosen = platform or ("slack" if "slack" in configured else "console")
+    if chosen == "console":
+        run_console_cmd(config, db, None)
+        return
+    from coachbot.platforms.slack.run import run_slack
+
+    run_slack(settings, port=port)
+
+
+@click.command()
+@click.argument("path", default="coachbot.yaml", type=click.Path(dir_okay=False))
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+def init(path: str, force: bool) -> None:
+    """Write a commented starter coachbot.yaml."""
+    target = Path(path)
+    if target.exists() and not force:
+        raise click.ClickException(f"{target} already exists; use --force to overwrite it.")
+    target.write_text(STARTER, encoding="utf-8")
+    click.echo(f"Wrote {target}. Edit the teams and channels, then run: coachbot run --config {target}")
+
+
+COMMANDS = (console, run, init)

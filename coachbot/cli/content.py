@@ -1,0 +1,57 @@
+"""``coachbot validate`` and ``coachbot script``: content checks and playbook lookups."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from coachbot.cli import context
+from coachbot.content.library import validate_paths
+from coachbot.content.lookup import ScriptIndex
+from coachbot.present.messages import render_plain
+from coachbot.present.plain import script_index_text, script_text
+from coachbot.present.views import suggestions
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+def validate(paths: tuple[str, ...]) -> None:
+    """Check content files against the schema; report every problem as path:line: field: message."""
+    from coachbot.content.library import builtin_root
+
+    targets = list(paths) or [str(builtin_root())]
+    problems, count = validate_paths(targets)
+    for p in problems:
+        click.echo(str(p))
+    if problems:
+        click.echo(f"{len(problems)} problem(s) in {count} file(s).", err=True)
+        sys.exit(1)
+    click.echo(f"OK: {count} file(s) checked, no problems.")
+
+
+@click.command()
+@click.argument("query", nargs=-1)
+@click.option("--json", "as_json", is_flag=True, help="Print {match, suggestions, script} as JSON.")
+@click.pass_context
+def script(ctx: click.Context, query: tuple[str, ...], as_json: bool) -> None:
+    """Look up a call script: /script broken-promise, /script 爽约."""
+    lib = context.library(ctx)
+    text = " ".join(query).strip()
+    if not text:
+        if as_json:
+            click.echo(json.dumps({"match": None, "suggestions": sorted(lib.scripts), "script": None}, ensure_ascii=False))
+        else:
+            click.echo(script_index_text(list(lib.scripts.values())))
+        return
+    result = ScriptIndex(lib.scripts).lookup(text)
+    if as_json:
+        click.echo(json.dumps(result.as_json(), ensure_ascii=False))
+    elif result.match:
+        click.echo(script_text(result.match))
+    else:
+        click.echo(render_plain(suggestions(text, list(result.suggestions))))
+
+
+COMMANDS = (validate, script)

@@ -1,0 +1,75 @@
+"""CLI commands over the grader: ``grade`` and ``calibrate``."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from coachbot.cli import context
+from coachbot.domain.errors import CoachbotError, UsageError
+from coachbot.domain.text import closest
+
+from coachbot.grading.calibrate import calibrate
+from coachbot.grading.grader import Grade, grade_reply
+
+
+def grade_text(grade: Grade) -> str:
+    lines = [f"得分 {grade.score}/100  {'通过' if grade.passed else '未通过'}"]
+    lines.extend(grade.notes)
+    for c in grade.criteria:
+        mark = "✓" if c.met else "✗"
+        detail = f"命中：{c.evidence}" if c.met else f"建议：{c.feedback}"
+        lines.append(f"  {mark} {c.label} {c.points}/{c.max_points}  {detail}")
+    for v in grade.violations:
+        lines.append(f"  ⚠ 合规问题 [{v.category}] {v.label}：「{v.evidence}」 违反 {v.rule}")
+    return "\n".join(lines)
+
+
+@click.command()
+@click.argument("challenge_id")
+@click.option("--text", help="The reply to grade; read from stdin when absent.")
+@click.option("--json", "as_json", is_flag=True, help="Print the grade as one JSON object.")
+@click.pass_context
+def grade(ctx: click.Context, challenge_id: str, text: str | None, as_json: bool) -> None:
+    """Grade one reply to a challenge against its rubric."""
+    lib = context.library(ctx)
+    challenge = lib.challenge(challenge_id)
+    if challenge is None:
+        close = closest(challenge_id, lib.challenges)
+        raise UsageError(f"no challenge {challenge_id!r}. Did you mean: {', '.join(close)}?")
+    reply = text if text is not None else sys.stdin.read()
+    result = grade_reply(challenge, reply, lib.shared)
+    click.echo(json.dumps(result.as_json(), ensure_ascii=False) if as_json else grade_text(result))
+
+@click.command("calibrate")
+@click.argument("challenge_ids", nargs=-1)
+@click.option("-v", "--verbose", is_flag=True, help="Show every example, not only those outside their band.")
+@click.pass_context
+def calibrate_cmd(ctx: click.Context, challenge_ids: tuple[str, ...], verbose: bool) -> None:
+    """Grade every example of every challenge; report how many fall inside their band."""
+    lib = context.library(ctx)
+    unknown = [c for c in challenge_ids if c not in lib.challenges]
+    if unknown:
+        raise CoachbotError(f"no such challenge: {', '.join(unknown)}")
+    results = calibrate(lib, list(challenge_ids) or None)
+    by: dict[str, list] = {}
+    for r in results:
+        by.setdefault(r.challenge, []).append(r)
+    for cid, rs in by.items():
+        inside = sum(r.inside for r in rs)
+        click.echo(f"{cid:<24} {inside}/{len(rs)}")
+        for r in rs:
+            if verbose or not r.inside:
+                lo, hi = r.example.band
+                cats = ",".join(v.category for v in r.grade.violations)
+                click.echo(f"    {'ok ' if r.inside else 'OUT'} {r.example.label:<9} [{lo}-{hi}] got {r.grade.score}"
+                           f"{' violations=' + cats if cats else ''} {r.grade.verdict}: {r.example.text[:40]}")
+    total = sum(r.inside for r in results)
+    click.echo(f"overall: {total}/{len(results)} examples inside their band")
+    if total != len(results):
+        sys.exit(1)
+
+
+COMMANDS = (grade, calibrate_cmd)

@@ -1,0 +1,150 @@
+"""What the record says, as values: periods, leaderboards, a member's stats, a team's insight.
+
+:mod:`coachbot.store.reads` computes them with SQL; views and use cases read
+them without knowing there is a database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from coachbot.domain.errors import StoreError
+from coachbot.domain.records import Member, utc_text
+
+PERIODS = ("today", "week", "month", "all")
+SCOPES = ("channel", "team", "everyone")
+
+
+def zone(tz: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise StoreError(f"未知的时区 {tz!r}") from error
+
+
+@dataclass(frozen=True)
+class Period:
+    """Local days ``start``..``end`` inclusive; ``None`` is open-ended."""
+
+    name: str  # today | week | month | all | range
+    start: date | None
+    end: date | None
+    tz: str
+
+    def bounds(self) -> tuple[str | None, str | None]:
+        """UTC text bounds ``[start, end)`` for ``submitted_at``."""
+        tz = zone(self.tz)
+        lo = utc_text(datetime.combine(self.start, time(), tz)) if self.start else None
+        hi = utc_text(datetime.combine(self.end + timedelta(days=1), time(), tz)) if self.end else None
+        return lo, hi
+
+
+def period_for(
+    period: str, *, now: datetime, tz: str, start: date | None = None, end: date | None = None
+) -> Period:
+    """Resolve ``today``/``week``/``month``/``all`` in ``tz``, or a from-to range.
+
+    Weeks start on Monday. Giving ``start`` or ``end`` makes a range.
+    """
+    today = now.astimezone(zone(tz)).date()
+    if start is not None or end is not None:
+        if start and end and start > end:
+            raise StoreError(f"起始日期 {start} 晚于结束日期 {end}")
+        return Period("range", start, end, tz)
+    if period == "today":
+        return Period(period, today, today, tz)
+    if period == "week":
+        monday = today - timedelta(days=today.weekday())
+        return Period(period, monday, monday + timedelta(days=6), tz)
+    if period == "month":
+        first = today.replace(day=1)
+        following = (first + timedelta(days=32)).replace(day=1)
+        return Period(period, first, following - timedelta(days=1), tz)
+    if period == "all":
+        return Period(period, None, None, tz)
+    raise StoreError(f"未知的时间范围 {period!r}：可选 {', '.join(PERIODS)}")
+
+
+@dataclass(frozen=True)
+class Standing:
+    rank: int  # equal points share a rank: 1, 2, 2, 4
+    member: Member
+    points: int
+    answers: int
+    pass_rate: float | None  # None before any answer
+    streak: int
+
+
+@dataclass(frozen=True)
+class Leaderboard:
+    period: Period
+    scope: str
+    team_id: str | None
+    ranked: int  # members with a counted reply in the period
+    rows: tuple[Standing, ...]
+    asker_row: Standing | None  # the asker's line when outside ``rows``
+
+
+@dataclass(frozen=True)
+class SkillScore:
+    skill: str  # a challenge tag
+    average: float  # mean score of counted replies, violations as 0
+    answers: int
+
+
+@dataclass(frozen=True)
+class RecentReply:
+    post_date: date
+    content_id: str
+    score: int
+    passed: bool
+    points: int
+    reason: str
+    submitted_at: datetime
+
+
+@dataclass(frozen=True)
+class MemberStats:
+    member: Member
+    points_week: int
+    points_all: int
+    team_rank: int  # this week, in the member's team: 1 + members with more points
+    team_members: int
+    streak: int
+    answers: int  # all time
+    pass_rate: float | None
+    skills: tuple[SkillScore, ...]
+    recent: tuple[RecentReply, ...]  # newest first, at most 5
+
+
+@dataclass(frozen=True)
+class MissedCriterion:
+    id: str
+    label: str
+    misses: int
+    graded: int  # counted replies graded on this criterion
+    miss_rate: float
+
+
+@dataclass(frozen=True)
+class TeamInsight:
+    team_id: str
+    period: Period
+    answers: int  # counted replies
+    average: float | None  # their mean score, violations as 0
+    skills: tuple[SkillScore, ...]  # weakest first
+    missed_criteria: tuple[MissedCriterion, ...]  # most missed first
+    violations_by_category: tuple[tuple[str, int], ...]  # every reply, practice included
+    violations_by_agent: tuple[tuple[Member, int], ...]
+    participants: int  # agents with a counted reply in the period
+    agents: int
+    participation: float | None
+
+
+EXPORT_COLUMNS = (
+    "id", "submitted_at", "local_time", "team", "platform", "user", "display_name", "kind",
+    "content_id", "post_date", "attempt", "counted", "reason", "score", "passed", "points",
+    "violations", "text",
+)

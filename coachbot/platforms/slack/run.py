@@ -1,0 +1,177 @@
+"""``coachbot run --platform slack``: one process with the Bolt app, a production server and the scheduler.
+
+- ``SLACK_APP_TOKEN`` set: Socket Mode (outbound WebSocket, no public URL).
+- otherwise ``SLACK_SIGNING_SECRET``: HTTP on ``--port`` (``/slack/events`` for
+  events, commands and interactivity) served by waitress through Bolt's WSGI
+  adapter, not Bolt's development server.
+- ``SLACK_API_URL`` points the Web API client elsewhere (GovSlack, a proxy, tests).
+
+Secrets come from the environment only; a missing one is named in the error.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import click
+from slack_bolt import App
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_sdk import WebClient
+
+from coachbot.platforms.slack.chat import SlackChat, api_error, is_auth_error, make_client
+
+log = logging.getLogger("coachbot.slack")
+EVENTS_PATH = "/slack/events"
+HEALTH_PATH = "/healthz"
+HTTP_THREADS = 16
+
+
+class SlackSetupError(click.ClickException):
+    """Slack cannot start as configured; the message says which variable to set."""
+
+
+@dataclass(frozen=True)
+class SlackEnv:
+    bot_token: str
+    app_token: str | None
+    signing_secret: str | None
+    api_url: str | None
+
+    @property
+    def mode(self) -> str:
+        return "socket" if self.app_token else "http"
+
+
+def slack_env(env: Mapping[str, str]) -> SlackEnv:
+    """Read and check the Slack variables; raise :class:`SlackSetupError` naming what is missing."""
+    bot = env.get("SLACK_BOT_TOKEN", "").strip()
+    app_token = env.get("SLACK_APP_TOKEN", "").strip() or None
+    secret = env.get("SLACK_SIGNING_SECRET", "").strip() or None
+    if not bot:
+        raise SlackSetupError("SLACK_BOT_TOKEN is not set: copy the Bot User OAuth Token (xoxb-…) "
+                              "from your Slack app's OAuth & Permissions page.")
+    if not bot.startswith("xoxb-"):
+        raise SlackSetupError("SLACK_BOT_TOKEN must be a bot token starting with xoxb-.")
+    if app_token and not app_token.startswith("xapp-"):
+        raise SlackSetupError("SLACK_APP_TOKEN must be an app-level token starting with xapp- "
+                              "(Basic Information > App-Level Tokens, scope connections:write).")
+    if not app_token and not secret:
+        raise SlackSetupError("Set SLACK_APP_TOKEN (xapp-…, Socket Mode: no public URL needed) or "
+                              "SLACK_SIGNING_SECRET (HTTP mode, Basic Information > Signing Secret).")
+    return SlackEnv(bot, app_token, secret, env.get("SLACK_API_URL", "").strip() or None)
+
+
+def wait_for_slack(client: WebClient, *, sleep: Callable[[float], None] = time.sleep,
+                   first_delay: float = 5.0, max_delay: float = 300.0, attempts: int | None = None) -> dict:
+    """auth.test until it works: an outage or a revoked token is logged and retried, not fatal."""
+    delay, tried = first_delay, 0
+    while True:
+        tried += 1
+        try:
+            auth = client.auth_test()
+            log.info("event=slack_connected team=%s bot_user=%s url=%s", auth.get("team"), auth.get("user_id"),
+                     client.base_url)
+            return auth.data if hasattr(auth, "data") else dict(auth)
+        except Exception as exc:
+            if attempts is not None and tried >= attempts:
+                raise
+            if is_auth_error(exc):
+                log.error("event=slack_auth_failed error=%s hint=the bot token was rejected; reinstall the app "
+                          "and update SLACK_BOT_TOKEN retry_in=%.0fs", api_error(exc), delay)
+            else:
+                log.warning("event=slack_unreachable error=%s url=%s retry_in=%.0fs", api_error(exc),
+                            client.base_url, delay)
+            sleep(delay)
+            delay = min(delay * 2, max_delay)
+
+
+def wsgi_app(app: App) -> Callable:
+    """Bolt's WSGI adapter at ``/slack/events`` plus a ``/healthz`` for load balancers."""
+    slack = SlackRequestHandler(app, path=EVENTS_PATH)
+
+    def application(environ, start_response):
+        if environ.get("PATH_INFO") == HEALTH_PATH and environ.get("REQUEST_METHOD") == "GET":
+            start_response("200 OK", [("Content-Type", "text/plain; charset=utf-8")])
+            return [b"ok"]
+        return slack(environ, start_response)
+
+    return application
+
+
+def create_server(app: App, *, host: str = "0.0.0.0", port: int = 3000, threads: int = HTTP_THREADS):
+    """A waitress server for the app (``server.run()`` blocks; port 0 picks a free one)."""
+    import waitress
+
+    return waitress.create_server(wsgi_app(app), host=host, port=port, threads=threads, ident="coachbot",
+                                  asyncore_use_poll=True, connection_limit=1000)
+
+
+def start_scheduler(coach):
+    """The schedule engine, if this build has it; the bot still answers without it."""
+    try:
+        from coachbot.runtime.schedule import start_scheduler as start
+    except ImportError as exc:
+        log.warning("event=scheduler_unavailable error=%s hint=lessons and challenges will not post on "
+                    "schedule; /coach post-now still works", exc)
+        return None
+    return start(coach)
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
+def _stop_on_sigterm():
+    """Let ``docker stop``/systemd shut down cleanly: scheduler stopped, database closed."""
+    if threading.current_thread() is threading.main_thread():
+        return signal.signal(signal.SIGTERM, _interrupt)
+    return None
+
+
+def run_slack(settings, port: int = 3000, *, host: str = "0.0.0.0", env: Mapping[str, str] | None = None) -> None:
+    """Run until interrupted: connect, build the coach, start the scheduler, serve Slack."""
+    from coachbot.runtime.app import build, setup_logging
+    from coachbot.content.library import ContentError
+    from coachbot.domain.scoring import StoreError
+    from coachbot.platforms.slack.listeners import build_app
+
+    cfg = slack_env(os.environ if env is None else env)
+    setup_logging(os.environ.get("COACHBOT_LOG_LEVEL", "INFO"))
+    client = make_client(cfg.bot_token, base_url=cfg.api_url)
+    wait_for_slack(client)
+    chat = SlackChat(client)
+    try:
+        bot = build(settings, chat)
+    except (ContentError, StoreError) as exc:
+        raise click.ClickException(str(exc)) from None
+    unmapped = [t.id for t in settings.teams if not t.channels.get("slack")]
+    if unmapped:
+        log.warning("event=teams_without_slack_channels teams=%s hint=add channel ids under "
+                    "teams[].channels.slack in coachbot.yaml", ",".join(unmapped))
+    app = build_app(bot.coach, chat, signing_secret=cfg.signing_secret)
+    scheduler = start_scheduler(bot.coach)
+    previous = _stop_on_sigterm()
+    try:
+        if cfg.app_token:
+            from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+            log.info("event=slack_starting mode=socket")
+            SocketModeHandler(app, cfg.app_token, web_client=client).start()
+        else:
+            server = create_server(app, host=host, port=port)
+            log.info("event=slack_starting mode=http url=http://%s:%s%s", host, port, EVENTS_PATH)
+            server.run()
+    except KeyboardInterrupt:
+        log.info("event=slack_stopping")
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+        if scheduler is not None:
+            scheduler.shutdown()
+        bot.close()

@@ -1,0 +1,174 @@
+"""The schema as an ordered registry of migrations (``sqlite_utils.Migrations``).
+
+Add a change as a new function at the end; never edit one that has shipped.
+The schema is written as SQL rather than with ``table.create()`` because it
+relies on CHECK constraints, compound keys and partial indexes, which the
+Python table API does not express.
+
+``upgrade()`` applies every pending migration inside one ``BEGIN IMMEDIATE``
+transaction (each migration becomes a savepoint within it), so a file is at
+one version or the next, never in between, and two processes starting at once
+cannot both migrate. A file that records migrations this code does not know
+was written by a newer coachbot: ``upgrade()`` refuses it before writing
+anything.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database, Migrations
+
+from coachbot.domain.errors import StoreError
+
+MIGRATIONS = Migrations("coachbot")
+
+
+@MIGRATIONS()
+def m001_initial(db: Database) -> None:
+    """Teams, channels, members, posts, submissions and processed events."""
+    db.executescript(
+        """
+        CREATE TABLE teams (
+            id   TEXT PRIMARY KEY,
+            name TEXT
+        ) STRICT;
+
+        CREATE TABLE channels (
+            platform TEXT NOT NULL,
+            channel  TEXT NOT NULL,
+            team_id  TEXT NOT NULL REFERENCES teams(id),
+            PRIMARY KEY (platform, channel)
+        ) STRICT;
+
+        CREATE TABLE members (
+            id           INTEGER PRIMARY KEY,
+            platform     TEXT NOT NULL,
+            user         TEXT NOT NULL,
+            display_name TEXT,
+            team_id      TEXT NOT NULL REFERENCES teams(id),
+            role         TEXT NOT NULL DEFAULT 'agent' CHECK (role IN ('agent', 'lead', 'admin')),
+            UNIQUE (platform, user)
+        ) STRICT;
+        CREATE INDEX members_team ON members(team_id);
+
+        CREATE TABLE posts (
+            id          INTEGER PRIMARY KEY,
+            team_id     TEXT NOT NULL REFERENCES teams(id),
+            platform    TEXT NOT NULL,
+            channel     TEXT NOT NULL,
+            kind        TEXT NOT NULL CHECK (kind IN ('lesson', 'challenge', 'summary')),
+            content_id  TEXT NOT NULL,
+            post_date   TEXT NOT NULL,              -- YYYY-MM-DD, the team's local day
+            tags        TEXT NOT NULL DEFAULT '[]', -- JSON list: the challenge's skills
+            state       TEXT NOT NULL DEFAULT 'pending'
+                        CHECK (state IN ('pending', 'posted', 'revealed', 'failed', 'skipped')),
+            note        TEXT,                       -- why it failed or was skipped
+            message_id  TEXT,
+            claimed_at  TEXT NOT NULL,              -- ISO-8601 UTC, like every *_at
+            posted_at   TEXT,
+            reveal_at   TEXT,
+            revealed_at TEXT,
+            FOREIGN KEY (platform, channel) REFERENCES channels(platform, channel),
+            UNIQUE (platform, channel, kind, post_date)
+        ) STRICT;
+        CREATE INDEX posts_team_kind_date ON posts(team_id, kind, post_date);
+        CREATE INDEX posts_state_reveal ON posts(state, reveal_at);
+        CREATE INDEX posts_channel_message ON posts(platform, channel, message_id);
+
+        CREATE TABLE submissions (
+            id           INTEGER PRIMARY KEY,
+            post_id      INTEGER NOT NULL REFERENCES posts(id),
+            member_id    INTEGER NOT NULL REFERENCES members(id),
+            attempt      INTEGER NOT NULL CHECK (attempt >= 1),
+            event_id     TEXT,
+            text         TEXT NOT NULL,
+            submitted_at TEXT NOT NULL,
+            grade        TEXT NOT NULL,              -- the grader's JSON object
+            score        INTEGER NOT NULL CHECK (score BETWEEN 0 AND 100),
+            passed       INTEGER NOT NULL CHECK (passed IN (0, 1)),
+            violations   TEXT NOT NULL DEFAULT '[]', -- JSON list of categories
+            reason       TEXT NOT NULL
+                         CHECK (reason IN ('counted', 'practice', 'after_reveal', 'violation')),
+            counted      INTEGER NOT NULL CHECK (counted IN (0, 1)),
+            points       INTEGER NOT NULL CHECK (points >= 0),
+            answer       INTEGER NOT NULL CHECK (answer IN (0, 1)),
+            pass_credit  INTEGER NOT NULL CHECK (pass_credit IN (0, 1)),
+            UNIQUE (post_id, member_id, attempt)
+        ) STRICT;
+
+        CREATE TABLE events (
+            event_id TEXT PRIMARY KEY,
+            seen_at  TEXT NOT NULL
+        ) STRICT, WITHOUT ROWID;
+        """
+    )
+
+
+@MIGRATIONS()
+def m002_leaderboard_indexes(db: Database) -> None:
+    """Indexes that keep a week's leaderboard under 50 ms at a million submissions.
+
+    - ``submissions_member_time`` serves one member or one team (a team is a
+      hundred members, each a short range scan), member stats and streaks.
+    - ``submissions_counted_time`` is a partial covering index for the
+      everyone-scope board: the week's counted rows are read from the index
+      alone, in time order, without touching the table.
+
+    A per-member-per-day aggregate table was considered and not taken:
+    members answer about once a week, so it would hold nearly as many rows as
+    submissions, cost a second write per reply, and bake one time zone into
+    its day boundaries.
+    """
+    db.executescript(
+        """
+        CREATE INDEX submissions_member_time ON submissions(member_id, submitted_at);
+        CREATE INDEX submissions_counted_time
+            ON submissions(submitted_at, member_id, points, answer, pass_credit)
+            WHERE counted = 1;
+        """
+    )
+
+
+@MIGRATIONS()
+def m003_event_outcome(db: Database) -> None:
+    """When an event's handling finished (NULL while a handler holds it).
+
+    A platform delivery is claimed before its handler runs and finished after,
+    so a retry of a delivery whose handler died with its process can be taken
+    over instead of dropped. Rows written before this migration count as done.
+    """
+    db.executescript(
+        """
+        ALTER TABLE events ADD COLUMN done_at TEXT;
+        UPDATE events SET done_at = seen_at;
+        """
+    )
+
+
+def unknown(db: Database, migrations: Migrations = MIGRATIONS) -> list[str]:
+    """Applied migrations this code does not know, i.e. the file is newer. Read-only."""
+    known = {m.name for m in migrations._migrations}  # Migrations lists its names nowhere public
+    return [m.name for m in migrations.applied(db) if m.name not in known]
+
+
+def upgrade(db: Database, migrations: Migrations = MIGRATIONS) -> list[str]:
+    """Apply all pending migrations in one transaction; return their names.
+
+    Raises :class:`StoreError`, having written nothing, if the file records
+    migrations this code does not know.
+    """
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        newer = unknown(db, migrations)
+        if newer:
+            path = db.execute("PRAGMA database_list").fetchone()[2] or ":memory:"
+            raise StoreError(
+                f"{path} 由更新版本的 coachbot 写入（本版本不认识的迁移：{', '.join(newer)}），"
+                "拒绝打开，文件未做任何修改。请升级 coachbot 或换一个 --db 文件。"
+            )
+        names = [m.name for m in migrations.pending(db)]
+        migrations.apply(db)
+        db.commit()
+    except BaseException:
+        db.rollback()
+        raise
+    return names

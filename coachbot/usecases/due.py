@@ -1,0 +1,224 @@
+"""What should have been posted by now, and posting it exactly once.
+
+Shared by the scheduler (at start, on its triggers and on a one-minute tick)
+and the console. The due logic, not trigger timing, decides what goes out: a
+trigger firing twice, two bot processes, or the clock jumping either way
+cannot post twice, because each (channel, kind, local day) is claimed in the
+store under a unique key before anything is sent, and only the claimant sends.
+
+For each team, in its own time zone:
+
+- Lessons and challenges go out on working days (:mod:`coachbot.domain.workdays`),
+  at their time spec's time; a Monday-Friday cron counts as "working days",
+  so adjusted weekend working days (调休) get them too. The weekly summary
+  goes out on its day whatever the calendar.
+- A post is due from its slot time. Up to ``grace`` late (settings, default
+  2 h, never under :data:`MIN_GRACE`) it goes out now; later it is recorded as skipped and logged
+  (``event=post_skipped``). Slots of earlier days are never posted late (a
+  post belongs to its day), only settled: skipped or reconciled, looking back
+  to the last day the team had any post (at most ``lookback`` days).
+- Reveals due by now happen on every run, so those that fell due while the
+  bot was down happen at start.
+- A failed post (the platform refused) is retried on every run within grace.
+
+A crash between posting and recording: the intent is stored (``pending``)
+before the platform call and the message id after it. A ``pending`` row
+younger than :data:`coachbot.store.sqlite.PENDING_TIMEOUT` belongs to a run still in
+flight, here or in another process, and is left alone. An older one lost its
+owner; the next run takes it over (atomically: one winner) and, when the
+adapter has the ``history`` capability, looks for the message on the
+platform (``chat.find_post``) and records it instead of posting again: exactly
+once. Without history it posts again: **at-least-once**. We prefer a rare
+duplicate (a crash in the instant between the platform accepting the post and
+the commit) to a lesson silently lost. Past grace such a row is reconciled if
+it can be, otherwise skipped.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from coachbot.domain import timespec
+from coachbot.domain.teams import Team
+from coachbot.domain.workdays import DayInfo, day_info
+
+log = logging.getLogger("coachbot")
+DONE = ("posted", "revealed", "skipped")
+POST_KINDS = ("lesson", "challenge", "summary")
+LOOKBACK_DAYS = 7
+MIN_GRACE = timedelta(minutes=2)   # a trigger is a few ms late and the tick a minute apart: never "missed"
+DEFAULT_REVEAL_DELAY = timedelta(hours=2)
+
+
+@dataclass(frozen=True)
+class Slot:
+    team: Team
+    kind: str          # lesson | challenge | summary
+    at: datetime       # aware, team-local
+
+    @property
+    def day(self) -> date:
+        return self.at.date()
+
+
+@dataclass(frozen=True)
+class DayPlan:
+    """One local day of a team's timetable, for ``coachbot schedule``."""
+
+    day: date
+    info: DayInfo
+    posts: tuple[tuple[str, datetime], ...]   # (lesson|challenge|reveal|summary, team-local time)
+
+
+# ------------------------------------------------------------ the timetable
+
+def slot_time(spec: str, day: date, team: Team, *, working_days: bool = False) -> datetime | None:
+    """When ``spec`` first fires on ``day`` (team-local), or None if not that day.
+
+    ``working_days``: a Monday-Friday spec also fires on adjusted weekend working days.
+    """
+    ts = timespec.parse(spec)
+    return (ts.for_working_days() if working_days else ts).first_on(day, team.tz)
+
+
+def reveal_at(team: Team, challenge_at: datetime) -> datetime:
+    """When a challenge posted at ``challenge_at`` is revealed.
+
+    ``reveal_after`` counts from the challenge; a ``reveal`` time (or cron) on
+    the challenge's day is used if it is later; otherwise two hours after.
+    """
+    sched = team.schedule
+    if sched.reveal_after is not None:
+        return challenge_at + sched.reveal_after
+    if sched.reveal:
+        at = slot_time(sched.reveal, challenge_at.astimezone(team.tz).date(), team, working_days=True)
+        if at is not None and at > challenge_at:
+            return at
+    return challenge_at + DEFAULT_REVEAL_DELAY
+
+
+def slots_for(team: Team, day: date) -> list[Slot]:
+    working = day_info(day, team.holidays, team.workdays).workday
+    out = []
+    for kind in POST_KINDS:
+        if kind != "summary" and not working:
+            continue
+        if (at := slot_time(getattr(team.schedule, kind), day, team, working_days=kind != "summary")) is not None:
+            out.append(Slot(team, kind, at))
+    return sorted(out, key=lambda s: s.at)
+
+
+def plan(team: Team, start: date, days: int) -> list[DayPlan]:
+    """The coming ``days`` from ``start``: each day's calendar note and post times, reveal included."""
+    out = []
+    for i in range(days):
+        day = start + timedelta(days=i)
+        posts: list[tuple[str, datetime]] = []
+        for slot in slots_for(team, day):
+            posts.append((slot.kind, slot.at))
+            if slot.kind == "challenge":
+                posts.append(("reveal", reveal_at(team, slot.at).astimezone(team.tz)))
+        posts.sort(key=lambda p: p[1])
+        out.append(DayPlan(day, day_info(day, team.holidays, team.workdays), tuple(posts)))
+    return out
+
+
+# ------------------------------------------------------------ running what is due
+
+def run_due(coach, now: datetime, *, grace: timedelta | None = None, teams: Iterable[str] | None = None,
+            lookback: int = 1) -> list[tuple[Slot, str]]:
+    """Post what is due and not yet posted, settle missed slots, reveal what fell due.
+
+    Returns (slot, outcome) for the slots acted on; outcome is posted, already
+    (someone else posted or is posting it), failed, skipped, reconciled or error.
+    """
+    grace = max(coach.settings.grace if grace is None else grace, MIN_GRACE)
+    wanted = None if teams is None else set(teams)
+    done: list[tuple[Slot, str]] = []
+    for team in coach.settings.teams:
+        if (wanted is not None and team.id not in wanted) or not coach.channels(team):
+            continue
+        today = now.astimezone(team.tz).date()
+        for day in _days_to_settle(coach, team, today, lookback):
+            for slot in slots_for(team, day):
+                if outcome := _settle(coach, slot, now, reason="missed on its day"):
+                    done.append((slot, outcome))
+        for slot in slots_for(team, today):
+            if slot.at <= now and (outcome := _due(coach, slot, now, grace)):
+                done.append((slot, outcome))
+    try:
+        coach.reveal_due(now)
+    except Exception:
+        log.exception("event=due_error what=reveal")
+    return done
+
+
+def catch_up(coach, now: datetime, *, grace: timedelta | None = None) -> list[tuple[Slot, str]]:
+    """The run at start: :func:`run_due` looking back up to :data:`LOOKBACK_DAYS` for missed slots."""
+    done = run_due(coach, now, grace=grace, lookback=LOOKBACK_DAYS)
+    counts = Counter(outcome for _, outcome in done)
+    log.info("event=catch_up at=%s %s", now.isoformat(),
+             " ".join(f"{k}={v}" for k, v in sorted(counts.items())) or "nothing=due")
+    return done
+
+
+def _posts(coach, slot: Slot) -> dict:
+    return {ch: coach.store.post_for(platform=coach.chat.platform, channel=ch, kind=slot.kind, post_date=slot.day)
+            for ch in coach.channels(slot.team)}
+
+
+def _due(coach, slot: Slot, now: datetime, grace: timedelta) -> str | None:
+    posts = _posts(coach, slot)
+    if all(p is not None and p.state in DONE for p in posts.values()):
+        return None
+    if now - slot.at > grace:
+        return _settle(coach, slot, now, reason=f"late by {now - slot.at}", posts=posts)
+    try:
+        posted = getattr(coach, f"post_{slot.kind}")(slot.team, now)
+    except Exception:
+        log.exception("event=due_error team=%s kind=%s due=%s", slot.team.id, slot.kind, slot.at.isoformat())
+        return "error"
+    if any(p.fresh for p in posted):
+        return "posted"
+    return "already" if len(posted) == len(posts) else "failed"
+
+
+def _settle(coach, slot: Slot, now: datetime, *, reason: str, posts: dict | None = None) -> str | None:
+    """A slot that will not be posted now: record it skipped, or reconcile a post that did go out."""
+    store, team = coach.store, slot.team
+    skipped = reconciled = 0
+    for ch, post in (posts if posts is not None else _posts(coach, slot)).items():
+        if post is None:
+            claimed = store.claim_post(team_id=team.id, platform=coach.chat.platform, channel=ch, kind=slot.kind,
+                                       content_id="", post_date=slot.day, reveal_at=None, now=now)
+            skipped += bool(claimed and store.mark_skipped(claimed.id, reason=reason))
+            continue
+        if post.state in DONE or not store.retake_post(post.id, now=now):
+            continue  # finished, or still in flight somewhere
+        if found := coach.already_posted(ch, post):
+            reconciled += store.mark_posted(post.id, message_id=found, at=now)
+            log.info("event=post_reconciled team=%s channel=%s kind=%s day=%s message=%s",
+                     team.id, ch, slot.kind, slot.day, found)
+        else:
+            skipped += store.mark_skipped(post.id, reason=reason)
+    if skipped:
+        log.warning("event=post_skipped team=%s kind=%s due=%s late_by=%s reason=%r channels=%d",
+                    team.id, slot.kind, slot.at.isoformat(), now - slot.at, reason, skipped)
+    return "skipped" if skipped else ("reconciled" if reconciled else None)
+
+
+def _days_to_settle(coach, team: Team, today: date, lookback: int) -> list[date]:
+    """Earlier days to settle: from the first of the last ``lookback`` days on which the team had any post.
+
+    A team with no posts in that window (new, or down for longer) has nothing to settle.
+    """
+    days = [today - timedelta(days=k) for k in range(lookback, 0, -1)]
+    for i, day in enumerate(days):
+        if any(coach.store.post_for(platform=coach.chat.platform, channel=ch, kind=kind, post_date=day)
+               for ch in coach.channels(team) for kind in POST_KINDS):
+            return days[i:]
+    return []
