@@ -8,14 +8,21 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from coachbot.domain import timespec
 from coachbot.domain.errors import ConfigError, Problem
-from coachbot.domain.teams import ANSWERS, DEFAULT_TZ, DEMO_TEAM, LANGUAGES, Schedule, Settings, Team, default_settings
+from coachbot.domain.teams import (
+    ANSWERS,
+    DEFAULT_TZ,
+    LANGUAGES,
+    Schedule,
+    Settings,
+    Team,
+    default_settings,
+)
 from coachbot.validation.checker import Checker
 from coachbot.validation.yamlfile import YamlError, load
 

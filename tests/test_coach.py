@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from coachbot.runtime.app import build
+from coachbot.usecases.dispatch import handle
 from coachbot.usecases.ports import Incoming
 from coachbot.grading import grade_reply
 from coachbot.platforms.fake import FakeChat
@@ -45,7 +46,7 @@ def make_bot(tmp_path, library):
 
 def say(bot, user: str, text: str, at: datetime, *, thread: str | None = None, event: str | None = None):
     msg = Incoming(platform="fake", channel="C1", user=user, user_name=user, text=text, thread=thread, event_id=event)
-    return bot.coach.handle(msg, at)
+    return handle(bot.coach, msg, at)
 
 
 def test_whole_day_lesson_challenge_three_replies_reveal_leaderboard(make_bot, library):
@@ -256,5 +257,5 @@ def test_weekly_summary_has_leaderboard_missed_steps_and_participation(make_bot)
 def test_on_slack_a_display_name_cannot_claim_a_leads_rights(make_bot):
     bot, chat = make_bot()
     spoof = Incoming(platform="slack", channel="C1", user="U999", user_name="boss", text="/coach post-now lesson")
-    out = bot.coach.handle(spoof, MORNING)
+    out = handle(bot.coach, spoof, MORNING)
     assert "只有组长和管理员" in out[0].message.fallback and chat.posts() == []

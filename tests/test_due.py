@@ -19,7 +19,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from coachbot.usecases.coach import Coach
-from coachbot.usecases.due import catch_up, plan, reveal_at, run_due, slot_time, slots_for
+from coachbot.domain.timetable import plan, reveal_at, slot_time, slots_for
+from coachbot.usecases.due import catch_up, run_due
 from coachbot.platforms.fake import FakeChat
 from coachbot.domain.teams import Schedule, Settings, Team
 from coachbot.store import Store

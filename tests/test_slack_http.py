@@ -29,14 +29,14 @@ from coachbot.present import views
 from coachbot.runtime.app import build
 from coachbot.cli.main import main
 from coachbot.present.messages import text
-from coachbot.platforms.slack.chat import Pacer, SlackChat, make_client, message_key
-from coachbot.platforms.slack.listeners import HELP, NOT_IN_CHANNEL, build_app
-from coachbot.platforms.slack.run import (
-    SlackSetupError,
-    slack_env,
-    wait_for_slack,
-    wsgi_app,
-)
+from coachbot.platforms.slack.chat import SlackChat
+from coachbot.platforms.slack.client import make_client
+from coachbot.platforms.slack.incoming import message_key
+from coachbot.platforms.slack.listeners import build_app
+from coachbot.platforms.slack.pacing import Pacer
+from coachbot.platforms.slack.server import wsgi_app
+from coachbot.present.strings import Zh
+from coachbot.runtime.slack import SlackSetupError, slack_env, wait_for_slack
 from coachbot.domain.teams import Schedule, Settings, Team
 
 from .fake_slack_api import BOT_USER, TEAM, FakeSlackAPI
@@ -376,7 +376,7 @@ def test_direct_message_gets_help(slack, api):
 def test_mention_without_a_challenge_gets_help_privately(slack, api):
     slack.message(f"<@{BOT_USER}> 怎么用？", thread=None, kind="app_mention")
     [tell] = api.calls("chat.postEphemeral")
-    assert HELP.split("：")[0] in said(tell)
+    assert Zh.bot_intro.split("：")[0] in said(tell)
 
 
 # ---------------------------------------------------------------- buttons and the modal
@@ -428,7 +428,7 @@ def test_share_without_the_bot_in_the_channel_explains_what_to_do(slack, api):
     api.fail("chat.postMessage", error="not_in_channel")
     slack.click("share", "/leaderboard week")
     [reply] = api.calls("response_url")
-    assert reply.args["text"] == NOT_IN_CHANNEL
+    assert reply.args["text"] == Zh.not_in_channel
 
 
 def test_suggestion_button_replaces_the_suggestions_with_the_script(slack, api):
@@ -540,7 +540,7 @@ def test_start_up_waits_out_an_outage_and_a_revoked_token(api, caplog):
 def test_run_slack_in_socket_mode_connects_builds_and_cleans_up(api, tmp_path, monkeypatch):
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-    from coachbot.platforms.slack import run as slack_run
+    from coachbot.runtime import slack as slack_run
 
     api.reset()
     started = []
@@ -554,7 +554,7 @@ def test_run_slack_in_socket_mode_connects_builds_and_cleans_up(api, tmp_path, m
 
 
 def test_run_slack_in_http_mode_serves_with_waitress_on_the_port(api, tmp_path, monkeypatch):
-    from coachbot.platforms.slack import run as slack_run
+    from coachbot.runtime import slack as slack_run
 
     served = []
 

@@ -8,25 +8,19 @@ from datetime import datetime, timezone
 from coachbot.present import views
 from coachbot.domain.reports import Leaderboard, Period
 from coachbot.present.messages import Button, Message, Section, text
-from coachbot.platforms.slack.chat import (
-    MESSAGE_BLOCKS,
-    SECTION_LIMIT,
-    Pacer,
+from coachbot.platforms.slack.blocks import (
     action_name,
-    answer_modal,
-    escape,
     fallback_text,
-    message_key,
-    modal_answer,
     render_blocks,
     render_messages,
     render_surface,
-    slack_command_to_incoming,
-    slack_event_to_incoming,
-    slack_text_to_plain,
-    split_text,
     with_share,
 )
+from coachbot.platforms.slack.escape import escape, slack_text_to_plain, split_text
+from coachbot.platforms.slack.incoming import message_key, slack_command_to_incoming, slack_event_to_incoming
+from coachbot.platforms.slack.limits import MESSAGE_BLOCKS, SECTION_LIMIT
+from coachbot.platforms.slack.modal import answer_modal, modal_answer
+from coachbot.platforms.slack.pacing import Pacer
 
 REVEAL = datetime(2026, 11, 25, 8, 0, tzinfo=timezone.utc)
 

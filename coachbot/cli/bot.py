@@ -70,7 +70,7 @@ def run(config: str | None, db: str | None, platform: str | None, port: int) -> 
     if chosen == "console":
         run_console_cmd(config, db, None)
         return
-    from coachbot.platforms.slack.run import run_slack
+    from coachbot.runtime.slack import run_slack
 
     run_slack(settings, port=port)
 

@@ -10,7 +10,6 @@ import click
 from coachbot.cli import context
 from coachbot.domain.errors import CoachbotError, UsageError
 from coachbot.domain.text import closest
-
 from coachbot.grading.calibrate import calibrate
 from coachbot.grading.grader import Grade, grade_reply
 

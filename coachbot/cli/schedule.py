@@ -8,9 +8,8 @@ from datetime import date, datetime
 import click
 
 from coachbot.cli import context
-
-from coachbot.usecases.due import DayPlan, plan
 from coachbot.domain.teams import Settings, Team
+from coachbot.domain.timetable import DayPlan, plan
 from coachbot.domain.workdays import REST, holiday_source, missing_years
 
 

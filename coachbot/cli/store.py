@@ -19,11 +19,17 @@ from typing import Any, TextIO
 import click
 
 from coachbot.cli import context
-
+from coachbot.domain.reports import (
+    EXPORT_COLUMNS,
+    PERIODS,
+    Leaderboard,
+    MemberStats,
+    Period,
+    Standing,
+)
 from coachbot.domain.text import closest
-from coachbot.domain.reports import EXPORT_COLUMNS, PERIODS, Leaderboard, MemberStats, Period, Standing
-from coachbot.store import Store
 from coachbot.present.views import skill as skill_label
+from coachbot.store import Store
 
 REASON_LABELS = {"counted": "计分", "practice": "练习", "after_reveal": "揭晓后", "violation": "违规"}
 PERIOD_LABELS = {"today": "今天", "week": "本周", "month": "本月", "all": "全部", "range": ""}

@@ -11,10 +11,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
+from coachbot.content.models import Challenge, Script, Shared, Tip
+from coachbot.content.schema import (
+    parse_challenge,
+    parse_lexicon,
+    parse_script,
+    parse_shared_flags,
+    parse_tip,
+)
 from coachbot.domain.errors import ContentError, Problem
 from coachbot.domain.text import normalize
-from coachbot.content.models import Challenge, Script, Shared, Tip
-from coachbot.content.schema import parse_challenge, parse_lexicon, parse_script, parse_shared_flags, parse_tip
 from coachbot.validation.yamlfile import YamlError, load
 
 KINDS = ("tips", "playbook", "challenges")

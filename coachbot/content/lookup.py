@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 from rapidfuzz.distance import LCSseq
 
-from coachbot.domain.text import normalize
 from coachbot.content.models import Script
+from coachbot.domain.text import normalize
 
 CONFIDENT = 75.0
 # Filler that says nothing about the situation ("客户说…怎么办").

@@ -7,11 +7,9 @@ Every problem is collected (never raised) as a :class:`Problem`, so one run of
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Callable
 
-from coachbot.domain.text import cjk_count
 from coachbot.content.models import (
     CATEGORIES,
     LABELS,
@@ -29,6 +27,7 @@ from coachbot.content.models import (
     Tip,
 )
 from coachbot.domain.errors import Problem
+from coachbot.domain.text import cjk_count
 from coachbot.validation.checker import Checker
 from coachbot.validation.yamlfile import Key, Loaded
 

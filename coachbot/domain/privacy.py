@@ -63,16 +63,3 @@ def mask(text: str) -> Masked:
     out = sub(_BANK_CARD, "银行卡号", out, check=lambda d: 16 <= len(d) <= 19)
     out = sub(_MOBILE, "手机号", out)
     return Masked(out, tuple(kinds))
-
-
-_KINDS_EN = {"身份证号": "ID card number", "银行卡号": "bank card number", "手机号": "mobile number"}
-
-
-def privacy_notice(masked: Masked, *, lang: str = "zh") -> str:
-    if lang == "en":
-        kinds = ", ".join(_KINDS_EN.get(k, k) for k in masked.kinds)
-        return (f"Note: your reply contained personal data ({kinds}). It has been hidden automatically, keeping only the last 4 digits. "
-                "Under the Personal Information Protection Law (minimum necessary), never post a customer's "
-                "personal information in the group or in practice answers.")
-    return (f"提醒：你的回答里有{'、'.join(masked.kinds)}，已自动隐去，只保留后4位。"
-            "根据《个人信息保护法》的最小必要原则，客户的个人信息不要发到群里或练习里。")

@@ -62,6 +62,7 @@ class Settings:
         return next((t for t in self.teams if channel in t.channels.get(platform, ())), None)
 
     def is_admin(self, team: Team | None, *names: str) -> bool:
+        """Whether any of ``names`` is a global admin or one of ``team``'s leads."""
         keys = {n for n in names if n}
         return bool(keys & set(self.admins)) or (team is not None and bool(keys & set(team.leads)))
 
@@ -74,3 +75,26 @@ def default_settings(database: str | None = None) -> Settings:
     return Settings(teams=(DEMO_TEAM,), database=database or "coachbot.db")
 
 
+
+
+LOCAL_PLATFORMS = ("console", "fake")   # no accounts: a person is known by the name they type
+
+
+def identity_keys(platform: str, user: str, user_name: str | None) -> tuple[str, ...]:
+    """What may match ``leads`` and ``admins``: the user id, and on local platforms the name too.
+
+    On Slack or WeCom a display name can be changed by anyone, so only the id counts.
+    """
+    return (user, user_name or "") if platform in LOCAL_PLATFORMS else (user,)
+
+
+def role_for(settings: Settings, team: Team | None, *, platform: str, user: str, user_name: str | None = None) -> str:
+    """``admin`` (``admins`` in coachbot.yaml), ``lead`` (the team's ``leads``) or ``agent``.
+
+    The configuration is the only source: removing someone from ``leads`` takes
+    their lead commands away at once.
+    """
+    keys = identity_keys(platform, user, user_name)
+    if settings.is_admin(None, *keys):
+        return "admin"
+    return "lead" if settings.is_admin(team, *keys) else "agent"

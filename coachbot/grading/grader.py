@@ -8,11 +8,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from coachbot.content.models import Challenge, Shared
-from coachbot.grading.flags import COERCION_LABEL, COERCION_RULE, CompiledFlag, Violation, compile_flag
+from coachbot.grading.flags import (
+    COERCION_LABEL,
+    COERCION_RULE,
+    CompiledFlag,
+    Violation,
+    compile_flag,
+)
 from coachbot.grading.gaming import MAX_SPAN_CREDIT, MIN_CHARS, keyword_list, too_short
 from coachbot.grading.matcher import CompiledCriterion, compile_criterion
 from coachbot.grading.prepared import Prepared, prepare
-from coachbot.grading.suspect import FLAG_PREFIX, LABELS as SUSPECT_LABELS, Suspicion, suspicions
+from coachbot.grading.suspect import FLAG_PREFIX, Suspicion, suspicions
+from coachbot.grading.suspect import LABELS as SUSPECT_LABELS
 
 GENERAL_RULE = "催收不得采用威胁、侮辱、骚扰、误导等不当手段（商业银行信用卡业务监督管理办法第68条）"
 

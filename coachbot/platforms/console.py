@@ -13,8 +13,9 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import TextIO
 
-from coachbot.usecases.ports import Incoming, Reply
 from coachbot.present.messages import Message, render_plain
+from coachbot.usecases.dispatch import handle
+from coachbot.usecases.ports import Incoming, Reply
 
 CHANNEL = "demo"
 FIRST_SPEAKER = "lead"
@@ -94,7 +95,7 @@ def run_console(coach, chat: ConsoleChat, clock: Callable[[], datetime], *, db: 
         if on_tick:
             on_tick(now)
         msg = Incoming(platform=chat.platform, channel=CHANNEL, user=user, user_name=user, text=line)
-        deliver(chat, msg, coach.handle(msg, now))
+        deliver(chat, msg, handle(coach, msg, now))
     out.write("\n再见！\n")
     out.flush()
     return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from coachbot.content.models import STAGE_LABELS, STAGES, Script
+from coachbot.present.strings import strings
 
 
 def script_text(script: Script) -> str:
@@ -19,12 +20,10 @@ def script_text(script: Script) -> str:
 
 
 def script_index_text(scripts: list[Script], *, lang: str = "zh") -> str:
-    lines = ["All scripts (type /script <name> to open one):" if lang == "en" else "全部话术（输入 /script 名称 查看）："]
+    lines = [strings(lang).script_index]
     for stage in STAGES:
         group = sorted((s for s in scripts if s.stage == stage), key=lambda s: s.id)
         if group:
             lines.append(f"\n{STAGE_LABELS[stage]}")
             lines.extend(f"  {s.id:<22} {s.title}" for s in group)
     return "\n".join(lines)
-
-

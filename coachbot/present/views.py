@@ -1,11 +1,13 @@
-"""Build the platform-neutral messages the coach sends. No I/O here."""
+"""Build the platform-neutral messages the coach sends. No I/O here; wording comes from :mod:`.strings`."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from coachbot.content.models import Challenge, Script, Tip
+from coachbot.domain.reports import Leaderboard, MemberStats, TeamInsight
 from coachbot.grading.gaming import MIN_CHARS
 from coachbot.grading.grader import (
     VERDICT_CRITICAL,
@@ -14,58 +16,31 @@ from coachbot.grading.grader import (
     VERDICT_VIOLATION,
     Grade,
 )
-from coachbot.present.i18n import pick
-from coachbot.domain.reports import Leaderboard, MemberStats, TeamInsight
 from coachbot.present.messages import Button, Message, Section
 from coachbot.present.plain import script_text
-
-SKILL_LABELS = {
-    "principles": "基本原则", "listening": "倾听确认", "expression": "清晰表达", "emotion": "情绪管理",
-    "customer-types": "客户类型", "stages": "逾期阶段", "hard-cases": "疑难场景", "compliance": "合规底线",
-    "negotiation": "协商谈判", "psychology": "心理洞察", "self-care": "自我调适", "workflow": "工作流程",
-}
-CATEGORY_LABELS = {
-    "threat": "威胁恐吓", "insult": "辱骂贬损", "impersonation": "冒充机构", "third-party-disclosure": "向第三方透露",
-    "false-consequence": "虚假/夸大后果", "harassment": "骚扰", "debt-inducement": "诱导借贷",
-}
-REASON_LABELS = {
-    "counted": "计入积分", "practice": "练习（不计分）", "after_reveal": "答案已公布，本次只给反馈，不计分",
-    "violation": "有合规问题，本题记 0 分",
-}
-
-SKILL_LABELS_EN = {
-    "principles": "Principles", "listening": "Listening", "expression": "Clear expression", "emotion": "Emotions",
-    "customer-types": "Customer types", "stages": "Overdue stages", "hard-cases": "Hard cases",
-    "compliance": "Compliance", "negotiation": "Negotiation", "psychology": "Psychology", "self-care": "Self-care",
-    "workflow": "Workflow",
-}
-CATEGORY_LABELS_EN = {
-    "threat": "Threats", "insult": "Insults", "impersonation": "Impersonation",
-    "third-party-disclosure": "Disclosure to third parties", "false-consequence": "False or exaggerated consequences",
-    "harassment": "Harassment", "debt-inducement": "Pushing new borrowing",
-}
-REASON_LABELS_EN = {
-    "counted": "Counts for points", "practice": "Practice (not scored)",
-    "after_reveal": "The answer is already out: feedback only, no points",
-    "violation": "Compliance problem: this challenge scores 0",
-}
-# the insight sections a weekly summary carries
-SUMMARY_HEADINGS = {
-    "zh": ("最常失分的步骤", "最弱的技能（从低到高）", "参与"),
-    "en": ("Most often missed steps", "Weakest skills (lowest first)", "Participation"),
-}
+from coachbot.present.strings import Strings, strings
 
 
-def skill(tag: str, lang: str = "zh") -> str:
-    return (SKILL_LABELS_EN if lang == "en" else SKILL_LABELS).get(tag, tag)
+def skill(tag: str | None, lang: str = "zh") -> str:
+    return strings(lang).skills.get(tag or "", tag or "")
 
 
 def reason_label(reason: str, lang: str = "zh") -> str:
-    return (REASON_LABELS_EN if lang == "en" else REASON_LABELS).get(reason, reason)
+    return strings(lang).reasons.get(reason, reason)
 
 
-def _join(items, lang: str) -> str:
-    return pick(lang, "、", ", ").join(items)
+def category_label(category: str, lang: str = "zh") -> str:
+    return strings(lang).categories.get(category, category)
+
+
+def summary_headings(lang: str = "zh") -> tuple[str, ...]:
+    """The insight sections a weekly summary carries."""
+    s = strings(lang)
+    return (s.missed_heading, s.weakest_heading, s.participation_heading)
+
+
+def _join(s: Strings, items: Iterable[str]) -> str:
+    return s.list_sep.join(items)
 
 
 def local_hm(at: datetime | None, tz: str) -> str:
@@ -73,191 +48,192 @@ def local_hm(at: datetime | None, tz: str) -> str:
 
 
 def lesson(tip: Tip, *, lang: str = "zh") -> Message:
+    s = strings(lang)
     return Message(
-        title=pick(lang, f"今日一课｜{tip.title}", f"Today's lesson | {tip.title}"),
-        sections=(Section(tip.body.strip()), Section(tip.try_today, heading=pick(lang, "今天试试", "Try it today"))),
-        footer=pick(lang, "标签：", "Tags: ") + _join((skill(t, lang) for t in tip.tags), lang),
+        title=s.lesson_title.format(title=tip.title),
+        sections=(Section(tip.body.strip()), Section(tip.try_today, heading=s.try_today)),
+        footer=s.tags + _join(s, (skill(t, lang) for t in tip.tags)),
         kind="lesson", meta={"content_id": tip.id},
     )
 
 
 def challenge(ch: Challenge, *, reveal_at: datetime | None, tz: str, reason: str | None,
               answer_button: bool = True, lang: str = "zh", in_thread: bool = False) -> Message:
-    hm = local_hm(reveal_at, tz)
-    where = (pick(lang, "在本帖的回复（thread）里写下你的回答，频道里的其他消息不算作答。",
-                  "Write your answer as a reply to this post (in its thread); other channel messages are not answers.")
-             if in_thread else
-             pick(lang, "直接在频道里（或在本帖的回复里）写下你的回答。",
-                  "Write your answer right in the channel (or as a reply to this post)."))
+    s = strings(lang)
+    where = s.answer_in_thread if in_thread else s.answer_in_channel
     sections = [
-        Section(ch.situation.strip(), heading=pick(lang, "情境", "Situation")),
-        Section(ch.customer_says.strip(), heading=pick(lang, "客户说", "The customer says"), quote=True),
-        Section(pick(lang, f"你接下来会怎么说？{where}{hm} 公布参考答案，公布前的第一次回答计分。",
-                     f"What would you say next? {where} "
-                     f"The model answer comes out at {hm}; your first answer before then counts."),
-                heading=pick(lang, "怎么答", "How to answer")),
+        Section(ch.situation.strip(), heading=s.situation),
+        Section(ch.customer_says.strip(), heading=s.customer_says, quote=True),
+        Section(s.answer_prompt.format(where=where, hm=local_hm(reveal_at, tz)), heading=s.how_to_answer),
     ]
     if reason:
-        sections.append(Section(reason, heading=pick(lang, "为什么是这题", "Why this one")))
+        sections.append(Section(reason, heading=s.why_this_one))
     stars = "★" * ch.difficulty + "☆" * (3 - ch.difficulty)
     return Message(
-        title=pick(lang, f"今日挑战｜{ch.title}", f"Today's challenge | {ch.title}"), sections=tuple(sections),
-        buttons=(Button("回答 / Answer", "answer", ch.id),) if answer_button else (),
-        footer=pick(lang, f"难度 {stars}　技能：", f"Difficulty {stars}  Skills: ") + _join((skill(t, lang) for t in ch.tags), lang),
+        title=s.challenge_title.format(title=ch.title), sections=tuple(sections),
+        buttons=(Button(s.answer_button, "answer", ch.id),) if answer_button else (),
+        footer=s.difficulty.format(stars=stars) + _join(s, (skill(t, lang) for t in ch.tags)),
         kind="challenge", meta={"content_id": ch.id},
     )
 
 
+def weak_skill_reason(weak: str, lang: str = "zh") -> str:
+    return strings(lang).weak_skill_reason.format(skill=skill(weak, lang))
+
+
 def grade_notes(grade: Grade, lang: str = "zh") -> tuple[str, ...]:
-    """The grader's verdict notes: its own Chinese notes, or English ones built from the verdict."""
+    """The grader's verdict notes: its own Chinese notes, or the team language's built from the verdict."""
     if lang != "en":
         return grade.notes
+    s = strings(lang)
     if grade.verdict == VERDICT_VIOLATION:
-        return ("Compliance problem: this reply scores 0 and cannot pass: "
-                + "; ".join(f"“{v.evidence}” ({v.label})" for v in grade.violations),)
+        items = "; ".join(s.note_violation_item.format(evidence=v.evidence, label=v.label) for v in grade.violations)
+        return (s.note_violation.format(items=items),)
     if grade.verdict == VERDICT_TOO_SHORT:
-        return ((f"Your reply is too short (under {MIN_CHARS} characters). "
-                 "Write out everything you would actually say to the customer on the call."),)
+        return (s.note_too_short.format(min_chars=MIN_CHARS),)
     if grade.verdict == VERDICT_KEYWORDS:
-        return (("This reads like a list of keywords, not something you would say to a customer. "
-                 "Answer in full sentences, as you would on the phone."),)
+        return (s.note_keywords,)
     if grade.verdict == VERDICT_CRITICAL:
-        missed = [c.label for c in grade.criteria if c.critical and not c.met]
-        return ("A key step is missing: " + ", ".join(missed) + ". Without it the reply cannot pass.",)
+        missed = ", ".join(c.label for c in grade.criteria if c.critical and not c.met)
+        return (s.note_critical.format(missed=missed),)
     return ()
+
+
+def privacy_notice(kinds: Iterable[str], *, lang: str = "zh") -> str:
+    """Why personal data in a reply was hidden (个人信息保护法: minimum necessary)."""
+    s = strings(lang)
+    return s.privacy_notice.format(kinds=_join(s, (s.personal_data.get(k, k) for k in kinds)))
 
 
 def feedback(grade: Grade, *, reason: str, points: int, attempt: int, privacy_note: str | None = None,
              lang: str = "zh") -> Message:
-    verdict = pick(lang, "通过 ✅" if grade.passed else "未通过", "passed ✅" if grade.passed else "not passed")
-    head = pick(lang, f"得分 {grade.score}/100，{verdict}。", f"Score {grade.score}/100, {verdict}. ") + reason_label(reason, lang)
+    s = strings(lang)
+    head = s.score_head.format(score=grade.score, verdict=s.passed if grade.passed else s.not_passed)
+    head += reason_label(reason, lang)
     if reason == "counted":
-        head += pick(lang, f"，获得 {points} 分。", f": you earn {points} points.")
+        head += s.earned.format(points=points)
     elif attempt > 1:
-        head += pick(lang, f"（第 {attempt} 次回答）", f" (attempt {attempt})")
+        head += s.attempt.format(attempt=attempt)
     if lang == "en" and not head.endswith("."):
         head += "."
     sections = [Section(head)]
     sections.extend(Section(n) for n in grade_notes(grade, lang))
     if grade.violations:
         sections.append(Section("\n".join(
-            pick(lang, f"⚠ {v.label}：「{v.evidence}」——违反{v.rule}", f"⚠ {v.label}: “{v.evidence}” — breaks {v.rule}")
-            for v in grade.violations), heading=pick(lang, "合规问题", "Compliance issues")))
-    lines = []
-    for c in grade.criteria:
-        if c.met:
-            lines.append(pick(lang, f"✓ {c.label}（{c.points}/{c.max_points}）命中：{c.evidence}",
-                              f"✓ {c.label} ({c.points}/{c.max_points}) found: {c.evidence}"))
-        else:
-            lines.append(pick(lang, f"✗ {c.label}（0/{c.max_points}）{c.feedback}",
-                              f"✗ {c.label} (0/{c.max_points}) {c.feedback}"))
-    sections.append(Section("\n".join(lines), heading=pick(lang, "逐项点评", "Step by step")))
+            s.violation_line.format(label=v.label, evidence=v.evidence, rule=v.rule) for v in grade.violations),
+            heading=s.compliance_issues))
+    lines = [s.met_line.format(label=c.label, points=c.points, max_points=c.max_points, evidence=c.evidence)
+             if c.met else s.missed_line.format(label=c.label, max_points=c.max_points, feedback=c.feedback)
+             for c in grade.criteria]
+    sections.append(Section("\n".join(lines), heading=s.step_by_step))
     if grade.hint and not grade.violations:
-        sections.append(Section(grade.hint, heading=pick(lang, "下次试试", "Next time, try")))
+        sections.append(Section(grade.hint, heading=s.next_time))
     if privacy_note:
-        sections.append(Section(privacy_note, heading=pick(lang, "隐私提醒", "Privacy reminder")))
-    return Message(title=pick(lang, "你的挑战反馈（仅你可见）", "Your challenge feedback (only you can see this)"),
-                   sections=tuple(sections), kind="feedback",
+        sections.append(Section(privacy_note, heading=s.privacy_reminder))
+    return Message(title=s.feedback_title, sections=tuple(sections), kind="feedback",
                    meta={"score": grade.score, "passed": grade.passed})
 
 
 def reveal(ch: Challenge, best: list[tuple[str, int, str]], *, lang: str = "zh") -> Message:
-    sections = [Section(ch.model_answer.strip(), heading=pick(lang, "参考答案", "Model answer"))]
+    s = strings(lang)
+    sections = [Section(ch.model_answer.strip(), heading=s.model_answer)]
     if best:
-        sections.append(Section("\n".join(pick(lang, f"{name}（{score} 分）：{text}", f"{name} ({score} points): {text}")
-                                          for name, score, text in best),
-                                heading=pick(lang, "今日最佳回答", "Today's best replies")))
+        sections.append(Section("\n".join(s.best_line.format(name=name, score=score, text=text)
+                                          for name, score, text in best), heading=s.best_replies))
     else:
-        sections.append(Section(pick(lang, "今天还没有人作答，明天见！", "Nobody answered today. See you tomorrow!")))
-    return Message(title=pick(lang, f"答案揭晓｜{ch.title}", f"Answer revealed | {ch.title}"), sections=tuple(sections),
-                   kind="reveal",
+        sections.append(Section(s.nobody_answered))
+    return Message(title=s.reveal_title.format(title=ch.title), sections=tuple(sections), kind="reveal",
                    meta={"content_id": ch.id})
+
+
+def anonymous(index: int, lang: str = "zh") -> str:
+    """What the reveal calls the ``index``-th best reply's author when names are hidden."""
+    return strings(lang).anonymous.format(letter="ABCDEFGHIJ"[index])
 
 
 def _rate(value: float | None) -> str:
     return "-" if value is None else f"{round(value * 100)}%"
 
 
+def leaderboard_title(team_name: str | None, period: str, *, everyone: bool, lang: str = "zh") -> str:
+    s = strings(lang)
+    name = s.periods[period]
+    return s.board_title_everyone.format(period=name) if everyone else s.board_title_team.format(
+        team=team_name or "", period=name)
+
+
 def leaderboard(board: Leaderboard, *, title: str, lang: str = "zh") -> Message:
+    s = strings(lang)
     if not board.rows:
-        return Message(title=title, sections=(Section(pick(
-            lang, "这个时间段还没有人得分。回答今天的挑战就能上榜！",
-            "Nobody has scored in this period yet. Answer today's challenge to get on the board!")),), kind="leaderboard")
-    lines = [pick(lang,
-                  f"{r.rank:>2}. {r.member.display_name or r.member.user}  {r.points} 分｜作答 {r.answers}｜通过率 {_rate(r.pass_rate)}｜连续 {r.streak} 天",
-                  f"{r.rank:>2}. {r.member.display_name or r.member.user}  {r.points} pts | answers {r.answers} | "
-                  f"pass rate {_rate(r.pass_rate)} | streak {r.streak} days")
-             for r in board.rows]
+        return Message(title=title, sections=(Section(s.board_empty),), kind="leaderboard")
+    lines = [s.board_row.format(rank=r.rank, name=r.member.name, points=r.points, answers=r.answers,
+                                rate=_rate(r.pass_rate), streak=r.streak) for r in board.rows]
     if board.asker_row:
         r = board.asker_row
-        lines += ["…", pick(lang,
-                            f"{r.rank:>2}. {r.member.display_name or r.member.user}（你）  {r.points} 分｜作答 {r.answers}｜连续 {r.streak} 天",
-                            f"{r.rank:>2}. {r.member.display_name or r.member.user} (you)  {r.points} pts | "
-                            f"answers {r.answers} | streak {r.streak} days")]
+        lines += ["…", s.board_you.format(rank=r.rank, name=r.member.name, points=r.points, answers=r.answers,
+                                           streak=r.streak)]
     return Message(title=title, sections=(Section("\n".join(lines)),), kind="leaderboard")
 
 
-def stats(s: MemberStats, *, lang: str = "zh") -> Message:
-    name = s.member.display_name or s.member.user
-    head = pick(lang,
-                f"本周 {s.points_week} 分（团队第 {s.team_rank}/{s.team_members} 名），累计 {s.points_all} 分，"
-                f"作答 {s.answers} 次，通过率 {_rate(s.pass_rate)}，连续 {s.streak} 天。",
-                f"This week {s.points_week} points (#{s.team_rank} of {s.team_members} in the team), {s.points_all} in all, "
-                f"{s.answers} answers, pass rate {_rate(s.pass_rate)}, streak {s.streak} days.")
+def stats(st: MemberStats, *, lang: str = "zh") -> Message:
+    s = strings(lang)
+    head = s.stats_head.format(week=st.points_week, rank=st.team_rank, members=st.team_members, total=st.points_all,
+                               answers=st.answers, rate=_rate(st.pass_rate), streak=st.streak)
     sections = [Section(head)]
-    if s.skills:
-        sections.append(Section("\n".join(pick(lang, f"{skill(k.skill)}：平均 {round(k.average)} 分（{k.answers} 题）",
-                                               f"{skill(k.skill, lang)}: average {round(k.average)} ({k.answers} challenges)")
-                                          for k in s.skills),
-                                heading=pick(lang, "各项技能", "Skills")))
-    if s.recent:
-        sections.append(Section("\n".join(pick(
-            lang,
-            f"{r.post_date:%m-%d} {r.content_id}：{r.score} 分{'，通过' if r.passed else ''}（{reason_label(r.reason)}）",
-            f"{r.post_date:%m-%d} {r.content_id}: {r.score} points{', passed' if r.passed else ''} ({reason_label(r.reason, lang)})")
-            for r in s.recent), heading=pick(lang, "最近的回答", "Recent answers")))
-    return Message(title=pick(lang, f"{name} 的成绩", f"{name}'s results"), sections=tuple(sections), kind="stats")
+    if st.skills:
+        sections.append(Section("\n".join(
+            s.stats_skill.format(skill=skill(k.skill, lang), average=round(k.average), answers=k.answers)
+            for k in st.skills), heading=s.skills_heading))
+    if st.recent:
+        sections.append(Section("\n".join(
+            s.stats_recent.format(day=f"{r.post_date:%m-%d}", content=r.content_id, score=r.score,
+                                  passed=s.stats_recent_passed if r.passed else "", reason=reason_label(r.reason, lang))
+            for r in st.recent), heading=s.recent_heading))
+    return Message(title=s.stats_title.format(name=st.member.name), sections=tuple(sections), kind="stats")
 
 
 def insight(ins: TeamInsight, team_name: str, *, lang: str = "zh") -> Message:
-    missed, weakest, participation = SUMMARY_HEADINGS["en" if lang == "en" else "zh"]
+    s = strings(lang)
     sections = []
     if ins.skills:
-        sections.append(Section("\n".join(pick(lang, f"{skill(k.skill)}：平均 {round(k.average)} 分（{k.answers} 份回答）",
-                                               f"{skill(k.skill, lang)}: average {round(k.average)} ({k.answers} answers)")
-                                          for k in ins.skills[:5]), heading=weakest))
+        sections.append(Section("\n".join(
+            s.insight_skill.format(skill=skill(k.skill, lang), average=round(k.average), answers=k.answers)
+            for k in ins.skills[:5]), heading=s.weakest_heading))
     if ins.missed_criteria:
-        sections.append(Section("\n".join(pick(lang, f"{m.label}：漏掉 {m.misses}/{m.graded} 次（{_rate(m.miss_rate)}）",
-                                               f"{m.label}: missed {m.misses}/{m.graded} times ({_rate(m.miss_rate)})")
-                                          for m in ins.missed_criteria[:5]), heading=missed))
+        sections.append(Section("\n".join(
+            s.insight_missed.format(label=m.label, misses=m.misses, graded=m.graded, rate=_rate(m.miss_rate))
+            for m in ins.missed_criteria[:5]), heading=s.missed_heading))
     if ins.violations_by_category:
-        labels = CATEGORY_LABELS_EN if lang == "en" else CATEGORY_LABELS
-        lines = [pick(lang, f"{labels.get(c, c)}：{n} 次", f"{labels.get(c, c)}: {n} times") for c, n in ins.violations_by_category]
-        lines += [pick(lang, f"  {m.display_name or m.user}：{n} 次", f"  {m.display_name or m.user}: {n} times")
-                  for m, n in ins.violations_by_agent[:5]]
-        sections.append(Section("\n".join(lines), heading=pick(lang, "合规问题", "Compliance issues")))
-    sections.append(Section(pick(lang, f"参与率 {_rate(ins.participation)}（{ins.participants}/{ins.agents} 人作答），"
-                                       f"共 {ins.answers} 份计分回答。",
-                                 f"Participation {_rate(ins.participation)} ({ins.participants}/{ins.agents} members answered), "
-                                 f"{ins.answers} scored answers in all."), heading=participation))
-    return Message(title=pick(lang, f"{team_name}｜团队技能洞察", f"{team_name} | Team skill insight"),
-                   sections=tuple(sections), kind="stats")
+        lines = [s.insight_category.format(label=category_label(c, lang), count=n) for c, n in ins.violations_by_category]
+        lines += [s.insight_agent.format(name=m.name, count=n) for m, n in ins.violations_by_agent[:5]]
+        sections.append(Section("\n".join(lines), heading=s.compliance_issues))
+    sections.append(Section(s.participation.format(rate=_rate(ins.participation), participants=ins.participants,
+                                                   agents=ins.agents, answers=ins.answers),
+                            heading=s.participation_heading))
+    return Message(title=s.insight_title.format(team=team_name), sections=tuple(sections), kind="stats")
 
 
-def script(s: Script, *, lang: str = "zh") -> Message:
-    return Message(title=None, sections=(Section(script_text(s)),),
-                   buttons=(Button(pick(lang, "分享到频道", "Share to channel"), "share", s.id),), kind="script",
-                   meta={"content_id": s.id})
+def script(sc: Script, *, lang: str = "zh") -> Message:
+    return Message(title=None, sections=(Section(script_text(sc)),),
+                   buttons=(Button(strings(lang).share, "share", sc.id),), kind="script",
+                   meta={"content_id": sc.id})
 
 
 def suggestions(query: str, found: list[Script], *, lang: str = "zh") -> Message:
+    s = strings(lang)
     if not found:
-        return Message(sections=(Section(pick(lang, f"没有找到与「{query}」相关的话术。输入 /script 查看全部话术。",
-                                              f"No script found for “{query}”. Type /script to see them all.")),),
-                       kind="script")
+        return Message(sections=(Section(s.no_script.format(query=query)),), kind="script")
     return Message(
-        sections=(Section(pick(lang, f"没有找到与「{query}」完全对应的话术，你是不是要找：",
-                               f"No script matches “{query}” exactly. Did you mean:")),
-                  Section("\n".join(f"/script {s.id}  {s.title}" for s in found))),
-        buttons=tuple(Button(s.title, "script", s.id) for s in found), kind="script",
+        sections=(Section(s.did_you_mean_script.format(query=query)),
+                  Section("\n".join(f"/script {sc.id}  {sc.title}" for sc in found))),
+        buttons=tuple(Button(sc.title, "script", sc.id) for sc in found), kind="script",
     )
+
+
+def unconfigured_hint(channel: str, platform: str) -> Message:
+    """A channel no team owns: no team language is known, so the hint is in both languages."""
+    zh, en = strings("zh"), strings("en")
+    return Message(title=zh.unconfigured_title, kind="info", sections=(
+        Section(zh.unconfigured.format(channel=channel, platform=platform)),
+        Section(en.unconfigured.format(channel=channel, platform=platform)),
+    ))

@@ -5,12 +5,12 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from coachbot.usecases.ports import Chat
-from coachbot.usecases.coach import Coach
 from coachbot.content.library import Library, load_library
 from coachbot.domain.errors import ContentError
 from coachbot.domain.teams import Settings
 from coachbot.store import Store
+from coachbot.usecases.coach import Coach
+from coachbot.usecases.ports import Chat
 
 
 @dataclass

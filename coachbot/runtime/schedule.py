@@ -41,8 +41,8 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from coachbot.domain import timespec
-from coachbot.usecases import due
 from coachbot.domain.workdays import holiday_data_warnings
+from coachbot.usecases import due
 
 log = logging.getLogger("coachbot")
 Clock = Callable[[], datetime]

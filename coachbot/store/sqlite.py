@@ -27,20 +27,28 @@ import sqlite3
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from sqlite_utils import Database
 
-from coachbot.store import reads as read
-from coachbot.domain.reports import Leaderboard, MemberStats, TeamInsight
-from coachbot.store.reads import MEMBER_COLUMNS
-from coachbot.store.migrations import upgrade
 from coachbot.domain.errors import StoreError
-from coachbot.domain.records import KINDS, ROLES, Answer, Member, Post, Submission, from_utc_text, utc_text
+from coachbot.domain.records import (
+    KINDS,
+    ROLES,
+    Answer,
+    Member,
+    Post,
+    Submission,
+    from_utc_text,
+    utc_text,
+)
+from coachbot.domain.reports import Leaderboard, MemberStats, TeamInsight
 from coachbot.domain.scoring import Policy, Prior, decide, read_grade
+from coachbot.store import reads as read
+from coachbot.store.migrations import upgrade
+from coachbot.store.reads import MEMBER_COLUMNS
 
 BUSY_TIMEOUT_S = 10.0
 PENDING_TIMEOUT = timedelta(minutes=5)  # a post claimed longer ago than this lost its owner

@@ -1,35 +1,36 @@
-"""The coach's use cases, platform-neutral: post, grade, reveal, summarise, answer commands.
+"""The coach's use cases, platform-neutral: post, grade, reveal, summarise, report.
 
 Every use case takes the clock as ``now`` (an aware datetime) and talks to
-the platform only through :class:`coachbot.usecases.ports.Chat`; what a member asked
-for comes back as :class:`coachbot.usecases.ports.Reply` values for the adapter to send.
+the platform only through :class:`coachbot.usecases.ports.Chat` and to the
+record only through :class:`coachbot.usecases.ports.Records`. What a member
+sends is routed by :mod:`coachbot.usecases.dispatch`.
 """
 
 from __future__ import annotations
 
 import logging
-import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property
 from datetime import date, datetime
+from functools import cached_property
 
-from coachbot.present import views
-from coachbot.usecases.ports import Chat, Incoming, Reply
 from coachbot.content.library import Library
-from coachbot.content.lookup import ScriptIndex
+from coachbot.content.lookup import LookupResult, ScriptIndex
 from coachbot.domain.errors import CoachError
-from coachbot.grading import grade_reply
-from coachbot.present.i18n import lang_of, pick
-from coachbot.present.messages import Message, text
-from coachbot.domain.privacy import mask, privacy_notice
-from coachbot.domain.rotation import pick_challenge, pick_tip
+from coachbot.domain.privacy import mask
 from coachbot.domain.records import Member, Post
-from coachbot.domain.teams import Settings, Team
-from coachbot.store import Store
+from coachbot.domain.reports import Leaderboard, MemberStats, TeamInsight
+from coachbot.domain.rotation import pick_challenge, pick_tip
+from coachbot.domain.teams import DEFAULT_TZ, Settings, Team, role_for
+from coachbot.domain.timetable import reveal_at
+from coachbot.grading import grade_reply
+from coachbot.present import views
+from coachbot.present.messages import Message
+from coachbot.present.strings import strings
+from coachbot.usecases.ports import Chat, Incoming, Records, Reply
 
-log = logging.getLogger("coachbot")
+log = logging.getLogger(__name__)
 BEST_REPLIES = 3
-ANON = "ABCDEFGHIJ"
 
 
 @dataclass(frozen=True)
@@ -39,18 +40,12 @@ class Posted:
     fresh: bool          # False when it had already gone out (nothing sent now)
 
 
-def admin_keys(msg: Incoming) -> tuple[str, ...]:
-    """What may match the leads and admins in config: the user id, and on local
-    platforms the name (a Slack display name can be changed by anyone)."""
-    return (msg.user, msg.user_name or "") if msg.platform in ("console", "fake") else (msg.user,)
-
-
 def local_day(now: datetime, team: Team) -> date:
     return now.astimezone(team.tz).date()
 
 
 class Coach:
-    def __init__(self, *, store: Store, library: Library, settings: Settings, chat: Chat) -> None:
+    def __init__(self, *, store: Records, library: Library, settings: Settings, chat: Chat) -> None:
         self.store = store
         self.library = library
         self.settings = settings
@@ -75,20 +70,20 @@ class Coach:
             team = self.settings.team(tid)
         return team
 
+    def role(self, msg: Incoming, team: Team | None) -> str:
+        """``admin``, ``lead`` or ``agent``, from ``coachbot.yaml``: the one rule for who may do what."""
+        return role_for(self.settings, team, platform=msg.platform, user=msg.user, user_name=msg.user_name)
+
+    def is_lead(self, msg: Incoming, team: Team | None) -> bool:
+        return self.role(msg, team) != "agent"
+
     def member(self, msg: Incoming, team: Team) -> Member:
-        role = "lead" if self.settings.is_admin(team, *admin_keys(msg)) else "agent"
-        existing = self.store.member(msg.platform, msg.user)
-        if existing is not None and existing.role in ("lead", "admin") and role == "agent":
-            role = existing.role
         return self.store.ensure_member(msg.platform, msg.user, team_id=team.id,
-                                        display_name=msg.user_name, role=role)
+                                        display_name=msg.user_name, role=self.role(msg, team))
 
-    def reveal_time(self, team: Team, now: datetime) -> datetime:
-        from coachbot.usecases.due import reveal_at  # one rule for times, cron and reveal_after, shared with `coachbot schedule`
-        return reveal_at(team, now)
-
-    def _publish(self, team: Team, channel: str, kind: str, content_id: str, msg_for, now: datetime,
-                 *, reveal_at: datetime | None = None, tags: tuple[str, ...] = (), day: date | None = None) -> Posted | None:
+    def _publish(self, team: Team, channel: str, kind: str, content_id: str, msg_for: Callable[[Post], Message],
+                 now: datetime, *, reveal_at: datetime | None = None, tags: tuple[str, ...] = (),
+                 day: date | None = None) -> Posted | None:
         """Record the intent, post, record the message id: once per (channel, kind, day)."""
         day = day or local_day(now, team)
         post = self.store.claim_post(team_id=team.id, platform=self.chat.platform, channel=channel, kind=kind,
@@ -115,10 +110,9 @@ class Coach:
 
     def already_posted(self, channel: str, post: Post) -> str | None:
         """The message id of ``post`` in the channel's history, if the adapter can look."""
-        finder = getattr(self.chat, "find_post", None)
-        if "history" in getattr(self.chat, "capabilities", ()) and finder is not None:
-            return finder(channel, post.kind, post.content_id, post.post_date)
-        return None
+        if "history" not in self.chat.capabilities:
+            return None
+        return self.chat.find_post(channel, post.kind, post.content_id, post.post_date)
 
     # ------------------------------------------------------------ scheduled use cases
 
@@ -126,7 +120,7 @@ class Coach:
         used = self.store.used_content(team.id, "lesson")
         tip_id = content_id or pick_tip(team.id, self.library.tips, used)
         if tip_id is None or tip_id not in self.library.tips:
-            raise CoachError(pick(team.language, f"没有找到小课 {tip_id}。", f"No lesson {tip_id} found."))
+            raise CoachError(strings(team.language).no_lesson.format(id=tip_id))
         out = []
         for ch in self.channels(team):
             res = self._publish(team, ch, "lesson", tip_id,
@@ -146,24 +140,23 @@ class Coach:
             tags = {cid: ch.tags for cid, ch in self.library.challenges.items()}
             content_id, weak = pick_challenge(team.id, tags, used, self.weak_skills(team, now))
         if content_id is None or content_id not in self.library.challenges:
-            raise CoachError(pick(team.language, f"没有找到挑战 {content_id}。", f"No challenge {content_id} found."))
+            raise CoachError(strings(team.language).no_challenge.format(id=content_id))
         ch = self.library.challenges[content_id]
-        reveal_at = self.reveal_time(team, now)
-        reason = pick(team.language, f"最近团队在「{views.skill(weak)}」上得分最低，今天专门练这一项。",
-                      f"Lately the team has scored lowest on “{views.skill(weak, 'en')}”, so today we practise it.") \
-            if weak else None
+        reveal = reveal_at(team, now)
+        reason = views.weak_skill_reason(weak, team.language) if weak else None
         out = []
         for channel in self.channels(team):
             res = self._publish(
                 team, channel, "challenge", content_id,
-                lambda post: views.challenge(self.library.challenges[post.content_id],
-                                             reveal_at=post.reveal_at or reveal_at, tz=team.timezone, reason=reason,
-                                             answer_button="forms" in self.chat.capabilities, lang=team.language,
-                                             in_thread=team.answers == "thread"),
-                now, reveal_at=reveal_at, tags=ch.tags)
+                lambda post: self.challenge_card(post, team, reason=reason), now, reveal_at=reveal, tags=ch.tags)
             if res:
                 out.append(res)
         return out
+
+    def challenge_card(self, post: Post, team: Team, *, reason: str | None = None, lang: str | None = None) -> Message:
+        return views.challenge(self.library.challenges[post.content_id], reveal_at=post.reveal_at, tz=team.timezone,
+                               reason=reason, answer_button="forms" in self.chat.capabilities,
+                               lang=lang or team.language, in_thread=team.answers == "thread")
 
     def reveal(self, post: Post, now: datetime) -> bool:
         """Post the model answer and the day's best replies in the challenge's thread, once."""
@@ -174,12 +167,13 @@ class Coach:
         replies = [r for r in self.store.submissions_for_post(post.id)
                    if r.submission.counted and not r.submission.violations and r.submission.passed]
         replies.sort(key=lambda r: (-r.submission.score, r.submission.submitted_at))
-        best, seen = [], set()
+        best: list[tuple[str, int, str]] = []
+        seen: set[int] = set()
         for r in replies:
             if r.member.id in seen:
                 continue
             seen.add(r.member.id)
-            name = (r.member.display_name or r.member.user) if team.show_names else pick(team.language, "学员", "Member ") + ANON[len(best)]
+            name = r.member.name if team.show_names else views.anonymous(len(best), team.language)
             best.append((name, r.submission.score, r.submission.text))
             if len(best) == BEST_REPLIES:
                 break
@@ -202,42 +196,54 @@ class Coach:
         board = self.store.leaderboard(period="week", scope="team", team_id=team.id, now=now, tz=team.timezone, top=5)
         ins = self.store.team_insight(team.id, period="week", now=now, tz=team.timezone)
         lang = team.language
-        msg = views.leaderboard(board, title=pick(lang, f"{team.name}｜本周小结", f"{team.name} | Weekly summary"), lang=lang)
+        msg = views.leaderboard(board, title=strings(lang).summary_title.format(team=team.name), lang=lang)
         extra = views.insight(ins, team.name, lang=lang)
+        headings = views.summary_headings(lang)
         summary = Message(title=msg.title, sections=msg.sections + tuple(
-            s for s in extra.sections if s.heading in views.SUMMARY_HEADINGS[pick(lang, "zh", "en")]), kind="summary")
+            s for s in extra.sections if s.heading in headings), kind="summary")
         iso = local_day(now, team).isocalendar()
         week_id = f"week-{iso.year}-{iso.week:02d}"
         return [r for ch in self.channels(team)
                 if (r := self._publish(team, ch, "summary", week_id, lambda post: summary, now))]
 
-    # ------------------------------------------------------------ incoming
+    # ------------------------------------------------------------ what members ask for
 
-    def handle(self, msg: Incoming, now: datetime) -> list[Reply]:
-        """Everything a member sends comes through here; never raises, never silent on error."""
-        try:
-            if msg.text.strip().startswith("/"):
-                from coachbot.usecases.commands import run_command
-                if msg.event_id and not self.store.mark_event(msg.event_id, at=now):
-                    return []
-                return run_command(self, msg, now)
-            return self.handle_reply(msg, now)
-        except CoachError as exc:
-            return [Reply(text(exc.message, kind="error"))]
-        except Exception:
-            ref = uuid.uuid4().hex[:8]
-            log.exception("event=handler_error ref=%s platform=%s channel=%s user=%s", ref, msg.platform, msg.channel, msg.user)
-            return [Reply(text(pick(self._lang_safe(msg.channel),
-                                    f"抱歉，处理你的消息时出了点问题（编号 {ref}）。请稍后再试，或把编号告诉组长。",
-                                    f"Sorry, something went wrong with your message (reference {ref}). "
-                                    "Please try again later, or give the reference to your team lead."), kind="error"))]
+    def lookup_script(self, query: str) -> LookupResult:
+        return self.script_index.lookup(query)
 
-    def _lang_safe(self, channel: str) -> str:
-        """The channel's team language for an apology; Chinese if even that lookup fails."""
-        try:
-            return lang_of(self.team_of(channel))
-        except Exception:
-            return "zh"
+    def todays_posts(self, team: Team, platform: str, channel: str, now: datetime) -> dict[str, Post]:
+        """Today's lesson and challenge in ``channel`` that actually went out, by kind."""
+        day = local_day(now, team)
+        found = {}
+        for kind in ("lesson", "challenge"):
+            post = self.store.post_for(platform=platform, channel=channel, kind=kind, post_date=day)
+            if post is not None and post.state in ("posted", "revealed"):
+                found[kind] = post
+        return found
+
+    def todays_challenge(self, team: Team, platform: str, channel: str, now: datetime) -> Post | None:
+        return self.store.post_for(platform=platform, channel=channel, kind="challenge", post_date=local_day(now, team))
+
+    def leaderboard(self, *, period: str, everyone: bool, team: Team | None, now: datetime,
+                    asker: tuple[str, str]) -> Leaderboard:
+        tz = team.timezone if team else DEFAULT_TZ
+        return self.store.leaderboard(period=period, scope="everyone" if everyone else "team",
+                                      team_id=None if everyone or team is None else team.id,
+                                      now=now, tz=tz, top=10, asker=asker)
+
+    def find_member(self, query: str) -> Member | None:
+        return self.store.find_member(query)
+
+    def own_record(self, msg: Incoming) -> Member | None:
+        return self.store.member(msg.platform, msg.user)
+
+    def member_stats(self, member: Member, team: Team, now: datetime) -> MemberStats:
+        return self.store.member_stats(member, now=now, tz=team.timezone)
+
+    def insight(self, team: Team, now: datetime, *, period: str = "month") -> TeamInsight:
+        return self.store.team_insight(team.id, period=period, now=now, tz=team.timezone)
+
+    # ------------------------------------------------------------ replies to challenges
 
     def challenge_for(self, msg: Incoming, team: Team, now: datetime) -> Post | None:
         post = self.store.open_challenge(msg.platform, msg.channel, thread=msg.thread, now=now)
@@ -256,8 +262,7 @@ class Coach:
             return []
         challenge = self.library.challenges.get(post.content_id)
         if challenge is None:
-            raise CoachError(pick(team.language, "这道挑战已经下线了，请等下一题。",
-                                  "This challenge has been withdrawn. Please wait for the next one."))
+            raise CoachError(strings(team.language).challenge_withdrawn)
         member = self.member(msg, team)
         masked = mask(msg.text)
         grade = grade_reply(challenge, masked.text, self.library.shared)
@@ -267,6 +272,7 @@ class Coach:
             return []  # the same platform event again: already graded
         log.info("event=reply_graded team=%s challenge=%s member=%s score=%s reason=%s",
                  team.id, challenge.id, member.user, grade.score, sub.reason)
-        note = privacy_notice(masked, lang=team.language) if masked.changed else None
+        note = views.privacy_notice(masked.kinds, lang=team.language) if masked.changed else None
         return [Reply(views.feedback(grade, reason=sub.reason, points=sub.points, attempt=sub.attempt, privacy_note=note,
                                      lang=team.language), private=True)]
+

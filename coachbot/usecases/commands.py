@@ -1,49 +1,38 @@
 """The command table: the same words on every platform. A handler's return value is its reply.
 
+:data:`COMMANDS` is the one source of commands, their words (English first,
+then Chinese aliases), who may run them, and their usage and help (from
+:mod:`coachbot.present.strings`, per language). Chat help, the Slack
+manifest's slash commands and the README's list are generated from it or
+checked against it by tests.
+
     /script <query>            /话术 <关键词>
-    /leaderboard [period] [team|all]     /排行榜
+    /leaderboard [period] [team|everyone]     /排行榜
     /coach help|today|stats [member]|skills|post-now lesson|challenge|summary [ID]|reveal
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
 
-from rapidfuzz import process
-
-from coachbot.present import views
-from coachbot.usecases.ports import Incoming, Reply
 from coachbot.domain.errors import CoachError
-from coachbot.present.i18n import lang_of, pick
+from coachbot.domain.teams import Team
+from coachbot.domain.text import closest, to_simplified
+from coachbot.present import views
 from coachbot.present.messages import Message, Section, text
 from coachbot.present.plain import script_index_text
-from coachbot.domain.teams import Team
-from coachbot.domain.text import to_simplified
+from coachbot.present.strings import Strings, strings
+from coachbot.usecases.coach import Coach
+from coachbot.usecases.ports import Incoming, Reply
 
-if TYPE_CHECKING:
-    from coachbot.usecases.coach import Coach
-
-PERIODS = {"today": "today", "今天": "today", "今日": "today", "week": "week", "本周": "week", "周": "week",
-           "month": "month", "本月": "month", "月": "month", "all": "all", "全部": "all", "总": "all", "累计": "all"}
+PERIOD_WORDS = {"today": "today", "今天": "today", "今日": "today", "week": "week", "本周": "week", "周": "week",
+                "month": "month", "本月": "month", "月": "month", "all": "all", "全部": "all", "总": "all",
+                "累计": "all"}
 EVERYONE = {"everyone", "all-teams", "全员", "所有人", "全部团队"}
-
-USAGE = {
-    "script": "/script <情况或关键词>，例如 /script 爽约、/script broken-promise；不带参数列出全部话术",
-    "leaderboard": "/leaderboard [today|week|month|all] [团队ID|everyone]，例如 /排行榜 本周",
-    "coach": ("/coach help｜today｜stats [成员]｜skills｜post-now lesson|challenge|summary [ID]｜reveal"),
-}
-USAGE_EN = {
-    "script": "/script <situation or keyword>, e.g. /script broken-promise; with no argument it lists every script",
-    "leaderboard": "/leaderboard [today|week|month|all] [team id|everyone], e.g. /leaderboard week",
-    "coach": "/coach help | today | stats [member] | skills | post-now lesson|challenge|summary [ID] | reveal",
-}
-
-
-def usage(name: str, lang: str = "zh") -> str:
-    return (USAGE_EN if lang == "en" else USAGE)[name]
+POST_KINDS = {"lesson": "lesson", "challenge": "challenge", "summary": "summary",
+              "小课": "lesson", "挑战": "challenge", "小结": "summary"}
 
 
 @dataclass(frozen=True)
@@ -54,46 +43,61 @@ class Ctx:
     team: Team | None
 
     @property
-    def is_admin(self) -> bool:
-        from coachbot.usecases.coach import admin_keys
-        return self.coach.settings.is_admin(self.team, *admin_keys(self.msg))
-
-    @property
     def lang(self) -> str:
         """The team's language for the bot's own wording; Chinese where no team is known."""
-        return lang_of(self.team)
+        return self.team.language if self.team is not None else "zh"
 
-    def say(self, zh: str, en: str) -> str:
-        return pick(self.lang, zh, en)
+    @property
+    def s(self) -> Strings:
+        return strings(self.lang)
 
     def require_team(self) -> Team:
         if self.team is None:
-            raise CoachError("这个频道还没有关联到任何团队。请组长在 coachbot.yaml 的 teams.channels 里加上它。")
+            raise CoachError(self.s.no_team_here)
         return self.team
 
-    def require_admin(self) -> None:
-        if not self.is_admin:
-            raise CoachError(self.say("抱歉，这个命令只有组长和管理员可以用。需要的话请联系你的组长。",
-                                      "Sorry, only team leads and admins can use this command. "
-                                      "Please ask your team lead if you need it."))
+
+Handler = Callable[[Ctx, list[str]], list[Reply]]
 
 
-Handler = Callable[[Ctx, list[str]], list[Reply] | Reply]
+@dataclass(frozen=True)
+class Command:
+    """One command. ``key`` names its usage and help in the strings (``"coach stats"``)."""
+
+    key: str
+    words: tuple[str, ...]           # the English word first, then aliases
+    handler: Handler
+    leads_only: bool = False
+    slash: bool = False              # a slash command of its own on platforms that have them
+    sub: tuple[Command, ...] = ()
+
+    @property
+    def name(self) -> str:
+        return self.words[0]
+
+    def usage(self, lang: str = "zh") -> str:
+        return strings(lang).command_usage[self.key]
+
+    def help(self, lang: str = "zh") -> str:
+        return strings(lang).command_help[self.key]
 
 
 def _reply(msg: Message, private: bool = True) -> list[Reply]:
     return [Reply(msg, private=private)]
 
 
+def _say(ctx: Ctx, line: str) -> list[Reply]:
+    return _reply(text(line))
+
+
 # ------------------------------------------------------------------ /script
 
 def cmd_script(ctx: Ctx, args: list[str]) -> list[Reply]:
-    lib = ctx.coach.library
     query = " ".join(args).strip()
     if not query:
-        return _reply(Message(sections=(Section(script_index_text(list(lib.scripts.values()), lang=ctx.lang)),),
-                              kind="script"))
-    result = ctx.coach.script_index.lookup(query)
+        index = script_index_text(list(ctx.coach.library.scripts.values()), lang=ctx.lang)
+        return _reply(Message(sections=(Section(index),), kind="script"))
+    result = ctx.coach.lookup_script(query)
     if result.match:
         return _reply(views.script(result.match, lang=ctx.lang))
     return _reply(views.suggestions(query, list(result.suggestions), lang=ctx.lang))
@@ -102,206 +106,175 @@ def cmd_script(ctx: Ctx, args: list[str]) -> list[Reply]:
 # ------------------------------------------------------------------ /leaderboard
 
 def cmd_leaderboard(ctx: Ctx, args: list[str]) -> list[Reply]:
-    period, scope, team = "week", "team", ctx.team
+    period, everyone, team = "week", False, ctx.team
     for raw in args:
         word = to_simplified(raw).lower()
-        if word in PERIODS:
-            period = PERIODS[word]
+        if word in PERIOD_WORDS:
+            period = PERIOD_WORDS[word]
         elif word in EVERYONE:
-            scope = "everyone"
+            everyone = True
         elif (t := ctx.coach.settings.team(raw)) is not None:
             team = t
         else:
-            raise CoachError(ctx.say(f"看不懂「{raw}」。用法：{USAGE['leaderboard']}",
-                                     f"I don't understand “{raw}”. Usage: {USAGE_EN['leaderboard']}"))
-    if scope == "team" and team is None:
-        raise CoachError(ctx.say("这个频道还没有关联团队，可以用 /leaderboard week everyone 看全员排行。",
-                                 "This channel has no team yet; try /leaderboard week everyone for everyone's ranking."))
-    tz = (team or ctx.require_team()).timezone if team else "Asia/Shanghai"
-    board = ctx.coach.store.leaderboard(period=period, scope=scope, team_id=team.id if scope == "team" and team else None,
-                                        now=ctx.now, tz=tz, top=10, asker=(ctx.msg.platform, ctx.msg.user))
-    if ctx.lang == "en":
-        names = {"today": "today", "week": "this week", "month": "this month", "all": "all time"}
-        where = "Everyone" if scope == "everyone" else (team.name if team else "")
-        title = f"{where} | Leaderboard, {names[period]}"
-    else:
-        names = {"today": "今日", "week": "本周", "month": "本月", "all": "累计"}
-        where = "全员" if scope == "everyone" else (team.name if team else "")
-        title = f"{where}{names[period]}排行榜"
+            raise CoachError(ctx.s.unknown_word.format(word=raw, usage=LEADERBOARD.usage(ctx.lang)))
+    if not everyone and team is None:
+        raise CoachError(ctx.s.no_team_leaderboard)
+    board = ctx.coach.leaderboard(period=period, everyone=everyone, team=team, now=ctx.now,
+                                  asker=(ctx.msg.platform, ctx.msg.user))
+    title = views.leaderboard_title(team.name if team else None, period, everyone=everyone, lang=ctx.lang)
     return _reply(views.leaderboard(board, title=title, lang=ctx.lang))
 
 
 # ------------------------------------------------------------------ /coach
 
+def help_message(lang: str = "zh") -> Message:
+    """Every command with its usage, generated from the table."""
+    s = strings(lang)
+    lines = [s.help_intro, "", s.help_commands]
+    for command in COMMANDS:
+        if not command.sub:
+            lines.append(f"  {command.usage(lang)}")
+        for sub in command.sub:
+            if sub.key == "coach help":
+                continue
+            mark = s.leads_only_mark if sub.leads_only else ""
+            lines.append(f"  {sub.usage(lang):<18} {sub.help(lang)}{mark}")
+    lines += ["", s.help_chinese]
+    return Message(title=s.help_title, sections=(Section("\n".join(lines)),), kind="help")
+
+
 def coach_help(ctx: Ctx, args: list[str]) -> list[Reply]:
-    if ctx.lang == "en":
-        lines = [
-            ("Every working day: a short lesson in the morning, then a role-play challenge. Write what you would say "
-             "to the customer right in the channel; the bot scores it and gives you feedback privately."),
-            "", "Commands:",
-            f"  {USAGE_EN['script']}",
-            f"  {USAGE_EN['leaderboard']}",
-            "  /coach today        today's lesson and challenge",
-            "  /coach stats [member]  my points, rank, streak and recent feedback",
-            "  /coach skills       the team's weakest skills and most often missed steps (leads)",
-            "  /coach post-now lesson|challenge|summary [ID]   post now (leads)",
-            "  /coach reveal       reveal today's model answer now (leads)",
-            "", "Chinese works too: /话术 爽约, /排行榜 本周, /教练 帮助",
-        ]
-        return _reply(Message(title="coachbot help", sections=(Section("\n".join(lines)),), kind="help"))
-    lines = [
-        "每个工作日：上午一节小课，随后一道情景挑战。直接在频道里写下你会对客户说的话，机器人私下给你打分和点评。",
-        "", "命令：",
-        f"  {USAGE['script']}",
-        f"  {USAGE['leaderboard']}",
-        "  /coach today        今天的小课和挑战",
-        "  /coach stats [成员]  我的积分、排名、连续天数和最近反馈",
-        "  /coach skills       团队最弱的技能和最常失分的步骤（组长）",
-        "  /coach post-now lesson|challenge|summary [ID]   立即发布（组长）",
-        "  /coach reveal       立即公布今天的参考答案（组长）",
-        "", "中文也可以：/话术 爽约、/排行榜 本周、/教练 帮助",
-    ]
-    return _reply(Message(title="coachbot 使用说明", sections=(Section("\n".join(lines)),), kind="help"))
+    return _reply(help_message(ctx.lang))
 
 
 def coach_today(ctx: Ctx, args: list[str]) -> list[Reply]:
     team = ctx.require_team()
-    coach, day = ctx.coach, ctx.now.astimezone(team.tz).date()
-    out: list[Reply] = []
-    for kind in ("lesson", "challenge"):
-        post = coach.store.post_for(platform=ctx.msg.platform, channel=ctx.msg.channel, kind=kind, post_date=day)
-        if post is None or post.state not in ("posted", "revealed"):
-            continue
-        if kind == "lesson" and (tip := coach.library.tips.get(post.content_id)):
-            out.append(Reply(views.lesson(tip, lang=ctx.lang)))
-        elif kind == "challenge" and (ch := coach.library.challenges.get(post.content_id)):
-            out.append(Reply(views.challenge(ch, reveal_at=post.reveal_at, tz=team.timezone, reason=None,
-                                             answer_button="forms" in coach.chat.capabilities, lang=ctx.lang,
-                                             in_thread=team.answers == "thread")))
-    return out or _reply(text(ctx.say("今天还没有发布小课或挑战。", "No lesson or challenge has been posted today.")))
+    coach, out = ctx.coach, []
+    posts = coach.todays_posts(team, ctx.msg.platform, ctx.msg.channel, ctx.now)
+    if (lesson := posts.get("lesson")) and (tip := coach.library.tips.get(lesson.content_id)):
+        out.append(Reply(views.lesson(tip, lang=ctx.lang)))
+    if (challenge := posts.get("challenge")) and challenge.content_id in coach.library.challenges:
+        out.append(Reply(coach.challenge_card(challenge, team, lang=ctx.lang)))
+    return out or _say(ctx, ctx.s.nothing_posted_today)
 
 
 def coach_stats(ctx: Ctx, args: list[str]) -> list[Reply]:
     team = ctx.require_team()
-    store = ctx.coach.store
     if args:
-        who = store.find_member(" ".join(args))
+        who = ctx.coach.find_member(" ".join(args))
         if who is None:
-            raise CoachError(ctx.say(f"没有找到成员「{' '.join(args)}」。", f"No member “{' '.join(args)}” found."))
+            raise CoachError(ctx.s.member_not_found.format(who=" ".join(args)))
     else:
-        who = store.member(ctx.msg.platform, ctx.msg.user)
+        who = ctx.coach.own_record(ctx.msg)
         if who is None:
-            return _reply(text(ctx.say("你还没有回答过挑战。回答今天的挑战就会有成绩了！",
-                                       "You haven't answered a challenge yet. Answer today's to get your first result!")))
-    return _reply(views.stats(store.member_stats(who, now=ctx.now, tz=team.timezone), lang=ctx.lang))
+            return _say(ctx, ctx.s.no_answers_yet)
+    return _reply(views.stats(ctx.coach.member_stats(who, team, ctx.now), lang=ctx.lang))
 
 
 def coach_skills(ctx: Ctx, args: list[str]) -> list[Reply]:
     team = ctx.require_team()
-    ctx.require_admin()
-    ins = ctx.coach.store.team_insight(team.id, period="month", now=ctx.now, tz=team.timezone)
-    return _reply(views.insight(ins, team.name, lang=ctx.lang))
+    return _reply(views.insight(ctx.coach.insight(team, ctx.now), team.name, lang=ctx.lang))
 
 
 def coach_post_now(ctx: Ctx, args: list[str]) -> list[Reply]:
     team = ctx.require_team()
-    ctx.require_admin()
-    if not args or args[0] not in ("lesson", "challenge", "summary", "小课", "挑战", "小结"):
-        raise CoachError(ctx.say("用法：/coach post-now lesson|challenge|summary [ID]",
-                                 "Usage: /coach post-now lesson|challenge|summary [ID]"))
-    kind = {"小课": "lesson", "挑战": "challenge", "小结": "summary"}.get(args[0], args[0])
+    if not args or args[0] not in POST_KINDS:
+        raise CoachError(ctx.s.usage.format(usage=POST_NOW.usage(ctx.lang)))
+    kind = POST_KINDS[args[0]]
     content_id = args[1] if len(args) > 1 else None
     coach = ctx.coach
     if kind == "lesson":
         if content_id and content_id not in coach.library.tips:
-            raise CoachError(ctx.say(f"没有 id 为 {content_id} 的小课。", f"There is no lesson with id {content_id}."))
+            raise CoachError(ctx.s.no_lesson_id.format(id=content_id))
         posted = coach.post_lesson(team, ctx.now, content_id=content_id)
     elif kind == "challenge":
         if content_id and content_id not in coach.library.challenges:
-            close = [m[0] for m in process.extract(content_id, list(coach.library.challenges), limit=3)]
-            raise CoachError(ctx.say(f"没有 id 为 {content_id} 的挑战。你是不是要找：{'、'.join(close)}",
-                                     f"There is no challenge with id {content_id}. Did you mean: {', '.join(close)}"))
+            close = ctx.s.list_sep.join(closest(content_id, coach.library.challenges))
+            raise CoachError(ctx.s.no_challenge_id.format(id=content_id, close=close))
         posted = coach.post_challenge(team, ctx.now, content_id=content_id)
     else:
         posted = coach.post_summary(team, ctx.now)
-    what = _KIND_EN[kind]
+    what = ctx.s.post_kinds[kind]
     if posted and not any(p.fresh for p in posted):
-        return _reply(text(ctx.say(f"今天的{_KIND_CN[kind]}已经发过了，不会重复发布。",
-                                   f"Today's {what} has already gone out; it won't be posted twice.")))
+        return _say(ctx, ctx.s.already_posted.format(what=what))
     if not posted:
-        return _reply(text(ctx.say(f"{_KIND_CN[kind]}没有发出去，请稍后再试（已记录，会自动重试）。",
-                                   f"The {what} didn't go out. Please try again later (it is recorded and will be retried).")))
-    return _reply(text(ctx.say(f"已发布{_KIND_CN[kind]}。", f"Posted the {what}.")))
-
-
-_KIND_CN = {"lesson": "小课", "challenge": "挑战", "summary": "本周小结"}
-_KIND_EN = {"lesson": "lesson", "challenge": "challenge", "summary": "weekly summary"}
+        return _say(ctx, ctx.s.not_posted.format(what=what))
+    return _say(ctx, ctx.s.posted.format(what=what))
 
 
 def coach_reveal(ctx: Ctx, args: list[str]) -> list[Reply]:
     team = ctx.require_team()
-    ctx.require_admin()
-    day = ctx.now.astimezone(team.tz).date()
-    post = ctx.coach.store.post_for(platform=ctx.msg.platform, channel=ctx.msg.channel, kind="challenge", post_date=day)
+    post = ctx.coach.todays_challenge(team, ctx.msg.platform, ctx.msg.channel, ctx.now)
     if post is None:
-        raise CoachError(ctx.say("今天还没有发布挑战。", "No challenge has been posted today."))
+        raise CoachError(ctx.s.no_challenge_today)
     if post.state == "revealed":
-        return _reply(text(ctx.say("今天的答案已经公布过了。", "Today's answer has already been revealed.")))
+        return _say(ctx, ctx.s.already_revealed)
     ctx.coach.reveal(post, ctx.now)
-    return _reply(text(ctx.say("已公布参考答案。", "Revealed the model answer.")))
+    return _say(ctx, ctx.s.revealed)
 
 
-COACH_SUB: dict[str, Handler] = {
-    "help": coach_help, "帮助": coach_help,
-    "today": coach_today, "今天": coach_today, "今日": coach_today,
-    "stats": coach_stats, "我的": coach_stats, "成绩": coach_stats,
-    "skills": coach_skills, "技能": coach_skills,
-    "post-now": coach_post_now, "发布": coach_post_now,
-    "reveal": coach_reveal, "公布": coach_reveal, "揭晓": coach_reveal,
-}
+def _lookup(table: Sequence[Command], word: str) -> Command | None:
+    folded = to_simplified(word).lower()
+    return next((c for c in table if folded in c.words), None)
 
 
-def _closest(word: str, table: dict[str, Handler]) -> str | None:
-    """The English command word closest to ``word``, if it is close enough to suggest."""
-    close = process.extractOne(word, [k for k in table if k.isascii()])
-    return close[0] if close and close[1] >= 60 else None
+def _english_words(table: Sequence[Command]) -> list[str]:
+    return [w for c in table for w in c.words if w.isascii()]
 
 
 def cmd_coach(ctx: Ctx, args: list[str]) -> list[Reply]:
     if not args:
         return coach_help(ctx, [])
-    sub = to_simplified(args[0]).lower()
-    handler = COACH_SUB.get(sub)
-    if handler is None:
-        close = _closest(sub, COACH_SUB)
-        if ctx.lang == "en":
-            hint = f" Did you mean /coach {close}?" if close else ""
-            raise CoachError(f"There is no subcommand “{args[0]}”.{hint}\nUsage: {USAGE_EN['coach']}")
-        hint = f"你是不是要用 /coach {close}？" if close else ""
-        raise CoachError(f"没有「{args[0]}」这个子命令。{hint}\n用法：{USAGE['coach']}")
-    return handler(ctx, args[1:])
+
+    def unknown(word: str) -> CoachError:
+        close = _close(word, COACH.sub)
+        hint = ctx.s.unknown_subcommand_hint.format(close=close[0]) if close else ""
+        return CoachError(ctx.s.unknown_subcommand.format(word=word, hint=hint, usage=COACH.usage(ctx.lang)))
+
+    return run(ctx, COACH.sub, args, unknown=unknown)
 
 
-COMMANDS: dict[str, Handler] = {
-    "script": cmd_script, "话术": cmd_script,
-    "leaderboard": cmd_leaderboard, "排行榜": cmd_leaderboard, "排行": cmd_leaderboard,
-    "coach": cmd_coach, "教练": cmd_coach, "帮助": coach_help, "help": coach_help,
-}
+def _close(word: str, table: Sequence[Command]) -> list[str]:
+    return closest(to_simplified(word).lower(), _english_words(table), limit=1, cutoff=60)
 
 
-def run_command(coach, msg: Incoming, now: datetime) -> list[Reply]:
+# ------------------------------------------------------------------ the table
+
+POST_NOW = Command("coach post-now", ("post-now", "发布"), coach_post_now, leads_only=True)
+COACH = Command("coach", ("coach", "教练"), cmd_coach, slash=True, sub=(
+    Command("coach help", ("help", "帮助"), coach_help),
+    Command("coach today", ("today", "今天", "今日"), coach_today),
+    Command("coach stats", ("stats", "我的", "成绩"), coach_stats),
+    Command("coach skills", ("skills", "技能"), coach_skills, leads_only=True),
+    POST_NOW,
+    Command("coach reveal", ("reveal", "公布", "揭晓"), coach_reveal, leads_only=True),
+))
+SCRIPT = Command("script", ("script", "话术"), cmd_script, slash=True)
+LEADERBOARD = Command("leaderboard", ("leaderboard", "排行榜", "排行"), cmd_leaderboard, slash=True)
+HELP = Command("help", ("help", "帮助"), coach_help)
+COMMANDS: tuple[Command, ...] = (SCRIPT, LEADERBOARD, COACH, HELP)
+
+
+def run(ctx: Ctx, table: Sequence[Command], words: list[str], *, unknown: Callable[[str], CoachError]) -> list[Reply]:
+    """Find ``words[0]`` in ``table``, check who may run it, run it with the rest."""
+    command = _lookup(table, words[0])
+    if command is None:
+        raise unknown(words[0])
+    if command.leads_only and not ctx.coach.is_lead(ctx.msg, ctx.team):
+        raise CoachError(ctx.s.leads_only)
+    return command.handler(ctx, words[1:])
+
+
+def run_command(coach: Coach, msg: Incoming, now: datetime) -> list[Reply]:
+    """``msg.text`` is a command line (``/script 爽约``); its reply, or a CoachError saying what is wrong."""
     words = msg.text.strip()[1:].split()
-    if not words:
-        return coach_help(Ctx(coach, msg, now, coach.team_of(msg.channel)), [])
-    name = to_simplified(words[0]).lower()
-    handler = COMMANDS.get(name)
     ctx = Ctx(coach, msg, now, coach.team_of(msg.channel))
-    if handler is None:
-        close = _closest(name, COMMANDS)
-        if ctx.lang == "en":
-            hint = f" Did you mean /{close}?" if close else ""
-            raise CoachError(f"There is no /{words[0]} command.{hint} Type /coach help to see every command.")
-        hint = f"你是不是要用 /{close}？" if close else ""
-        raise CoachError(f"没有 /{words[0]} 这个命令。{hint}输入 /coach help 查看全部命令。")
-    result = handler(ctx, words[1:])
-    return [result] if isinstance(result, Reply) else result
+    if not words:
+        return coach_help(ctx, [])
+
+    def unknown(word: str) -> CoachError:
+        close = _close(word, COMMANDS)
+        hint = ctx.s.unknown_command_hint.format(close=close[0]) if close else ""
+        return CoachError(ctx.s.unknown_command.format(word=word, hint=hint))
+
+    return run(ctx, COMMANDS, words, unknown=unknown)

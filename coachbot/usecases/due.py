@@ -39,97 +39,23 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from coachbot.domain import timespec
+from coachbot.domain.records import Post
 from coachbot.domain.teams import Team
-from coachbot.domain.workdays import DayInfo, day_info
+from coachbot.domain.timetable import POST_KINDS, Slot, slots_for
+from coachbot.usecases.coach import Coach
 
-log = logging.getLogger("coachbot")
+log = logging.getLogger(__name__)
+POSTERS = {"lesson": Coach.post_lesson, "challenge": Coach.post_challenge, "summary": Coach.post_summary}
 DONE = ("posted", "revealed", "skipped")
-POST_KINDS = ("lesson", "challenge", "summary")
 LOOKBACK_DAYS = 7
 MIN_GRACE = timedelta(minutes=2)   # a trigger is a few ms late and the tick a minute apart: never "missed"
-DEFAULT_REVEAL_DELAY = timedelta(hours=2)
-
-
-@dataclass(frozen=True)
-class Slot:
-    team: Team
-    kind: str          # lesson | challenge | summary
-    at: datetime       # aware, team-local
-
-    @property
-    def day(self) -> date:
-        return self.at.date()
-
-
-@dataclass(frozen=True)
-class DayPlan:
-    """One local day of a team's timetable, for ``coachbot schedule``."""
-
-    day: date
-    info: DayInfo
-    posts: tuple[tuple[str, datetime], ...]   # (lesson|challenge|reveal|summary, team-local time)
-
-
-# ------------------------------------------------------------ the timetable
-
-def slot_time(spec: str, day: date, team: Team, *, working_days: bool = False) -> datetime | None:
-    """When ``spec`` first fires on ``day`` (team-local), or None if not that day.
-
-    ``working_days``: a Monday-Friday spec also fires on adjusted weekend working days.
-    """
-    ts = timespec.parse(spec)
-    return (ts.for_working_days() if working_days else ts).first_on(day, team.tz)
-
-
-def reveal_at(team: Team, challenge_at: datetime) -> datetime:
-    """When a challenge posted at ``challenge_at`` is revealed.
-
-    ``reveal_after`` counts from the challenge; a ``reveal`` time (or cron) on
-    the challenge's day is used if it is later; otherwise two hours after.
-    """
-    sched = team.schedule
-    if sched.reveal_after is not None:
-        return challenge_at + sched.reveal_after
-    if sched.reveal:
-        at = slot_time(sched.reveal, challenge_at.astimezone(team.tz).date(), team, working_days=True)
-        if at is not None and at > challenge_at:
-            return at
-    return challenge_at + DEFAULT_REVEAL_DELAY
-
-
-def slots_for(team: Team, day: date) -> list[Slot]:
-    working = day_info(day, team.holidays, team.workdays).workday
-    out = []
-    for kind in POST_KINDS:
-        if kind != "summary" and not working:
-            continue
-        if (at := slot_time(getattr(team.schedule, kind), day, team, working_days=kind != "summary")) is not None:
-            out.append(Slot(team, kind, at))
-    return sorted(out, key=lambda s: s.at)
-
-
-def plan(team: Team, start: date, days: int) -> list[DayPlan]:
-    """The coming ``days`` from ``start``: each day's calendar note and post times, reveal included."""
-    out = []
-    for i in range(days):
-        day = start + timedelta(days=i)
-        posts: list[tuple[str, datetime]] = []
-        for slot in slots_for(team, day):
-            posts.append((slot.kind, slot.at))
-            if slot.kind == "challenge":
-                posts.append(("reveal", reveal_at(team, slot.at).astimezone(team.tz)))
-        posts.sort(key=lambda p: p[1])
-        out.append(DayPlan(day, day_info(day, team.holidays, team.workdays), tuple(posts)))
-    return out
 
 
 # ------------------------------------------------------------ running what is due
 
-def run_due(coach, now: datetime, *, grace: timedelta | None = None, teams: Iterable[str] | None = None,
+def run_due(coach: Coach, now: datetime, *, grace: timedelta | None = None, teams: Iterable[str] | None = None,
             lookback: int = 1) -> list[tuple[Slot, str]]:
     """Post what is due and not yet posted, settle missed slots, reveal what fell due.
 
@@ -157,7 +83,7 @@ def run_due(coach, now: datetime, *, grace: timedelta | None = None, teams: Iter
     return done
 
 
-def catch_up(coach, now: datetime, *, grace: timedelta | None = None) -> list[tuple[Slot, str]]:
+def catch_up(coach: Coach, now: datetime, *, grace: timedelta | None = None) -> list[tuple[Slot, str]]:
     """The run at start: :func:`run_due` looking back up to :data:`LOOKBACK_DAYS` for missed slots."""
     done = run_due(coach, now, grace=grace, lookback=LOOKBACK_DAYS)
     counts = Counter(outcome for _, outcome in done)
@@ -166,19 +92,19 @@ def catch_up(coach, now: datetime, *, grace: timedelta | None = None) -> list[tu
     return done
 
 
-def _posts(coach, slot: Slot) -> dict:
+def _posts(coach: Coach, slot: Slot) -> dict[str, Post | None]:
     return {ch: coach.store.post_for(platform=coach.chat.platform, channel=ch, kind=slot.kind, post_date=slot.day)
             for ch in coach.channels(slot.team)}
 
 
-def _due(coach, slot: Slot, now: datetime, grace: timedelta) -> str | None:
+def _due(coach: Coach, slot: Slot, now: datetime, grace: timedelta) -> str | None:
     posts = _posts(coach, slot)
     if all(p is not None and p.state in DONE for p in posts.values()):
         return None
     if now - slot.at > grace:
         return _settle(coach, slot, now, reason=f"late by {now - slot.at}", posts=posts)
     try:
-        posted = getattr(coach, f"post_{slot.kind}")(slot.team, now)
+        posted = POSTERS[slot.kind](coach, slot.team, now)
     except Exception:
         log.exception("event=due_error team=%s kind=%s due=%s", slot.team.id, slot.kind, slot.at.isoformat())
         return "error"
@@ -187,7 +113,7 @@ def _due(coach, slot: Slot, now: datetime, grace: timedelta) -> str | None:
     return "already" if len(posted) == len(posts) else "failed"
 
 
-def _settle(coach, slot: Slot, now: datetime, *, reason: str, posts: dict | None = None) -> str | None:
+def _settle(coach: Coach, slot: Slot, now: datetime, *, reason: str, posts: dict[str, Post | None] | None = None) -> str | None:
     """A slot that will not be posted now: record it skipped, or reconcile a post that did go out."""
     store, team = coach.store, slot.team
     skipped = reconciled = 0
@@ -211,7 +137,7 @@ def _settle(coach, slot: Slot, now: datetime, *, reason: str, posts: dict | None
     return "skipped" if skipped else ("reconciled" if reconciled else None)
 
 
-def _days_to_settle(coach, team: Team, today: date, lookback: int) -> list[date]:
+def _days_to_settle(coach: Coach, team: Team, today: date, lookback: int) -> list[date]:
     """Earlier days to settle: from the first of the last ``lookback`` days on which the team had any post.
 
     A team with no posts in that window (new, or down for longer) has nothing to settle.

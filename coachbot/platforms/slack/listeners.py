@@ -33,60 +33,37 @@ from datetime import datetime, timedelta, timezone
 from slack_bolt import App, BoltResponse
 from slack_sdk.errors import SlackApiError
 
-from coachbot.present import views
-from coachbot.usecases.ports import Incoming, Reply
-from coachbot.usecases.coach import Coach
-from coachbot.present.i18n import lang_of, pick
-from coachbot.present.messages import Message, Section, text
-from coachbot.domain.teams import Team
-from coachbot.platforms.slack.chat import (
-    PLATFORM,
-    SlackChat,
-    answer_modal,
-    api_error,
+from coachbot.platforms.slack.blocks import (
     fallback_text,
-    modal_answer,
     render_messages,
     render_surface,
     shared_copy,
-    slack_command_to_incoming,
-    slack_event_to_incoming,
     with_share,
 )
+from coachbot.platforms.slack.chat import SlackChat
+from coachbot.platforms.slack.client import api_error
+from coachbot.platforms.slack.incoming import (
+    PLATFORM,
+    slack_command_to_incoming,
+    slack_event_to_incoming,
+)
+from coachbot.platforms.slack.modal import answer_modal, modal_answer
+from coachbot.present import views
+from coachbot.present.messages import Message, text
+from coachbot.present.strings import strings
+from coachbot.usecases.coach import Coach
+from coachbot.usecases.dispatch import handle
+from coachbot.usecases.home import home
+from coachbot.usecases.ports import Incoming, Reply
 
-log = logging.getLogger("coachbot.slack")
+log = logging.getLogger(__name__)
 LISTENER_THREADS = 32   # Bolt's default is 5; listeners mostly wait on the Web API (and on Retry-After)
 EVENT_CLAIM_STALE = timedelta(seconds=30)   # an unfinished claim this old lost its process: a retry takes it over
-HELP = ("我是 coachbot：每个工作日一节小课和一道情景挑战。"
-        "直接在团队频道（或挑战帖的回复里）写下你的回答，或者点挑战卡片上的「回答 / Answer」。\n"
-        "命令：/script 关键词（查话术）、/leaderboard（排行榜）、/coach help（全部命令）")
-HELP_EN = ("I'm coachbot: a short lesson and a role-play challenge every working day. "
-           "Write your answer right in the team channel (or as a reply to the challenge post), or press "
-           "\"回答 / Answer\" on the challenge card.\n"
-           "Commands: /script keyword (look up a script), /leaderboard (rankings), /coach help (every command)")
 SHAREABLE = ("/script", "/leaderboard")   # lookups only: a share re-runs the lookup publicly
-NOT_IN_CHANNEL = "我还不在这个频道里，发不了消息。请先 /invite @coachbot，再试一次。"
-NOT_IN_CHANNEL_EN = "I'm not in this channel yet, so I can't post here. Please /invite @coachbot and try again."
-
-
-def help_text(lang: str = "zh") -> str:
-    return pick(lang, HELP, HELP_EN)
 
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
-
-
-def unconfigured_hint(channel: str) -> Message:
-    """No team is known here, so the hint is in both languages."""
-    return Message(title="coachbot 还没有在这个频道启用 / coachbot is not set up in this channel", kind="info", sections=(
-        Section(f"这个频道（{channel}）还没有关联到任何团队，所以这里暂时不会有小课和挑战。\n"
-                f"组长：请在 coachbot.yaml 的 teams → channels → slack 里加上 {channel}，然后重启 coachbot。"
-                "（/script 查话术在任何频道都能用。）"),
-        Section(f"This channel ({channel}) does not belong to a team yet, so no lessons or challenges appear here.\n"
-                f"Team leads: add {channel} under teams → channels → slack in coachbot.yaml, then restart coachbot. "
-                "(/script works in every channel.)"),
-    ))
 
 
 def _action_re(action: str) -> re.Pattern:
@@ -102,7 +79,8 @@ class SlackListeners:
 
     def lang(self, channel: str) -> str:
         """The language of the team that owns ``channel``; Chinese where none does."""
-        return lang_of(self.coach.team_of(channel)) if channel else "zh"
+        team = self.coach.team_of(channel) if channel else None
+        return team.language if team is not None else "zh"
 
     def register(self, app: App) -> None:
         app.use(self.dedupe_events)
@@ -145,8 +123,7 @@ class SlackListeners:
                   exc_info=error)
         if respond is not None:
             try:
-                respond(text=f"抱歉，处理你的请求时出了点问题（编号 {ref}）。请稍后再试，或把编号告诉组长。",
-                        response_type="ephemeral", replace_original=False)
+                respond(text=strings(None).apology.format(ref=ref), response_type="ephemeral", replace_original=False)
             except Exception:
                 log.warning("event=slack_error_reply_failed ref=%s", ref)
 
@@ -176,14 +153,14 @@ class SlackListeners:
     def lookup_command(self, ack, command: dict, respond) -> None:
         """/script and /leaderboard are quick reads: the answer travels in the ack itself."""
         incoming = slack_command_to_incoming(command)
-        self._answer(self.coach.handle(incoming, self.clock()), incoming.text, ack, respond,
+        self._answer(handle(self.coach, incoming, self.clock()), incoming.text, ack, respond,
                      lang=self.lang(incoming.channel))
 
     def coach_command(self, command: dict, respond) -> None:
         """/coach may post to channels (post-now, reveal): acked at once, answered from here."""
         user = command.get("user_id", "")
         incoming = slack_command_to_incoming(command, user_name=self.chat.names.get(user))
-        self._answer(self.coach.handle(incoming, self.clock()), incoming.text, None, respond,
+        self._answer(handle(self.coach, incoming, self.clock()), incoming.text, None, respond,
                      lang=self.lang(incoming.channel))
 
     # ------------------------------------------------------------ messages
@@ -206,7 +183,7 @@ class SlackListeners:
 
     def handle_message(self, incoming: Incoming, *, channel_type: str | None, mention: bool) -> None:
         if channel_type == "im":
-            self.chat.post(incoming.channel, text(HELP, kind="help"))
+            self.chat.post(incoming.channel, text(strings(self.lang(incoming.channel)).bot_intro, kind="help"))
             return
         team = self.coach.team_of(incoming.channel)
         if team is None:
@@ -214,9 +191,9 @@ class SlackListeners:
             return
         incoming = replace(incoming, user_name=self.chat.names.get(incoming.user))
         now = self.clock()
-        replies = self.coach.handle(incoming, now)
+        replies = handle(self.coach, incoming, now)
         if not replies and mention and self.coach.challenge_for(incoming, team, now) is None:
-            replies = [Reply(text(help_text(team.language), kind="help"))]
+            replies = [Reply(text(strings(team.language).bot_intro, kind="help"))]
         self.deliver(incoming, replies)
 
     def deliver(self, incoming: Incoming, replies: list[Reply]) -> None:
@@ -232,7 +209,7 @@ class SlackListeners:
             return
         log.info("event=slack_unconfigured_channel channel=%s", channel)
         try:
-            self.chat.post(channel, unconfigured_hint(channel))
+            self.chat.post(channel, views.unconfigured_hint(channel, PLATFORM))
         except Exception:
             pass  # logged by SlackChat
 
@@ -248,7 +225,8 @@ class SlackListeners:
     def on_home_opened(self, event: dict, client, context) -> None:
         try:
             if event.get("tab", "home") == "home":
-                client.views_publish(user_id=event["user"], view=home_view(self.coach, event["user"], self.clock()))
+                parts = home(self.coach, PLATFORM, event["user"], self.clock())
+                client.views_publish(user_id=event["user"], view={"type": "home", "blocks": render_surface(parts)})
         finally:
             self.finished(context)
 
@@ -266,19 +244,16 @@ class SlackListeners:
     def on_answer_submitted(self, ack, body: dict, view: dict) -> None:
         channel, thread, answer = modal_answer(view)
         if len(answer.strip()) < 2:
-            ack(response_action="errors", errors={"answer": pick(self.lang(channel), "请写下你会对客户说的话。",
-                                                                "Please write what you would say to the customer.")})
+            ack(response_action="errors", errors={"answer": strings(self.lang(channel)).write_your_answer})
             return
         ack()
         user = body["user"]["id"]
         incoming = Incoming(platform=PLATFORM, channel=channel, user=user, text=answer.strip(),
                             user_name=self.chat.names.get(user), thread=thread or None,
                             event_id=f"slack:view:{view.get('id')}")
-        replies = self.coach.handle(incoming, self.clock())
+        replies = handle(self.coach, incoming, self.clock())
         if not replies:
-            replies = [Reply(text(pick(self.lang(channel), "这道挑战已经结束，或者这个频道还没有关联团队，这次回答没有记录。",
-                                       "This challenge has closed, or this channel has no team, so this answer "
-                                       "was not recorded."), kind="error"))]
+            replies = [Reply(text(strings(self.lang(channel)).answer_not_recorded, kind="error"))]
         self.deliver(incoming, replies)
 
     def _rerun(self, body: dict, command: str) -> tuple[Incoming, list[Reply]]:
@@ -286,7 +261,7 @@ class SlackListeners:
         channel = (body.get("channel") or {}).get("id", "")
         incoming = Incoming(platform=PLATFORM, channel=channel, user=user, text=command,
                             user_name=self.chat.names.get(user))
-        return incoming, self.coach.handle(incoming, self.clock())
+        return incoming, handle(self.coach, incoming, self.clock())
 
     def on_script_button(self, ack, action: dict, body: dict, respond) -> None:
         """A suggestion under "你是不是要找": replace the suggestions with that script."""
@@ -303,8 +278,8 @@ class SlackListeners:
         value = action.get("value", "").strip()
         command = value if value.startswith("/") else f"/script {value}"
         if command.split()[0] not in SHAREABLE:
-            respond(text=pick(self.lang((body.get("channel") or {}).get("id", "")), "这个内容不能分享到频道。",
-                              "This can't be shared to the channel."), replace_original=False)
+            respond(text=strings(self.lang((body.get("channel") or {}).get("id", ""))).not_shareable,
+                    replace_original=False)
             return
         incoming, replies = self._rerun(body, command)
         by = incoming.user_name or incoming.user
@@ -315,53 +290,12 @@ class SlackListeners:
                     return
                 self.chat.post(incoming.channel, shared_copy(reply.message, by, lang=self.lang(incoming.channel)))
         except SlackApiError as exc:
-            lang = self.lang(incoming.channel)
-            problem = pick(lang, NOT_IN_CHANNEL, NOT_IN_CHANNEL_EN) \
-                if api_error(exc) in ("not_in_channel", "channel_not_found") else \
-                pick(lang, f"分享失败（{api_error(exc)}），请稍后再试。", f"Sharing failed ({api_error(exc)}). Please try again later.")
+            s = strings(self.lang(incoming.channel))
+            problem = s.not_in_channel if api_error(exc) in ("not_in_channel", "channel_not_found") else \
+                s.share_failed.format(error=api_error(exc))
             respond(text=problem, replace_original=False)
             return
         respond(delete_original=True)
-
-
-def _lead_team(coach: Coach, user: str, member_team: str | None) -> tuple[Team | None, bool]:
-    settings = coach.settings
-    team = settings.team(member_team) if member_team else None
-    if team is None:
-        team = next((t for t in settings.teams if user in t.leads), None)
-    member = coach.store.member(PLATFORM, user)
-    lead = settings.is_admin(team, user) or (member is not None and member.role in ("lead", "admin"))
-    return team, lead
-
-
-def home_view(coach: Coach, user: str, now: datetime) -> dict:
-    """The App Home tab: my record, the team's top 10, and for leads the team's weak spots."""
-    store = coach.store
-    member = store.member(PLATFORM, user)
-    team, lead = _lead_team(coach, user, member.team_id if member else None)
-    tz = team.timezone if team else "Asia/Shanghai"
-    lang = lang_of(team)
-    mine_title = pick(lang, "我的成绩", "My results")
-    parts: list[Message] = []
-    if member is not None:
-        mine = views.stats(store.member_stats(member, now=now, tz=tz), lang=lang)
-        parts.append(replace(mine, title=mine_title))
-    else:
-        parts.append(Message(title=mine_title, sections=(Section(pick(
-            lang, "你还没有回答过挑战。回答今天的挑战就会有成绩了！",
-            "You haven't answered a challenge yet. Answer today's to get your first result!")),)))
-    if team is not None:
-        board = store.leaderboard(period="week", scope="team", team_id=team.id, now=now, tz=tz, top=10,
-                                  asker=(PLATFORM, user))
-        parts.append(views.leaderboard(board, title=pick(lang, f"{team.name}｜本周前 10 名", f"{team.name} | Top 10 this week"),
-                                       lang=lang))
-        if lead:
-            ins = store.team_insight(team.id, period="month", now=now, tz=tz)
-            parts.append(replace(views.insight(ins, team.name, lang=lang),
-                                 title=pick(lang, f"{team.name}｜本月薄弱环节（组长可见）",
-                                            f"{team.name} | Weak spots this month (leads only)")))
-    parts.append(Message(sections=(Section(help_text(lang)),), kind="help"))
-    return {"type": "home", "blocks": render_surface(parts)}
 
 
 class _ClientOverToken(logging.Filter):

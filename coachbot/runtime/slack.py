@@ -19,20 +19,20 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-import click
-from slack_bolt import App
-from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk import WebClient
 
-from coachbot.platforms.slack.chat import SlackChat, api_error, is_auth_error, make_client
+from coachbot.domain.errors import SetupError
+from coachbot.platforms.slack.chat import SlackChat
+from coachbot.platforms.slack.client import api_error, is_auth_error, make_client
+from coachbot.platforms.slack.listeners import build_app
+from coachbot.platforms.slack.server import EVENTS_PATH, create_server
+from coachbot.runtime.app import build, setup_logging
+from coachbot.runtime.schedule import start_scheduler
 
-log = logging.getLogger("coachbot.slack")
-EVENTS_PATH = "/slack/events"
-HEALTH_PATH = "/healthz"
-HTTP_THREADS = 16
+log = logging.getLogger(__name__)
 
 
-class SlackSetupError(click.ClickException):
+class SlackSetupError(SetupError):
     """Slack cannot start as configured; the message says which variable to set."""
 
 
@@ -91,38 +91,6 @@ def wait_for_slack(client: WebClient, *, sleep: Callable[[float], None] = time.s
             delay = min(delay * 2, max_delay)
 
 
-def wsgi_app(app: App) -> Callable:
-    """Bolt's WSGI adapter at ``/slack/events`` plus a ``/healthz`` for load balancers."""
-    slack = SlackRequestHandler(app, path=EVENTS_PATH)
-
-    def application(environ, start_response):
-        if environ.get("PATH_INFO") == HEALTH_PATH and environ.get("REQUEST_METHOD") == "GET":
-            start_response("200 OK", [("Content-Type", "text/plain; charset=utf-8")])
-            return [b"ok"]
-        return slack(environ, start_response)
-
-    return application
-
-
-def create_server(app: App, *, host: str = "0.0.0.0", port: int = 3000, threads: int = HTTP_THREADS):
-    """A waitress server for the app (``server.run()`` blocks; port 0 picks a free one)."""
-    import waitress
-
-    return waitress.create_server(wsgi_app(app), host=host, port=port, threads=threads, ident="coachbot",
-                                  asyncore_use_poll=True, connection_limit=1000)
-
-
-def start_scheduler(coach):
-    """The schedule engine, if this build has it; the bot still answers without it."""
-    try:
-        from coachbot.runtime.schedule import start_scheduler as start
-    except ImportError as exc:
-        log.warning("event=scheduler_unavailable error=%s hint=lessons and challenges will not post on "
-                    "schedule; /coach post-now still works", exc)
-        return None
-    return start(coach)
-
-
 def _interrupt(signum, frame) -> None:
     raise KeyboardInterrupt
 
@@ -136,20 +104,12 @@ def _stop_on_sigterm():
 
 def run_slack(settings, port: int = 3000, *, host: str = "0.0.0.0", env: Mapping[str, str] | None = None) -> None:
     """Run until interrupted: connect, build the coach, start the scheduler, serve Slack."""
-    from coachbot.runtime.app import build, setup_logging
-    from coachbot.content.library import ContentError
-    from coachbot.domain.scoring import StoreError
-    from coachbot.platforms.slack.listeners import build_app
-
     cfg = slack_env(os.environ if env is None else env)
     setup_logging(os.environ.get("COACHBOT_LOG_LEVEL", "INFO"))
     client = make_client(cfg.bot_token, base_url=cfg.api_url)
     wait_for_slack(client)
     chat = SlackChat(client)
-    try:
-        bot = build(settings, chat)
-    except (ContentError, StoreError) as exc:
-        raise click.ClickException(str(exc)) from None
+    bot = build(settings, chat)
     unmapped = [t.id for t in settings.teams if not t.channels.get("slack")]
     if unmapped:
         log.warning("event=teams_without_slack_channels teams=%s hint=add channel ids under "

@@ -1,0 +1,207 @@
+"""The bot's own wording in English, for teams with ``language: en``. Content stays Chinese.
+
+Every entry of :class:`coachbot.present.strings.zh.Zh` is overridden here with
+the same placeholders (a test checks it).
+"""
+
+from __future__ import annotations
+
+from coachbot.present.strings.zh import Zh
+
+
+class En(Zh):
+    lang = "en"
+    list_sep = ", "
+    sentence_end = "."
+
+    # ------------------------------------------------------------ labels
+    skills = {
+        "principles": "Principles", "listening": "Listening", "expression": "Clear expression", "emotion": "Emotions",
+        "customer-types": "Customer types", "stages": "Overdue stages", "hard-cases": "Hard cases",
+        "compliance": "Compliance", "negotiation": "Negotiation", "psychology": "Psychology", "self-care": "Self-care",
+        "workflow": "Workflow",
+    }
+    categories = {
+        "threat": "Threats", "insult": "Insults", "impersonation": "Impersonation",
+        "third-party-disclosure": "Disclosure to third parties", "false-consequence": "False or exaggerated consequences",
+        "harassment": "Harassment", "debt-inducement": "Pushing new borrowing",
+    }
+    reasons = {
+        "counted": "Counts for points", "practice": "Practice (not scored)",
+        "after_reveal": "The answer is already out: feedback only, no points",
+        "violation": "Compliance problem: this challenge scores 0",
+    }
+    personal_data = {"身份证号": "ID card number", "银行卡号": "bank card number", "手机号": "mobile number"}
+    periods = {"today": "today", "week": "this week", "month": "this month", "all": "all time"}
+    post_kinds = {"lesson": "lesson", "challenge": "challenge", "summary": "weekly summary"}
+
+    # ------------------------------------------------------------ lesson and challenge cards
+    lesson_title = "Today's lesson | {title}"
+    try_today = "Try it today"
+    tags = "Tags: "
+    challenge_title = "Today's challenge | {title}"
+    situation = "Situation"
+    customer_says = "The customer says"
+    how_to_answer = "How to answer"
+    why_this_one = "Why this one"
+    answer_in_thread = ("Write your answer as a reply to this post (in its thread); "
+                        "other channel messages are not answers.")
+    answer_in_channel = "Write your answer right in the channel (or as a reply to this post)."
+    answer_prompt = "What would you say next? {where} The model answer comes out at {hm}; your first answer before then counts."
+    difficulty = "Difficulty {stars}  Skills: "
+    weak_skill_reason = "Lately the team has scored lowest on “{skill}”, so today we practise it."
+    answer_button = "回答 / Answer"
+
+    # ------------------------------------------------------------ feedback
+    feedback_title = "Your challenge feedback (only you can see this)"
+    passed = "passed ✅"
+    not_passed = "not passed"
+    score_head = "Score {score}/100, {verdict}. "
+    earned = ": you earn {points} points."
+    attempt = " (attempt {attempt})"
+    violation_line = "⚠ {label}: “{evidence}” — breaks {rule}"
+    compliance_issues = "Compliance issues"
+    met_line = "✓ {label} ({points}/{max_points}) found: {evidence}"
+    missed_line = "✗ {label} (0/{max_points}) {feedback}"
+    step_by_step = "Step by step"
+    next_time = "Next time, try"
+    privacy_reminder = "Privacy reminder"
+    privacy_notice = ("Note: your reply contained personal data ({kinds}). It has been hidden automatically, keeping only "
+                      "the last 4 digits. Under the Personal Information Protection Law (minimum necessary), never post a "
+                      "customer's personal information in the group or in practice answers.")
+    note_violation = "Compliance problem: this reply scores 0 and cannot pass: {items}"
+    note_violation_item = "“{evidence}” ({label})"
+    note_too_short = ("Your reply is too short (under {min_chars} characters). "
+                      "Write out everything you would actually say to the customer on the call.")
+    note_keywords = ("This reads like a list of keywords, not something you would say to a customer. "
+                     "Answer in full sentences, as you would on the phone.")
+    note_critical = "A key step is missing: {missed}. Without it the reply cannot pass."
+
+    # ------------------------------------------------------------ reveal
+    reveal_title = "Answer revealed | {title}"
+    model_answer = "Model answer"
+    best_replies = "Today's best replies"
+    best_line = "{name} ({score} points): {text}"
+    nobody_answered = "Nobody answered today. See you tomorrow!"
+    anonymous = "Member {letter}"
+
+    # ------------------------------------------------------------ leaderboard, stats, insight
+    board_title_team = "{team} | Leaderboard, {period}"
+    board_title_everyone = "Everyone | Leaderboard, {period}"
+    board_empty = "Nobody has scored in this period yet. Answer today's challenge to get on the board!"
+    board_row = "{rank:>2}. {name}  {points} pts | answers {answers} | pass rate {rate} | streak {streak} days"
+    board_you = "{rank:>2}. {name} (you)  {points} pts | answers {answers} | streak {streak} days"
+    stats_title = "{name}'s results"
+    stats_head = ("This week {week} points (#{rank} of {members} in the team), {total} in all, "
+                  "{answers} answers, pass rate {rate}, streak {streak} days.")
+    stats_skill = "{skill}: average {average} ({answers} challenges)"
+    skills_heading = "Skills"
+    stats_recent = "{day} {content}: {score} points{passed} ({reason})"
+    stats_recent_passed = ", passed"
+    recent_heading = "Recent answers"
+    insight_title = "{team} | Team skill insight"
+    insight_skill = "{skill}: average {average} ({answers} answers)"
+    insight_missed = "{label}: missed {misses}/{graded} times ({rate})"
+    insight_category = "{label}: {count} times"
+    insight_agent = "  {name}: {count} times"
+    missed_heading = "Most often missed steps"
+    weakest_heading = "Weakest skills (lowest first)"
+    participation_heading = "Participation"
+    participation = "Participation {rate} ({participants}/{agents} members answered), {answers} scored answers in all."
+    summary_title = "{team} | Weekly summary"
+
+    # ------------------------------------------------------------ scripts
+    share = "Share to channel"
+    shared_by = "Shared to the channel by {by}"
+    no_script = "No script found for “{query}”. Type /script to see them all."
+    did_you_mean_script = "No script matches “{query}” exactly. Did you mean:"
+    script_index = "All scripts (type /script <name> to open one):"
+
+    # ------------------------------------------------------------ commands
+    command_usage = {
+        "script": "/script <situation or keyword>, e.g. /script broken-promise; with no argument it lists every script",
+        "leaderboard": "/leaderboard [today|week|month|all] [team id|everyone], e.g. /leaderboard week",
+        "coach": "/coach help | today | stats [member] | skills | post-now lesson|challenge|summary [ID] | reveal",
+        "help": "/help",
+        "coach help": "/coach help",
+        "coach today": "/coach today",
+        "coach stats": "/coach stats [member]",
+        "coach skills": "/coach skills",
+        "coach post-now": "/coach post-now lesson|challenge|summary [ID]",
+        "coach reveal": "/coach reveal",
+    }
+    command_help = {
+        "script": "Look up a call script by situation or keyword",
+        "leaderboard": "Leaderboard (only you see it; you can share it to the channel)",
+        "coach": "coachbot help, today's content, my results; leads: post now, reveal the answer",
+        "help": "every command and how to use it",
+        "coach help": "every command and how to use it",
+        "coach today": "today's lesson and challenge",
+        "coach stats": "my points, rank, streak and recent feedback",
+        "coach skills": "the team's weakest skills and most often missed steps",
+        "coach post-now": "post now",
+        "coach reveal": "reveal today's model answer now",
+    }
+    slash_hint = {
+        "script": "[situation or keyword, e.g. broken-promise]",
+        "leaderboard": "[today|week|month|all] [everyone]",
+        "coach": "help | today | stats | skills | post-now lesson|challenge|summary | reveal",
+    }
+    help_title = "coachbot help"
+    help_intro = ("Every working day: a short lesson in the morning, then a role-play challenge. Write what you would say "
+                  "to the customer right in the channel; the bot scores it and gives you feedback privately.")
+    help_commands = "Commands:"
+    help_chinese = "Chinese works too: /话术 爽约, /排行榜 本周, /教练 帮助"
+    leads_only_mark = " (leads)"
+    usage = "Usage: {usage}"
+    unknown_command = "There is no /{word} command.{hint} Type /coach help to see every command."
+    unknown_command_hint = " Did you mean /{close}?"
+    unknown_subcommand = "There is no subcommand “{word}”.{hint}\nUsage: {usage}"
+    unknown_subcommand_hint = " Did you mean /coach {close}?"
+    unknown_word = "I don't understand “{word}”. Usage: {usage}"
+    no_team_here = "This channel does not belong to a team yet. A team lead can add it under teams.channels in coachbot.yaml."
+    no_team_leaderboard = "This channel has no team yet; try /leaderboard week everyone for everyone's ranking."
+    leads_only = "Sorry, only team leads and admins can use this command. Please ask your team lead if you need it."
+    nothing_posted_today = "No lesson or challenge has been posted today."
+    member_not_found = "No member “{who}” found."
+    no_answers_yet = "You haven't answered a challenge yet. Answer today's to get your first result!"
+    no_lesson = "No lesson {id} found."
+    no_lesson_id = "There is no lesson with id {id}."
+    no_challenge = "No challenge {id} found."
+    no_challenge_id = "There is no challenge with id {id}. Did you mean: {close}"
+    already_posted = "Today's {what} has already gone out; it won't be posted twice."
+    not_posted = "The {what} didn't go out. Please try again later (it is recorded and will be retried)."
+    posted = "Posted the {what}."
+    no_challenge_today = "No challenge has been posted today."
+    already_revealed = "Today's answer has already been revealed."
+    revealed = "Revealed the model answer."
+    challenge_withdrawn = "This challenge has been withdrawn. Please wait for the next one."
+    apology = ("Sorry, something went wrong with your message (reference {ref}). "
+               "Please try again later, or give the reference to your team lead.")
+
+    # ------------------------------------------------------------ chat platforms
+    bot_intro = ("I'm coachbot: a short lesson and a role-play challenge every working day. "
+                 "Write your answer right in the team channel (or as a reply to the challenge post), or press "
+                 "\"回答 / Answer\" on the challenge card.\n"
+                 "Commands: /script keyword (look up a script), /leaderboard (rankings), /coach help (every command)")
+    not_in_channel = "I'm not in this channel yet, so I can't post here. Please /invite @coachbot and try again."
+    share_failed = "Sharing failed ({error}). Please try again later."
+    not_shareable = "This can't be shared to the channel."
+    answer_not_recorded = ("This challenge has closed, or this channel has no team, so this answer "
+                           "was not recorded.")
+    write_your_answer = "Please write what you would say to the customer."
+    modal_today = "Today's challenge"
+    modal_close = "Close"
+    modal_cancel = "Cancel"
+    modal_submit = "Submit"
+    modal_title = "Answer | {title}"
+    modal_label = "What would you say?"
+    modal_hint = "Only you see the feedback. Don't write the customer's real name, phone or ID number."
+    home_mine = "My results"
+    home_top = "{team} | Top 10 this week"
+    home_weak = "{team} | Weak spots this month (leads only)"
+    too_long_surface = "(Too long: only the first part is shown)"
+    unconfigured_title = "coachbot 还没有在这个频道启用 / coachbot is not set up in this channel"
+    unconfigured = ("This channel ({channel}) does not belong to a team yet, so no lessons or challenges appear here.\n"
+                    "Team leads: add {channel} under teams → channels → {platform} in coachbot.yaml, then restart "
+                    "coachbot. (/script works in every channel.)")

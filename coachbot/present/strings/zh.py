@@ -1,0 +1,197 @@
+"""The bot's own wording in Chinese (the default). English is :mod:`coachbot.present.strings.en`.
+
+Every entry is a ``str.format`` template (placeholders in braces) or a label
+table. Content (tip bodies, scripts, challenge text, rubric labels, red-flag
+rules) is data and is not here. A test checks that the English module
+overrides every entry with the same placeholders.
+"""
+
+from __future__ import annotations
+
+
+class Zh:
+    lang = "zh"
+    list_sep = "、"
+    sentence_end = "。"
+
+    # ------------------------------------------------------------ labels
+    skills = {
+        "principles": "基本原则", "listening": "倾听确认", "expression": "清晰表达", "emotion": "情绪管理",
+        "customer-types": "客户类型", "stages": "逾期阶段", "hard-cases": "疑难场景", "compliance": "合规底线",
+        "negotiation": "协商谈判", "psychology": "心理洞察", "self-care": "自我调适", "workflow": "工作流程",
+    }
+    categories = {
+        "threat": "威胁恐吓", "insult": "辱骂贬损", "impersonation": "冒充机构",
+        "third-party-disclosure": "向第三方透露", "false-consequence": "虚假/夸大后果", "harassment": "骚扰",
+        "debt-inducement": "诱导借贷",
+    }
+    reasons = {
+        "counted": "计入积分", "practice": "练习（不计分）", "after_reveal": "答案已公布，本次只给反馈，不计分",
+        "violation": "有合规问题，本题记 0 分",
+    }
+    personal_data = {"身份证号": "身份证号", "银行卡号": "银行卡号", "手机号": "手机号"}
+    periods = {"today": "今日", "week": "本周", "month": "本月", "all": "累计"}
+    post_kinds = {"lesson": "小课", "challenge": "挑战", "summary": "本周小结"}
+
+    # ------------------------------------------------------------ lesson and challenge cards
+    lesson_title = "今日一课｜{title}"
+    try_today = "今天试试"
+    tags = "标签："
+    challenge_title = "今日挑战｜{title}"
+    situation = "情境"
+    customer_says = "客户说"
+    how_to_answer = "怎么答"
+    why_this_one = "为什么是这题"
+    answer_in_thread = "在本帖的回复（thread）里写下你的回答，频道里的其他消息不算作答。"
+    answer_in_channel = "直接在频道里（或在本帖的回复里）写下你的回答。"
+    answer_prompt = "你接下来会怎么说？{where}{hm} 公布参考答案，公布前的第一次回答计分。"
+    difficulty = "难度 {stars}　技能："
+    weak_skill_reason = "最近团队在「{skill}」上得分最低，今天专门练这一项。"
+    answer_button = "回答 / Answer"
+
+    # ------------------------------------------------------------ feedback
+    feedback_title = "你的挑战反馈（仅你可见）"
+    passed = "通过 ✅"
+    not_passed = "未通过"
+    score_head = "得分 {score}/100，{verdict}。"
+    earned = "，获得 {points} 分。"
+    attempt = "（第 {attempt} 次回答）"
+    violation_line = "⚠ {label}：「{evidence}」——违反{rule}"
+    compliance_issues = "合规问题"
+    met_line = "✓ {label}（{points}/{max_points}）命中：{evidence}"
+    missed_line = "✗ {label}（0/{max_points}）{feedback}"
+    step_by_step = "逐项点评"
+    next_time = "下次试试"
+    privacy_reminder = "隐私提醒"
+    privacy_notice = "提醒：你的回答里有{kinds}，已自动隐去，只保留后4位。根据《个人信息保护法》的最小必要原则，客户的个人信息不要发到群里或练习里。"
+    # English framing of the grader's verdicts; Chinese teams read the grader's own notes
+    note_violation = "出现合规问题，本题记 0 分，也不能通过：{items}"
+    note_violation_item = "「{evidence}」（{label}）"
+    note_too_short = "回答太短了（不到{min_chars}个字）。请写出你在电话里会对客户说的完整的话。"
+    note_keywords = "这像是关键词的罗列，不是对客户说的话。请用完整的句子回答，就像在电话里那样。"
+    note_critical = "缺少关键一步：{missed}，这一步没有做到，回答不能通过。"
+
+    # ------------------------------------------------------------ reveal
+    reveal_title = "答案揭晓｜{title}"
+    model_answer = "参考答案"
+    best_replies = "今日最佳回答"
+    best_line = "{name}（{score} 分）：{text}"
+    nobody_answered = "今天还没有人作答，明天见！"
+    anonymous = "学员{letter}"
+
+    # ------------------------------------------------------------ leaderboard, stats, insight
+    board_title_team = "{team}{period}排行榜"
+    board_title_everyone = "全员{period}排行榜"
+    board_empty = "这个时间段还没有人得分。回答今天的挑战就能上榜！"
+    board_row = "{rank:>2}. {name}  {points} 分｜作答 {answers}｜通过率 {rate}｜连续 {streak} 天"
+    board_you = "{rank:>2}. {name}（你）  {points} 分｜作答 {answers}｜连续 {streak} 天"
+    stats_title = "{name} 的成绩"
+    stats_head = ("本周 {week} 分（团队第 {rank}/{members} 名），累计 {total} 分，"
+                  "作答 {answers} 次，通过率 {rate}，连续 {streak} 天。")
+    stats_skill = "{skill}：平均 {average} 分（{answers} 题）"
+    skills_heading = "各项技能"
+    stats_recent = "{day} {content}：{score} 分{passed}（{reason}）"
+    stats_recent_passed = "，通过"
+    recent_heading = "最近的回答"
+    insight_title = "{team}｜团队技能洞察"
+    insight_skill = "{skill}：平均 {average} 分（{answers} 份回答）"
+    insight_missed = "{label}：漏掉 {misses}/{graded} 次（{rate}）"
+    insight_category = "{label}：{count} 次"
+    insight_agent = "  {name}：{count} 次"
+    missed_heading = "最常失分的步骤"
+    weakest_heading = "最弱的技能（从低到高）"
+    participation_heading = "参与"
+    participation = "参与率 {rate}（{participants}/{agents} 人作答），共 {answers} 份计分回答。"
+    summary_title = "{team}｜本周小结"
+
+    # ------------------------------------------------------------ scripts
+    share = "分享到频道"
+    shared_by = "由 {by} 分享到频道"
+    no_script = "没有找到与「{query}」相关的话术。输入 /script 查看全部话术。"
+    did_you_mean_script = "没有找到与「{query}」完全对应的话术，你是不是要找："
+    script_index = "全部话术（输入 /script 名称 查看）："
+
+    # ------------------------------------------------------------ commands (keys: coachbot.usecases.commands)
+    command_usage = {
+        "script": "/script <情况或关键词>，例如 /script 爽约、/script broken-promise；不带参数列出全部话术",
+        "leaderboard": "/leaderboard [today|week|month|all] [团队ID|everyone]，例如 /排行榜 本周",
+        "coach": "/coach help｜today｜stats [成员]｜skills｜post-now lesson|challenge|summary [ID]｜reveal",
+        "help": "/help",
+        "coach help": "/coach help",
+        "coach today": "/coach today",
+        "coach stats": "/coach stats [成员]",
+        "coach skills": "/coach skills",
+        "coach post-now": "/coach post-now lesson|challenge|summary [ID]",
+        "coach reveal": "/coach reveal",
+    }
+    command_help = {
+        "script": "查话术：按情况或关键词找推荐说法",
+        "leaderboard": "排行榜（仅自己可见，可分享到频道）",
+        "coach": "coachbot 帮助、今日内容、我的成绩；组长：立即发布、公布答案",
+        "help": "全部命令和用法",
+        "coach help": "全部命令和用法",
+        "coach today": "今天的小课和挑战",
+        "coach stats": "我的积分、排名、连续天数和最近反馈",
+        "coach skills": "团队最弱的技能和最常失分的步骤",
+        "coach post-now": "立即发布",
+        "coach reveal": "立即公布今天的参考答案",
+    }
+    slash_hint = {   # the short argument hint platforms show beside a slash command
+        "script": "[情况或关键词，例如 爽约]",
+        "leaderboard": "[today|week|month|all] [everyone]",
+        "coach": "help | today | stats | skills | post-now lesson|challenge|summary | reveal",
+    }
+    help_title = "coachbot 使用说明"
+    help_intro = "每个工作日：上午一节小课，随后一道情景挑战。直接在频道里写下你会对客户说的话，机器人私下给你打分和点评。"
+    help_commands = "命令："
+    help_chinese = "中文也可以：/话术 爽约、/排行榜 本周、/教练 帮助"
+    leads_only_mark = "（组长）"
+    usage = "用法：{usage}"
+    unknown_command = "没有 /{word} 这个命令。{hint}输入 /coach help 查看全部命令。"
+    unknown_command_hint = "你是不是要用 /{close}？"
+    unknown_subcommand = "没有「{word}」这个子命令。{hint}\n用法：{usage}"
+    unknown_subcommand_hint = "你是不是要用 /coach {close}？"
+    unknown_word = "看不懂「{word}」。用法：{usage}"
+    no_team_here = "这个频道还没有关联到任何团队。请组长在 coachbot.yaml 的 teams.channels 里加上它。"
+    no_team_leaderboard = "这个频道还没有关联团队，可以用 /leaderboard week everyone 看全员排行。"
+    leads_only = "抱歉，这个命令只有组长和管理员可以用。需要的话请联系你的组长。"
+    nothing_posted_today = "今天还没有发布小课或挑战。"
+    member_not_found = "没有找到成员「{who}」。"
+    no_answers_yet = "你还没有回答过挑战。回答今天的挑战就会有成绩了！"
+    no_lesson = "没有找到小课 {id}。"
+    no_lesson_id = "没有 id 为 {id} 的小课。"
+    no_challenge = "没有找到挑战 {id}。"
+    no_challenge_id = "没有 id 为 {id} 的挑战。你是不是要找：{close}"
+    already_posted = "今天的{what}已经发过了，不会重复发布。"
+    not_posted = "{what}没有发出去，请稍后再试（已记录，会自动重试）。"
+    posted = "已发布{what}。"
+    no_challenge_today = "今天还没有发布挑战。"
+    already_revealed = "今天的答案已经公布过了。"
+    revealed = "已公布参考答案。"
+    challenge_withdrawn = "这道挑战已经下线了，请等下一题。"
+    apology = "抱歉，处理你的消息时出了点问题（编号 {ref}）。请稍后再试，或把编号告诉组长。"
+
+    # ------------------------------------------------------------ chat platforms
+    bot_intro = ("我是 coachbot：每个工作日一节小课和一道情景挑战。"
+                 "直接在团队频道（或挑战帖的回复里）写下你的回答，或者点挑战卡片上的「回答 / Answer」。\n"
+                 "命令：/script 关键词（查话术）、/leaderboard（排行榜）、/coach help（全部命令）")
+    not_in_channel = "我还不在这个频道里，发不了消息。请先 /invite @coachbot，再试一次。"
+    share_failed = "分享失败（{error}），请稍后再试。"
+    not_shareable = "这个内容不能分享到频道。"
+    answer_not_recorded = "这道挑战已经结束，或者这个频道还没有关联团队，这次回答没有记录。"
+    write_your_answer = "请写下你会对客户说的话。"
+    modal_today = "今日挑战"
+    modal_close = "关闭"
+    modal_cancel = "取消"
+    modal_submit = "提交"
+    modal_title = "回答｜{title}"
+    modal_label = "你会怎么说？"
+    modal_hint = "只有你能看到评分反馈。请不要写客户的真实姓名、电话或证件号。"
+    home_mine = "我的成绩"
+    home_top = "{team}｜本周前 10 名"
+    home_weak = "{team}｜本月薄弱环节（组长可见）"
+    too_long_surface = "（内容太长，只显示前面部分）"
+    unconfigured_title = "coachbot 还没有在这个频道启用 / coachbot is not set up in this channel"
+    unconfigured = ("这个频道（{channel}）还没有关联到任何团队，所以这里暂时不会有小课和挑战。\n"
+                    "组长：请在 coachbot.yaml 的 teams → channels → {platform} 里加上 {channel}，然后重启 coachbot。"
+                    "（/script 查话术在任何频道都能用。）")
