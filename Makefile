@@ -5,6 +5,8 @@ ci:
 	bash .ci/run
 
 test:
+	ruff check .
+	mypy
 	python -m pytest -q
 
 bench:

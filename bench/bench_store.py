@@ -31,12 +31,12 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlite_utils import Database  # noqa: E402
+from sqlite_utils import Database
 
-from coachbot.domain.records import Member  # noqa: E402
-from coachbot.domain.reports import period_for  # noqa: E402
-from coachbot.store import Store  # noqa: E402
-from coachbot.store.reads import current_streaks  # noqa: E402
+from coachbot.domain.records import Member
+from coachbot.domain.reports import period_for
+from coachbot.store import Store
+from coachbot.store.reads import current_streaks
 
 TZ = "Asia/Shanghai"
 SH = ZoneInfo(TZ)

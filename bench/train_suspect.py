@@ -59,8 +59,18 @@ DIGITS = 3
 
 
 class Reply:
-    __slots__ = ("source", "challenge", "violating", "categories", "text", "prepared", "spans", "feats",
-                 "regex_spans", "regex_hit")
+    __slots__ = (
+        "categories",
+        "challenge",
+        "feats",
+        "prepared",
+        "regex_hit",
+        "regex_spans",
+        "source",
+        "spans",
+        "text",
+        "violating",
+    )
 
     def __init__(self, source, challenge, violating, categories, text):
         self.source, self.challenge, self.violating = source, challenge, violating

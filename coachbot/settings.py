@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -170,9 +172,55 @@ def load_settings(path: str | Path) -> Settings:
     )
 
 
-def settings_from_env(config: str | None, database: str | None = None) -> Settings:
-    """``--config`` or ``COACHBOT_CONFIG``; without either, the embedded demo default."""
-    path = config or os.environ.get("COACHBOT_CONFIG")
+# Every environment variable coachbot reads, in one table (README and a test check it).
+ENV_VARS = {
+    "COACHBOT_CONFIG": "coachbot.yaml to use when --config is not given",
+    "COACHBOT_DB": "SQLite file when --db is not given (overrides the config's database)",
+    "COACHBOT_TZ": "time zone for reports that name no team (default Asia/Shanghai)",
+    "COACHBOT_LOG_LEVEL": "INFO (default), WARNING or DEBUG",
+    "SLACK_BOT_TOKEN": "Slack bot token, xoxb-…",
+    "SLACK_APP_TOKEN": "Slack app-level token, xapp-… (Socket Mode)",
+    "SLACK_SIGNING_SECRET": "Slack signing secret (HTTP mode)",
+    "SLACK_API_URL": "Slack Web API base URL (GovSlack, a proxy, tests)",
+}
+
+
+@dataclass(frozen=True)
+class Env:
+    """The environment, read once: coachbot's own variables and the platforms' secrets.
+
+    Secrets never live in ``coachbot.yaml``; adapters take theirs from ``platform``.
+    """
+
+    config: str | None = None
+    db: str | None = None
+    tz: str = DEFAULT_TZ
+    log_level: str = "INFO"
+    platform: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, environ: Mapping[str, str] | None = None) -> Env:
+        environ = os.environ if environ is None else environ
+
+        def get(name: str) -> str | None:
+            return (environ.get(name) or "").strip() or None
+
+        return cls(
+            config=get("COACHBOT_CONFIG"), db=get("COACHBOT_DB"), tz=get("COACHBOT_TZ") or DEFAULT_TZ,
+            log_level=get("COACHBOT_LOG_LEVEL") or "INFO",
+            platform={k: v for k, v in environ.items() if k.startswith(PLATFORM_PREFIXES)},
+        )
+
+
+PLATFORM_PREFIXES = ("SLACK_", "WECOM_")
+
+
+def settings_from_env(config: str | None, database: str | None = None, *, env: Env | None = None) -> Settings:
+    """``--config`` or ``COACHBOT_CONFIG`` (else the embedded demo default); ``--db`` or ``COACHBOT_DB`` overrides
+    the database. The same rule for every command."""
+    env = env or Env.read()
+    path = config or env.config
+    database = database or env.db
     if not path:
         return default_settings(database)
     settings = load_settings(path)

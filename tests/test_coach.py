@@ -7,12 +7,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from coachbot.domain.teams import Schedule, Settings, Team
+from coachbot.grading import grade_reply
+from coachbot.platforms.fake import FakeChat
 from coachbot.runtime.app import build
 from coachbot.usecases.dispatch import handle
 from coachbot.usecases.ports import Incoming
-from coachbot.grading import grade_reply
-from coachbot.platforms.fake import FakeChat
-from coachbot.domain.teams import Schedule, Settings, Team
 
 TZ = ZoneInfo("Asia/Shanghai")
 MORNING = datetime(2026, 11, 25, 9, 0, tzinfo=TZ)   # a Wednesday

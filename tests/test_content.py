@@ -15,10 +15,7 @@ from coachbot.domain.text import cjk_count, normalize
 
 from .conftest import FIXTURES
 
-REQUIRED_SCRIPTS = (
-    "first-contact early-reminder broken-promise refuse-to-pay deceased unable-to-pay third-party no-answer "
-    "identity-dispute fee-dispute installment angry-debtor complaint hesitant rational emotional straightforward late-stage"
-).split()
+REQUIRED_SCRIPTS = ["first-contact", "early-reminder", "broken-promise", "refuse-to-pay", "deceased", "unable-to-pay", "third-party", "no-answer", "identity-dispute", "fee-dispute", "installment", "angry-debtor", "complaint", "hesitant", "rational", "emotional", "straightforward", "late-stage"]
 
 
 def test_shipped_content_validates_with_exit_zero():
@@ -66,7 +63,7 @@ def test_content_never_pastes_long_runs_from_the_seeds(library):
     ]
     for text in texts:
         norm = re.sub(r"[a-z0-9]+", "", normalize(text))
-        for i in range(0, max(0, len(norm) - 20)):
+        for i in range(max(0, len(norm) - 20)):
             window = norm[i:i + 20]
             assert not any(window in seed for seed in seeds), window
 

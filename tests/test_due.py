@@ -18,13 +18,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from coachbot.usecases.coach import Coach
-from coachbot.domain.timetable import plan, reveal_at, slot_time, slots_for
-from coachbot.usecases.due import catch_up, run_due
-from coachbot.platforms.fake import FakeChat
 from coachbot.domain.teams import Schedule, Settings, Team
+from coachbot.domain.timetable import plan, reveal_at, slot_time, slots_for
+from coachbot.platforms.fake import FakeChat
 from coachbot.store import Store
 from coachbot.store.sqlite import PENDING_TIMEOUT
+from coachbot.usecases.coach import Coach
+from coachbot.usecases.due import catch_up, run_due
 
 SH = ZoneInfo("Asia/Shanghai")
 FRI = date(2026, 10, 9)           # an ordinary Friday

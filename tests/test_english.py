@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from coachbot.present import views
-from coachbot.runtime.app import build
+from coachbot.domain.errors import ConfigError
+from coachbot.domain.teams import Settings, Team
 from coachbot.grading import grade_reply
 from coachbot.grading.grader import (
     VERDICT_CRITICAL,
@@ -16,11 +16,12 @@ from coachbot.grading.grader import (
     VERDICT_VIOLATION,
 )
 from coachbot.platforms.fake import FakeChat
+from coachbot.present import views
+from coachbot.runtime.app import build
+from coachbot.settings import load_settings
 
 from .test_coach import GOOD, MORNING, VIOLATING, WEAK, say, team
-from coachbot.domain.errors import ConfigError
-from coachbot.domain.teams import Settings, Team
-from coachbot.settings import load_settings
+
 
 @pytest.fixture
 def bot_en(tmp_path, library):

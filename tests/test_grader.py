@@ -68,7 +68,7 @@ def test_each_violation_category_scores_zero_and_quotes_the_words(grade, text, c
     cats = {v.category for v in g.violations}
     assert category in cats
     v = next(v for v in g.violations if v.category == category)
-    assert v.evidence and v.evidence in text.replace(" ", "") or v.evidence in text
+    assert (v.evidence and v.evidence in text.replace(" ", "")) or v.evidence in text
     assert v.rule
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -29,7 +29,7 @@ def test_periods_are_local_days(name, start, end):
 
 
 def test_periods_follow_the_time_zone():
-    sunday_evening_utc = datetime(2026, 3, 1, 20, 0, tzinfo=timezone.utc)  # Monday 04:00 in Shanghai
+    sunday_evening_utc = datetime(2026, 3, 1, 20, 0, tzinfo=UTC)  # Monday 04:00 in Shanghai
     assert period_for("week", now=sunday_evening_utc, tz="Asia/Shanghai").start == date(2026, 3, 2)
     assert period_for("week", now=sunday_evening_utc, tz="UTC").start == date(2026, 2, 23)
     assert period_for("month", now=at(date(2026, 12, 31), 12), tz="Asia/Shanghai").end == date(2026, 12, 31)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -17,6 +17,7 @@ from apscheduler.triggers.combining import OrTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from coachbot.domain.workdays import covered_years
 from coachbot.runtime.schedule import (
     EVENTS_KEPT,
     HOUSEKEEPING_ID,
@@ -24,7 +25,6 @@ from coachbot.runtime.schedule import (
     start_scheduler,
     trigger_for,
 )
-from coachbot.domain.workdays import covered_years
 from tests.test_due import ADJUSTED_SAT, FRI, SH, FakeClock, at, rigs, team
 
 SUN = date(2026, 10, 11)
@@ -133,7 +133,7 @@ def test_startup_warns_when_the_current_year_has_no_holiday_data(rig, started, c
     caplog.set_level(logging.INFO, logger="coachbot")
     year = covered_years()[1] + 1
     r = rig()
-    sched = start_scheduler(r.coach(), clock=FakeClock(datetime(year, 3, 2, 1, tzinfo=timezone.utc)), paused=True)
+    sched = start_scheduler(r.coach(), clock=FakeClock(datetime(year, 3, 2, 1, tzinfo=UTC)), paused=True)
     started.append(sched)
     [line] = [m for m in caplog.messages if m.startswith("event=holiday_data_missing")]
     assert f"year={year} teams=t1 source=chinesecalendar" in line
@@ -149,7 +149,7 @@ def test_the_real_scheduler_thread_runs_a_job(rig, started):
     outcome: list[int] = []
     sched.aps.add_listener(lambda event: (outcome.append(event.code), ran.set()), EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
     clock.set(at(FRI, 9))
-    sched.aps.modify_job("t1:lesson", next_run_time=datetime.now(timezone.utc))   # due now: the thread wakes
+    sched.aps.modify_job("t1:lesson", next_run_time=datetime.now(UTC))   # due now: the thread wakes
     assert ran.wait(5)
     assert outcome == [EVENT_JOB_EXECUTED] and r.kinds() == ["lesson"]
     sched.shutdown()

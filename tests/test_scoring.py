@@ -143,7 +143,7 @@ def test_streak_skips_days_without_a_challenge(store):
 
 def test_a_long_history_with_a_gap_counts_only_the_run_since_the_gap(store):
     member = store.ensure_member("slack", "U1", team_id="t1")
-    days = [MON + timedelta(days=n) for n in range(0, 12) if (MON + timedelta(days=n)).weekday() < 5]
+    days = [MON + timedelta(days=n) for n in range(12) if (MON + timedelta(days=n)).weekday() < 5]
     for n, day in enumerate(days):
         post = challenge(store, day, content=f"c{n}")
         if n != 3:  # missed the fourth challenge day

@@ -14,7 +14,7 @@ import threading
 import time
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
 
 import pytest
@@ -25,19 +25,19 @@ from slack_sdk.http_retry.builtin_interval_calculators import (
 )
 from slack_sdk.signature import SignatureVerifier
 
-from coachbot.present import views
-from coachbot.runtime.app import build
 from coachbot.cli.main import main
-from coachbot.present.messages import text
+from coachbot.domain.teams import Schedule, Settings, Team
 from coachbot.platforms.slack.chat import SlackChat
 from coachbot.platforms.slack.client import make_client
 from coachbot.platforms.slack.incoming import message_key
 from coachbot.platforms.slack.listeners import build_app
 from coachbot.platforms.slack.pacing import Pacer
 from coachbot.platforms.slack.server import wsgi_app
+from coachbot.present import views
+from coachbot.present.messages import text
 from coachbot.present.strings import Zh
+from coachbot.runtime.app import build
 from coachbot.runtime.slack import SlackSetupError, slack_env, wait_for_slack
-from coachbot.domain.teams import Schedule, Settings, Team
 
 from .fake_slack_api import BOT_USER, TEAM, FakeSlackAPI
 
@@ -157,12 +157,12 @@ class Slack:
     # ------------------------------------------------------------ state
 
     def challenge(self, content_id: str = "broken-promise") -> str:
-        posted = self.coach.post_challenge(self.team, datetime.now(timezone.utc), content_id=content_id)
+        posted = self.coach.post_challenge(self.team, datetime.now(UTC), content_id=content_id)
         self.api.reset()
         return posted[0].message_id
 
     def submissions(self, ts: str) -> list:
-        post = self.store.open_challenge("slack", "C1", thread=ts, now=datetime.now(timezone.utc))
+        post = self.store.open_challenge("slack", "C1", thread=ts, now=datetime.now(UTC))
         return self.store.submissions_for_post(post.id)
 
 
@@ -281,7 +281,7 @@ def test_retried_event_is_graded_once(slack, api):
 
 def test_retry_of_a_delivery_whose_process_died_is_handled_not_dropped(slack, api):
     ts = slack.challenge()
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     # A process claimed EvDied a minute ago and died before handling it (no reply, nothing stored) ...
     assert slack.store.claim_event("slack:event:EvDied", now=now - timedelta(minutes=1),
                                    stale_after=timedelta(seconds=30))
@@ -349,8 +349,8 @@ def test_reveal_goes_in_the_thread_and_echoed_text_cannot_ping(slack, api, libra
     ts = slack.challenge()
     answer = library.challenges["broken-promise"].model_answer.replace("\n", "") + " <!channel> <@U2> @here"
     slack.message(answer, thread=ts)
-    post = slack.store.open_challenge("slack", "C1", thread=ts, now=datetime.now(timezone.utc))
-    assert slack.coach.reveal(post, datetime.now(timezone.utc))
+    post = slack.store.open_challenge("slack", "C1", thread=ts, now=datetime.now(UTC))
+    assert slack.coach.reveal(post, datetime.now(UTC))
     [reveal] = api.calls("chat.postMessage")
     assert reveal.args["thread_ts"] == ts and "答案揭晓" in said(reveal)
     text = said(reveal)
@@ -464,7 +464,7 @@ def test_rate_limited_and_failing_calls_are_retried(slack, api):
 @pytest.mark.parametrize("slack", [("C1", "C2", "C3")], indirect=True)
 def test_one_failing_channel_does_not_stop_the_others_and_is_retried(slack, api):
     api.fail("chat.postMessage", error="channel_not_found", channel="C2")
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     posted = slack.coach.post_lesson(slack.team, now)
     assert sorted(c.args["channel"] for c in api.ok_calls("chat.postMessage")) == ["C1", "C3"]
     assert [p.post.channel for p in posted] == ["C1", "C3"]
@@ -477,14 +477,14 @@ def test_one_failing_channel_does_not_stop_the_others_and_is_retried(slack, api)
 def test_revoked_token_is_logged_clearly_and_the_post_kept_for_retry(slack, api, caplog):
     api.fail("chat.postMessage", error="token_revoked")
     with caplog.at_level(logging.ERROR, logger="coachbot.slack"):
-        assert slack.coach.post_lesson(slack.team, datetime.now(timezone.utc)) == []
+        assert slack.coach.post_lesson(slack.team, datetime.now(UTC)) == []
     assert "event=slack_auth_failed method=chat_postMessage error=token_revoked" in caplog.text
     assert "SLACK_BOT_TOKEN" in caplog.text
-    assert [p.fresh for p in slack.coach.post_lesson(slack.team, datetime.now(timezone.utc))] == [True]
+    assert [p.fresh for p in slack.coach.post_lesson(slack.team, datetime.now(UTC))] == [True]
 
 
 def test_a_crash_between_posting_and_recording_does_not_post_twice(slack, api):
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     tip = next(iter(slack.coach.library.tips))
     slack.store.claim_post(team_id="t1", platform="slack", channel="C1", kind="lesson", content_id=tip,
                            post_date=now.astimezone(slack.team.tz).date(), reveal_at=None,
@@ -508,7 +508,7 @@ def test_user_message_key_is_the_grading_event_id(slack):
 def test_missing_environment_is_named():
     with pytest.raises(SlackSetupError, match="SLACK_BOT_TOKEN"):
         slack_env({})
-    with pytest.raises(SlackSetupError, match="SLACK_APP_TOKEN .*SLACK_SIGNING_SECRET"):
+    with pytest.raises(SlackSetupError, match=r"SLACK_APP_TOKEN .*SLACK_SIGNING_SECRET"):
         slack_env({"SLACK_BOT_TOKEN": "xoxb-1"})
     with pytest.raises(SlackSetupError, match="xapp-"):
         slack_env({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xoxb-2"})

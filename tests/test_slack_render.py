@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
-from coachbot.present import views
 from coachbot.domain.reports import Leaderboard, Period
-from coachbot.present.messages import Button, Message, Section, text
 from coachbot.platforms.slack.blocks import (
     action_name,
     fallback_text,
@@ -21,8 +19,10 @@ from coachbot.platforms.slack.incoming import message_key, slack_command_to_inco
 from coachbot.platforms.slack.limits import MESSAGE_BLOCKS, SECTION_LIMIT
 from coachbot.platforms.slack.modal import answer_modal, modal_answer
 from coachbot.platforms.slack.pacing import Pacer
+from coachbot.present import views
+from coachbot.present.messages import Button, Message, Section, text
 
-REVEAL = datetime(2026, 11, 25, 8, 0, tzinfo=timezone.utc)
+REVEAL = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
 
 
 def units(value: str) -> int:

@@ -14,17 +14,17 @@ import subprocess
 import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from sqlite_utils import Database, Migrations
 
-from coachbot.store.migrations import MIGRATIONS, m001_initial, upgrade
 from coachbot.domain.errors import StoreError
 from coachbot.domain.records import Member, Post, Submission
 from coachbot.store import Store
+from coachbot.store.migrations import MIGRATIONS, m001_initial, upgrade
 
 ROOT = Path(__file__).resolve().parents[1]
 SH = ZoneInfo("Asia/Shanghai")
@@ -101,12 +101,12 @@ def test_event_rows_from_before_claims_count_as_done(tmp_path):
     old.close()
     with Store(path) as store:
         # a retry of an event handled before the upgrade is still dropped, however late
-        assert not store.claim_event("slack:event:Ev0", now=datetime(2026, 6, 1, tzinfo=timezone.utc),
+        assert not store.claim_event("slack:event:Ev0", now=datetime(2026, 6, 1, tzinfo=UTC),
                                      stale_after=timedelta(seconds=30))
 
 
 def test_event_claims_drop_retries_until_a_dead_claim_goes_stale(tmp_path):
-    t0 = datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc)
+    t0 = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
     stale = timedelta(seconds=30)
     with Store(tmp_path / "c.db") as store:
         assert store.claim_event("e1", now=t0, stale_after=stale)                               # first delivery

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import chinese_calendar
 
@@ -73,9 +73,9 @@ def test_the_data_source_is_named_with_its_years():
 
 def test_warnings_for_uncovered_years_name_the_teams_on_the_official_calendar():
     teams = [Team(id="a", name="a"), Team(id="b", name="b", holidays="none"), Team(id="c", name="c")]
-    assert holiday_data_warnings(teams, datetime(LAST, 6, 1, tzinfo=timezone.utc)) == []
-    [line] = holiday_data_warnings(teams, datetime(LAST + 1, 6, 1, tzinfo=timezone.utc))
+    assert holiday_data_warnings(teams, datetime(LAST, 6, 1, tzinfo=UTC)) == []
+    [line] = holiday_data_warnings(teams, datetime(LAST + 1, 6, 1, tzinfo=UTC))
     assert line.startswith(f"event=holiday_data_missing year={LAST + 1} teams=a,c source=chinesecalendar ")
     assert f"covered=2004-{LAST} fallback=mon-fri" in line
-    [soon] = holiday_data_warnings(teams, datetime(LAST, 12, 2, tzinfo=timezone.utc))
+    [soon] = holiday_data_warnings(teams, datetime(LAST, 12, 2, tzinfo=UTC))
     assert soon.startswith(f"event=holiday_data_next_year_missing year={LAST + 1} teams=a,c ")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -34,7 +34,7 @@ def run_console_cmd(config: str | None, db: str | None, now: str | None) -> None
     setup_logging("WARNING")
     settings = context.settings(config, db)
     fixed = _parse_now(now)
-    clock = (lambda: fixed) if fixed else (lambda: datetime.now(timezone.utc))
+    clock = (lambda: fixed) if fixed else (lambda: datetime.now(UTC))
     chat = ConsoleChat(sys.stdout)
     bot = build(settings, chat)
     interactive = sys.stdin.isatty()

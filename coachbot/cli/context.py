@@ -9,7 +9,8 @@ from __future__ import annotations
 import click
 
 from coachbot.content.library import ContentError, Library, load_library
-from coachbot.settings import Settings, settings_from_env
+from coachbot.domain.teams import Settings
+from coachbot.settings import Env, settings_from_env
 
 
 def settings(config: str | None = None, db: str | None = None) -> Settings:
@@ -26,3 +27,8 @@ def library(ctx: click.Context) -> Library:
             raise ContentError(problems, hint="运行 `coachbot validate` 查看详情。")
         obj["library"] = lib
     return obj["library"]
+
+
+def report_tz(tz: str | None) -> str:
+    """``--tz``, else ``COACHBOT_TZ``, else Asia/Shanghai."""
+    return tz or Env.read().tz

@@ -10,20 +10,16 @@ from coachbot.cli import bot, content, grade, schedule, store
 from coachbot.domain.errors import CoachbotError
 
 
-class CliError(click.ClickException):
-    """A :class:`CoachbotError` as click shows it: ``Error: <message>`` on stderr, its exit code."""
-
-    def __init__(self, error: CoachbotError) -> None:
-        super().__init__(error.message)
-        self.exit_code = error.exit_code
-
-
 class Coachbot(click.Group):
+    """The group: a :class:`CoachbotError` is shown as click shows its own (``Error: <message>`` on
+    stderr) and exits with the error's code."""
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except CoachbotError as error:
-            raise CliError(error) from None
+            click.echo(f"Error: {error.message}", err=True)
+            ctx.exit(error.exit_code)
 
 
 @click.group(cls=Coachbot, context_settings={"help_option_names": ["-h", "--help"]})

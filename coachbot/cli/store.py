@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -35,12 +35,12 @@ REASON_LABELS = {"counted": "计分", "practice": "练习", "after_reveal": "揭
 PERIOD_LABELS = {"today": "今天", "week": "本周", "month": "本月", "all": "全部", "range": ""}
 
 db_option = click.option(
-    "--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), envvar="COACHBOT_DB",
+    "--db", "db_path", type=click.Path(dir_okay=False, path_type=Path),
     default=None, help="数据库文件（环境变量 COACHBOT_DB；默认取 COACHBOT_CONFIG 里的 database，否则 ./coachbot.db）",
 )
 tz_option = click.option(
-    "--tz", envvar="COACHBOT_TZ", default="Asia/Shanghai", show_default=True,
-    help="按哪个时区划分日期（环境变量 COACHBOT_TZ）",
+    "--tz", default=None,
+    help="按哪个时区划分日期（默认取环境变量 COACHBOT_TZ，否则 Asia/Shanghai）",
 )
 range_options = [
     click.option("--from", "start", metavar="DATE", help="起始日期 YYYY-MM-DD（含）"),
@@ -85,7 +85,7 @@ def _date(value: str | None, option: str) -> date | None:
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _jsonable(value: Any) -> str:
@@ -175,12 +175,13 @@ def _board_csv(board: Leaderboard, out: TextIO) -> None:
 @tz_option
 def leaderboard_command(
     team_id: str | None, period: str, start: str | None, end: str | None, top: int,
-    as_json: bool, as_csv: bool, db_path: Path, tz: str,
+    as_json: bool, as_csv: bool, db_path: Path, tz: str | None,
 ) -> None:
     """排行榜：积分、作答、通过率、连续天数。"""
     if as_json and as_csv:
         raise click.ClickException("--json 和 --csv 只能选一个")
     first, last = _date(start, "--from"), _date(end, "--to")
+    tz = context.report_tz(tz)
     with _open(db_path) as store:
         teams = store.teams()
         if team_id is not None and team_id not in teams:
@@ -225,11 +226,12 @@ def _stats_text(stats: MemberStats) -> str:
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 @db_option
 @tz_option
-def stats_command(member: str, as_json: bool, db_path: Path, tz: str) -> None:
+def stats_command(member: str, as_json: bool, db_path: Path, tz: str | None) -> None:
     """一位成员的积分、排名、连续天数、各技能平均分和最近作答。
 
     MEMBER 可以是显示名、用户 ID，或 平台:用户ID。
     """
+    tz = context.report_tz(tz)
     with _open(db_path) as store:
         found = store.find_member(member)
         if found is None:
@@ -263,12 +265,13 @@ def export_group() -> None:
 @tz_option
 def export_submissions_command(
     as_csv: bool, team_id: str | None, start: str | None, end: str | None,
-    output: Path | None, bom: bool, db_path: Path, tz: str,
+    output: Path | None, bom: bool, db_path: Path, tz: str | None,
 ) -> None:
     """每条作答一行：时间、成员、题目、得分、积分、违规类别、原文。"""
     if not as_csv:
         raise click.ClickException("请加 --csv：目前只支持导出 CSV")
     first, last = _date(start, "--from"), _date(end, "--to")
+    tz = context.report_tz(tz)
     with _open(db_path) as store:
         rows = store.export_submissions(now=_now(), tz=tz, start=first, end=last, team_id=team_id)
         with open(output, "w", encoding="utf-8", newline="") if output else _stdout() as out:

@@ -7,9 +7,9 @@ overrides the built-in one.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
 
 from coachbot.content.models import Challenge, Script, Shared, Tip
 from coachbot.content.schema import (
@@ -105,14 +105,14 @@ def _add_file(lib: Library, path: Path, kind: str | None, problems: list[Problem
         return
     kind = kind or kind_of(path, loaded.data)
     if kind == "tips":
-        if item := parse_tip(loaded, problems):
-            lib.tips[item.id] = item
+        if tip := parse_tip(loaded, problems):
+            lib.tips[tip.id] = tip
     elif kind == "playbook":
-        if item := parse_script(loaded, problems):
-            lib.scripts[item.id] = item
+        if script := parse_script(loaded, problems):
+            lib.scripts[script.id] = script
     elif kind == "challenges":
-        if item := parse_challenge(loaded, problems, lib.shared):
-            lib.challenges[item.id] = item
+        if challenge := parse_challenge(loaded, problems, lib.shared):
+            lib.challenges[challenge.id] = challenge
     else:
         problems.append(Problem(str(path), 1, "(file)", "cannot tell whether this is a tip, a script or a challenge; put it under tips/, playbook/ or challenges/"))
 
@@ -138,6 +138,8 @@ def cross_check(lib: Library, problems: list[Problem], only: Iterable[Path] | No
 
     owner: dict[str, str] = {normalize(s.id): s.id for s in lib.scripts.values()}
     for script in sorted(lib.scripts.values(), key=lambda s: s.id):
+        if script.path is None:
+            continue
         lines = None
         for i, alias in enumerate(script.aliases):
             key = normalize(alias)

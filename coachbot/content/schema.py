@@ -7,8 +7,9 @@ Every problem is collected (never raised) as a :class:`Problem`, so one run of
 from __future__ import annotations
 
 import re
-from functools import lru_cache
-from typing import Any, Callable
+from collections.abc import Callable
+from functools import cache
+from typing import Any
 
 from coachbot.content.models import (
     CATEGORIES,
@@ -114,7 +115,7 @@ def parse_script(loaded: Loaded, problems: list[Problem]) -> Script | None:
     return script
 
 
-@lru_cache(maxsize=None)
+@cache
 def regex_error(pattern: str) -> str | None:
     """Why ``pattern`` is not a valid regular expression, or None.
 
@@ -235,23 +236,23 @@ def parse_challenge(loaded: Loaded, problems: list[Problem], shared: Shared) -> 
                 flags.append(flag)
     examples: list[Example] = []
     for i, _ in enumerate(c.seq(("examples",), min_len=4)):
-        key = ("examples", i)
-        if not c.mapping(key):
+        ex_key = ("examples", i)
+        if not c.mapping(ex_key):
             continue
-        c.known_fields(key, {"label", "text", "band", "categories", "note"})
-        band = c.get(key + ("band",))
+        c.known_fields(ex_key, {"label", "text", "band", "categories", "note"})
+        band = c.get(ex_key + ("band",))
         if not (isinstance(band, list) and len(band) == 2 and all(isinstance(b, int) for b in band)
                 and 0 <= band[0] <= band[1] <= 100):
-            c.problem(key + ("band",), f"must be [low, high] with 0 <= low <= high <= 100, got {band!r}")
+            c.problem(ex_key + ("band",), f"must be [low, high] with 0 <= low <= high <= 100, got {band!r}")
             band = [0, 100]
-        cats = c.texts(key + ("categories",), required=False)
+        cats = c.texts(ex_key + ("categories",), required=False)
         for j, cat in enumerate(cats):
             if cat not in CATEGORIES:
-                c.problem(key + ("categories", j), f"{cat!r} is not one of: {', '.join(CATEGORIES)}")
-        label = c.choice(key + ("label",), LABELS)
+                c.problem(ex_key + ("categories", j), f"{cat!r} is not one of: {', '.join(CATEGORIES)}")
+        label = c.choice(ex_key + ("label",), LABELS)
         if label == "violating" and not cats:
-            c.problem(key + ("categories",), "a violating example names its violation categories")
-        examples.append(Example(label=label, text=c.text(key + ("text",)), band=(band[0], band[1]), categories=cats))
+            c.problem(ex_key + ("categories",), "a violating example names its violation categories")
+        examples.append(Example(label=label, text=c.text(ex_key + ("text",)), band=(band[0], band[1]), categories=cats))
     missing = set(LABELS) - {e.label for e in examples}
     if examples and missing:
         c.problem(("examples",), f"needs at least one example labelled: {', '.join(sorted(missing))}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 KINDS = ("lesson", "challenge", "summary")
@@ -88,7 +88,7 @@ class Submission:
             attempt=row["attempt"], counted=bool(row["counted"]), reason=row["reason"],
             points=row["points"], score=row["score"], passed=bool(row["passed"]),
             violations=tuple(json.loads(row["violations"])), text=row["text"],
-            submitted_at=from_utc_text(row["submitted_at"]),
+            submitted_at=at_utc(row["submitted_at"]),
         )
 
 
@@ -107,7 +107,12 @@ def utc_text(at: datetime) -> str:
     """ISO-8601 UTC text of fixed width, so text order is time order."""
     if at.tzinfo is None or at.utcoffset() is None:
         raise ValueError(f"an aware datetime is required, got {at.isoformat()}")
-    return at.astimezone(timezone.utc).isoformat(timespec="microseconds")
+    return at.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def at_utc(text: str) -> datetime:
+    """The moment :func:`utc_text` wrote."""
+    return datetime.fromisoformat(text)
 
 
 def from_utc_text(text: str | None) -> datetime | None:

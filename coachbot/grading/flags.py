@@ -10,14 +10,11 @@ own ``unless`` pattern matches the clause (lawful statements such as
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
-try:  # the regex parser, used only to find the characters a pattern can start with
-    import re._constants as _sc
-    import re._parser as _sp
-except ImportError:  # Python < 3.11
-    import sre_constants as _sc  # type: ignore[no-redef]
-    import sre_parse as _sp  # type: ignore[no-redef]
+# The regex parser (Python >= 3.11), used only to find the characters a pattern can start with.
+import re._constants as _sc  # type: ignore[import-not-found]
+import re._parser as _sp  # type: ignore[import-not-found]
+from dataclasses import dataclass
 
 from coachbot.content.models import RedFlag
 from coachbot.grading.prepared import Prepared
@@ -169,15 +166,15 @@ def _first_of_op(op, av) -> tuple[set[str] | None, bool]:
         out: set[str] = set()
         empty = False
         for branch in av[1]:
-            chars, nullable = _first_of_seq(branch)
-            if chars is None:
+            starts, nullable = _first_of_seq(branch)
+            if starts is None:
                 return None, False
-            out |= chars
+            out |= starts
             empty |= nullable
         return out, empty
     if op in (_sc.MAX_REPEAT, _sc.MIN_REPEAT):
-        chars, nullable = _first_of_seq(av[2])
-        return chars, nullable or av[0] == 0
+        starts, nullable = _first_of_seq(av[2])
+        return starts, nullable or av[0] == 0
     if op in (_sc.ASSERT, _sc.ASSERT_NOT, _sc.AT):
         return set(), True                   # zero width: look at what follows
     return None, False

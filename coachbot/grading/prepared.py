@@ -12,6 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import pairwise
 
 from coachbot.domain.text import to_simplified
 
@@ -40,7 +41,7 @@ class Prepared:
     def clauses(self) -> list[tuple[int, int]]:
         """(start, end) of every clause of ``flat``."""
         bounds = [*self.clause_starts, len(self.flat)]
-        return [(a, b) for a, b in zip(bounds, bounds[1:]) if b > a]
+        return [(a, b) for a, b in pairwise(bounds) if b > a]
 
     def clause_of(self, pos: int) -> tuple[int, int]:
         start, end = 0, len(self.flat)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 
 from coachbot.grading.prepared import Prepared
@@ -129,7 +130,7 @@ def units(reply: Prepared) -> list[tuple[int, int]]:
     """Spans scored: every clause, and every clause joined to the next one."""
     clauses = reply.clauses()
     out = list(clauses)
-    out.extend((a[0], b[1]) for a, b in zip(clauses, clauses[1:]))
+    out.extend((a[0], b[1]) for a, b in pairwise(clauses))
     return out
 
 

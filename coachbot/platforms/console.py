@@ -68,7 +68,7 @@ def deliver(chat: ConsoleChat, msg: Incoming, replies: list[Reply]) -> None:
 
 def run_console(coach, chat: ConsoleChat, clock: Callable[[], datetime], *, db: str,
                 read_line: Callable[[str], str | None], echo: bool,
-                on_tick: Callable[[datetime], None] | None = None) -> int:
+                on_tick: Callable[[datetime], object] | None = None) -> int:
     """Drive the coach from lines of text until end of input or /quit."""
     out = chat.out
     out.write(BANNER.format(db=db) + "\n")

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from coachbot.content.library import Library, load_library
 from coachbot.domain.errors import ContentError
 from coachbot.domain.teams import Settings
+from coachbot.logfmt import LineFormatter
 from coachbot.store import Store
 from coachbot.usecases.coach import Coach
 from coachbot.usecases.ports import Chat
@@ -38,5 +39,7 @@ def build(settings: Settings, chat: Chat, *, library: Library | None = None) -> 
 
 
 def setup_logging(level: str = "INFO") -> None:
-    logging.basicConfig(level=getattr(logging, level.upper(), logging.INFO),
-                        format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    """One line per record on stderr (control characters escaped), at ``COACHBOT_LOG_LEVEL``."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(LineFormatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+    logging.basicConfig(level=getattr(logging, level.upper(), logging.INFO), handlers=[handler])

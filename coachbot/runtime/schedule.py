@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from apscheduler.executors.pool import ThreadPoolExecutor
@@ -44,7 +44,7 @@ from coachbot.domain import timespec
 from coachbot.domain.workdays import holiday_data_warnings
 from coachbot.usecases import due
 
-log = logging.getLogger("coachbot")
+log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
 TICK = timedelta(minutes=1)
 TICK_ID = "coachbot:tick"
@@ -53,7 +53,7 @@ EVENTS_KEPT = timedelta(days=30)   # platforms retry within minutes; older de-du
 
 
 def system_clock() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _values(values: tuple[int, ...] | None, size: int) -> str:
@@ -138,9 +138,9 @@ def add_jobs(sched: Scheduler) -> None:
             trigger = trigger_for(getattr(team.schedule, kind), team.tz, working_days=kind != "summary")
             aps.add_job(sched.run, trigger, args=[[team.id]],
                         id=f"{team.id}:{kind}", name=f"{team.name} {kind}", replace_existing=True)
-    aps.add_job(sched.tick, IntervalTrigger(seconds=int(TICK.total_seconds()), timezone=timezone.utc),
+    aps.add_job(sched.tick, IntervalTrigger(seconds=int(TICK.total_seconds()), timezone=UTC),
                 id=TICK_ID, name="due posts, reveals, retries", replace_existing=True)
-    aps.add_job(sched.housekeep, CronTrigger(hour=3, minute=17, timezone=timezone.utc),
+    aps.add_job(sched.housekeep, CronTrigger(hour=3, minute=17, timezone=UTC),
                 id=HOUSEKEEPING_ID, name="forget old de-duplication keys", replace_existing=True)
 
 
@@ -153,7 +153,7 @@ def start_scheduler(coach, *, clock: Clock | None = None, paused: bool = False) 
     """
     grace = max(1, int(coach.settings.grace.total_seconds()))
     aps = BackgroundScheduler(
-        timezone=timezone.utc,
+        timezone=UTC,
         executors={"default": ThreadPoolExecutor(max_workers=1)},
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": grace},
     )

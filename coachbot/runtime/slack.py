@@ -12,7 +12,6 @@ Secrets come from the environment only; a missing one is named in the error.
 from __future__ import annotations
 
 import logging
-import os
 import signal
 import threading
 import time
@@ -22,12 +21,14 @@ from dataclasses import dataclass
 from slack_sdk import WebClient
 
 from coachbot.domain.errors import SetupError
+from coachbot.logfmt import q
 from coachbot.platforms.slack.chat import SlackChat
 from coachbot.platforms.slack.client import api_error, is_auth_error, make_client
 from coachbot.platforms.slack.listeners import build_app
 from coachbot.platforms.slack.server import EVENTS_PATH, create_server
 from coachbot.runtime.app import build, setup_logging
 from coachbot.runtime.schedule import start_scheduler
+from coachbot.settings import Env
 
 log = logging.getLogger(__name__)
 
@@ -77,13 +78,13 @@ def wait_for_slack(client: WebClient, *, sleep: Callable[[float], None] = time.s
             auth = client.auth_test()
             log.info("event=slack_connected team=%s bot_user=%s url=%s", auth.get("team"), auth.get("user_id"),
                      client.base_url)
-            return auth.data if hasattr(auth, "data") else dict(auth)
+            return dict(auth.data) if isinstance(auth.data, dict) else {}
         except Exception as exc:
             if attempts is not None and tried >= attempts:
                 raise
             if is_auth_error(exc):
-                log.error("event=slack_auth_failed error=%s hint=the bot token was rejected; reinstall the app "
-                          "and update SLACK_BOT_TOKEN retry_in=%.0fs", api_error(exc), delay)
+                log.error("event=slack_auth_failed error=%s hint=%s retry_in=%.0fs", api_error(exc),
+                          q("the bot token was rejected; reinstall the app and update SLACK_BOT_TOKEN"), delay)
             else:
                 log.warning("event=slack_unreachable error=%s url=%s retry_in=%.0fs", api_error(exc),
                             client.base_url, delay)
@@ -104,16 +105,17 @@ def _stop_on_sigterm():
 
 def run_slack(settings, port: int = 3000, *, host: str = "0.0.0.0", env: Mapping[str, str] | None = None) -> None:
     """Run until interrupted: connect, build the coach, start the scheduler, serve Slack."""
-    cfg = slack_env(os.environ if env is None else env)
-    setup_logging(os.environ.get("COACHBOT_LOG_LEVEL", "INFO"))
+    environment = Env.read(env)
+    cfg = slack_env(environment.platform)
+    setup_logging(environment.log_level)
     client = make_client(cfg.bot_token, base_url=cfg.api_url)
     wait_for_slack(client)
     chat = SlackChat(client)
     bot = build(settings, chat)
     unmapped = [t.id for t in settings.teams if not t.channels.get("slack")]
     if unmapped:
-        log.warning("event=teams_without_slack_channels teams=%s hint=add channel ids under "
-                    "teams[].channels.slack in coachbot.yaml", ",".join(unmapped))
+        log.warning("event=teams_without_slack_channels teams=%s hint=%s", ",".join(unmapped),
+                    q("add channel ids under teams[].channels.slack in coachbot.yaml"))
     app = build_app(bot.coach, chat, signing_secret=cfg.signing_secret)
     scheduler = start_scheduler(bot.coach)
     previous = _stop_on_sigterm()

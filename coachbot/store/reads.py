@@ -19,7 +19,7 @@ from datetime import date, datetime
 from sqlite_utils import Database
 
 from coachbot.domain.errors import StoreError
-from coachbot.domain.records import Member, from_utc_text, utc_text
+from coachbot.domain.records import Member, at_utc, utc_text
 from coachbot.domain.reports import (
     EXPORT_COLUMNS,
     SCOPES,
@@ -208,7 +208,7 @@ def member_stats(db: Database, member: Member, *, now: datetime, tz: str) -> Mem
     )
     recent = tuple(
         RecentReply(date.fromisoformat(day), content, score, bool(passed), pts, reason,
-                    from_utc_text(at))
+                    at_utc(at))
         for day, content, score, passed, pts, reason, at in db.execute(
             """SELECT p.post_date, p.content_id, s.score, s.passed, s.points, s.reason, s.submitted_at
                FROM submissions s JOIN posts p ON p.id = s.post_id

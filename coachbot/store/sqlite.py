@@ -41,11 +41,12 @@ from coachbot.domain.records import (
     Member,
     Post,
     Submission,
-    from_utc_text,
+    at_utc,
     utc_text,
 )
 from coachbot.domain.reports import Leaderboard, MemberStats, TeamInsight
 from coachbot.domain.scoring import Policy, Prior, decide, read_grade
+from coachbot.domain.teams import DEFAULT_TZ
 from coachbot.store import reads as read
 from coachbot.store.migrations import upgrade
 from coachbot.store.reads import MEMBER_COLUMNS
@@ -196,6 +197,7 @@ class Store:
                 {"platform": platform, "user": user, "name": display_name, "team": team_id,
                  "role": role},
             )
+        assert row is not None  # an upsert with RETURNING always returns its row
         return Member.from_row(row)
 
     def member(self, platform: str, user: str) -> Member | None:
@@ -407,10 +409,11 @@ class Store:
                  int(outcome.passed), json.dumps(categories), outcome.reason, int(outcome.counted),
                  outcome.points, outcome.answer, outcome.pass_credit],
             )
+        assert cursor.lastrowid is not None
         return Submission(
             id=cursor.lastrowid, post_id=post.id, member_id=member.id, attempt=outcome.attempt,
             counted=outcome.counted, reason=outcome.reason, points=outcome.points, score=score,
-            passed=outcome.passed, violations=categories, text=text, submitted_at=from_utc_text(when),
+            passed=outcome.passed, violations=categories, text=text, submitted_at=at_utc(when),
         )
 
     def submissions_for_post(self, post_id: int) -> list[Answer]:
@@ -488,7 +491,7 @@ class Store:
         start: date | None = None,
         end: date | None = None,
         now: datetime,
-        tz: str = "Asia/Shanghai",
+        tz: str = DEFAULT_TZ,
         top: int = 10,
         asker: tuple[str, str] | None = None,
     ) -> Leaderboard:
@@ -505,12 +508,12 @@ class Store:
             return read.leaderboard(db, period=window, scope=scope, now=now, team_id=team_id,
                                     platform=platform, channel=channel, top=top, asker=who)
 
-    def member_stats(self, member: Member, *, now: datetime, tz: str = "Asia/Shanghai") -> MemberStats:
+    def member_stats(self, member: Member, *, now: datetime, tz: str = DEFAULT_TZ) -> MemberStats:
         with self._read() as db:
             return read.member_stats(db, member, now=now, tz=tz)
 
     def team_insight(
-        self, team_id: str, *, period: str = "week", now: datetime, tz: str = "Asia/Shanghai",
+        self, team_id: str, *, period: str = "week", now: datetime, tz: str = DEFAULT_TZ,
         start: date | None = None, end: date | None = None,
     ) -> TeamInsight:
         window = read.period_for(period, now=now, tz=tz, start=start, end=end)
@@ -518,7 +521,7 @@ class Store:
             return read.team_insight(db, team_id, period=window)
 
     def export_submissions(
-        self, *, now: datetime, tz: str = "Asia/Shanghai", period: str = "all",
+        self, *, now: datetime, tz: str = DEFAULT_TZ, period: str = "all",
         start: date | None = None, end: date | None = None, team_id: str | None = None,
     ) -> Iterator[dict]:
         """Flat rows for spreadsheets (streamed; see :data:`coachbot.store.reads.EXPORT_COLUMNS`)."""

@@ -70,6 +70,7 @@ class Command:
     leads_only: bool = False
     slash: bool = False              # a slash command of its own on platforms that have them
     sub: tuple[Command, ...] = ()
+    listed: bool = True              # shown in help (an alias of another command is not)
 
     @property
     def name(self) -> str:
@@ -132,10 +133,10 @@ def help_message(lang: str = "zh") -> Message:
     s = strings(lang)
     lines = [s.help_intro, "", s.help_commands]
     for command in COMMANDS:
-        if not command.sub:
+        if command.listed and not command.sub:
             lines.append(f"  {command.usage(lang)}")
         for sub in command.sub:
-            if sub.key == "coach help":
+            if not sub.listed:
                 continue
             mark = s.leads_only_mark if sub.leads_only else ""
             lines.append(f"  {sub.usage(lang):<18} {sub.help(lang)}{mark}")
@@ -242,7 +243,7 @@ def _close(word: str, table: Sequence[Command]) -> list[str]:
 
 POST_NOW = Command("coach post-now", ("post-now", "发布"), coach_post_now, leads_only=True)
 COACH = Command("coach", ("coach", "教练"), cmd_coach, slash=True, sub=(
-    Command("coach help", ("help", "帮助"), coach_help),
+    Command("coach help", ("help", "帮助"), coach_help, listed=False),
     Command("coach today", ("today", "今天", "今日"), coach_today),
     Command("coach stats", ("stats", "我的", "成绩"), coach_stats),
     Command("coach skills", ("skills", "技能"), coach_skills, leads_only=True),
@@ -251,7 +252,7 @@ COACH = Command("coach", ("coach", "教练"), cmd_coach, slash=True, sub=(
 ))
 SCRIPT = Command("script", ("script", "话术"), cmd_script, slash=True)
 LEADERBOARD = Command("leaderboard", ("leaderboard", "排行榜", "排行"), cmd_leaderboard, slash=True)
-HELP = Command("help", ("help", "帮助"), coach_help)
+HELP = Command("help", ("help", "帮助"), coach_help, listed=False)
 COMMANDS: tuple[Command, ...] = (SCRIPT, LEADERBOARD, COACH, HELP)
 
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from datetime import time as dtime
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from coachbot.logfmt import q
 from coachbot.platforms.slack.blocks import fallback_text, post_marker, render_messages
 from coachbot.platforms.slack.client import api_error, is_auth_error
 from coachbot.platforms.slack.incoming import PLATFORM
@@ -39,8 +40,8 @@ class SlackChat:
         except SlackApiError as exc:
             error = api_error(exc)
             if error in AUTH_ERRORS:
-                log.error("event=slack_auth_failed method=%s error=%s hint=the bot token was rejected; "
-                          "reinstall the app and update SLACK_BOT_TOKEN (will retry)", method, error)
+                log.error("event=slack_auth_failed method=%s error=%s hint=%s", method, error,
+                          q("the bot token was rejected; reinstall the app and update SLACK_BOT_TOKEN"))
             else:
                 log.warning("event=slack_api_error method=%s channel=%s error=%s", method,
                             kwargs.get("channel"), error)
@@ -90,7 +91,7 @@ class SlackChat:
 
     def find_post(self, channel: str, kind: str, content_id: str, day: date) -> str | None:
         """After a crash between posting and recording: the post already in the channel, if any."""
-        oldest = datetime.combine(day - timedelta(days=1), dtime(), timezone.utc).timestamp()
+        oldest = datetime.combine(day - timedelta(days=1), dtime(), UTC).timestamp()
         try:
             resp = self._call("conversations_history", channel=channel, oldest=f"{oldest:.6f}", limit=200)
         except Exception:

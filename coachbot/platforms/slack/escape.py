@@ -39,7 +39,9 @@ def _char_cost(ch: str) -> int:
 
 def _cut(line: str, budget: int) -> list[str]:
     """Split one raw line into pieces whose escaped length fits ``budget``."""
-    pieces, current, used = [], [], 0
+    pieces: list[str] = []
+    current: list[str] = []
+    used = 0
     for ch in line:
         cost = _char_cost(ch)
         if used + cost > budget and current:

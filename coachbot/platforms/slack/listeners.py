@@ -28,7 +28,7 @@ import uuid
 from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from slack_bolt import App, BoltResponse
 from slack_sdk.errors import SlackApiError
@@ -63,7 +63,7 @@ SHAREABLE = ("/script", "/leaderboard")   # lookups only: a share re-runs the lo
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _action_re(action: str) -> re.Pattern:

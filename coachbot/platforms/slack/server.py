@@ -28,5 +28,5 @@ def wsgi_app(app: App) -> Callable:
 
 def create_server(app: App, *, host: str = "0.0.0.0", port: int = 3000, threads: int = HTTP_THREADS):
     """A waitress server for the app (``server.run()`` blocks; port 0 picks a free one)."""
-    return waitress.create_server(wsgi_app(app), host=host, port=port, threads=threads, ident="coachbot",
+    return waitress.create_server(  # type: ignore[attr-defined]  # waitress has no stubs for itwsgi_app(app), host=host, port=port, threads=threads, ident="coachbot",
                                   asyncore_use_poll=True, connection_limit=1000)
