@@ -45,6 +45,7 @@ class Fault:
     times: int
     retry_after: int = 0
     when: dict = field(default_factory=dict)   # only calls whose args contain these
+    drop: str | None = None     # "before": close the connection unanswered; "after": do the work, then close
 
 
 class FakeSlackAPI:
@@ -60,6 +61,8 @@ class FakeSlackAPI:
         self._ts = itertools.count(1)
         self._base = int(time.time())
         self.counts: dict[str, int] = {}
+        self.delays: dict[str, float] = {}        # method (or "*") -> seconds before answering: a slow Slack
+        self.socket_url: str | None = None        # apps.connections.open answers this (a fake Socket Mode gateway)
         self.server = ThreadingHTTPServer((host, port), self._handler())
         self.server.daemon_threads = True
         self.thread: threading.Thread | None = None
@@ -100,10 +103,19 @@ class FakeSlackAPI:
             self.counts.clear()
 
     def fail(self, method: str, *, status: int | None = None, error: str | None = None, times: int = 1,
-             retry_after: int = 0, **when: str) -> None:
+             retry_after: int = 0, drop: str | None = None, **when: str) -> None:
         """Make the next ``times`` calls to ``method`` (matching ``when``) fail."""
         with self._lock:
-            self._faults.setdefault(method, []).append(Fault(status, error, times, retry_after, when))
+            self._faults.setdefault(method, []).append(Fault(status, error, times, retry_after, when, drop))
+
+    def slow(self, seconds: float, method: str = "*") -> None:
+        """Answer ``method`` (every method with ``*``) only after ``seconds``."""
+        with self._lock:
+            self.delays[method] = seconds
+
+    def history(self, channel: str) -> list[dict]:
+        with self._lock:
+            return list(self._history.get(channel, []))
 
     def calls(self, method: str | None = None) -> list[Call]:
         with self._lock:
@@ -131,6 +143,8 @@ class FakeSlackAPI:
                     "team_id": TEAM, "user_id": BOT_USER, "bot_id": BOT_ID}
         if method == "chat.postMessage":
             ts, channel = self._next_ts(), args.get("channel", "")
+            if channel.startswith("U"):        # a user id posts in the member's direct-message channel
+                channel = "D" + channel
             message = {"type": "message", "user": BOT_USER, "bot_id": BOT_ID, "ts": ts,
                        "text": args.get("text", ""), "blocks": args.get("blocks") or []}
             if args.get("thread_ts"):
@@ -144,8 +158,17 @@ class FakeSlackAPI:
             return {"ok": True, "channel": args.get("channel"), "ts": args.get("ts")}
         if method == "conversations.history":
             with self._lock:
-                return {"ok": True, "messages": list(self._history.get(args.get("channel", ""), [])),
+                return {"ok": True, "messages": [m for m in self._history.get(args.get("channel", ""), [])
+                                                 if m.get("thread_ts") in (None, m["ts"])], "has_more": False}
+        if method == "conversations.replies":
+            with self._lock:
+                return {"ok": True, "messages": [m for m in self._history.get(args.get("channel", ""), [])
+                                                 if args.get("ts") in (m["ts"], m.get("thread_ts"))],
                         "has_more": False}
+        if method == "conversations.open":
+            return {"ok": True, "channel": {"id": "D" + str(args.get("users", "")).split(",")[0]}}
+        if method == "apps.connections.open":
+            return {"ok": True, "url": self.socket_url or "ws://127.0.0.1:9/"}
         if method == "users.info":
             user = args.get("user", "")
             name = self.users.get(user, "")
@@ -203,7 +226,19 @@ class FakeSlackAPI:
                 else:
                     self._send(404, {"ok": False, "error": "unknown_path"})
                     return
+                delay = api.delays.get(method, api.delays.get("*", 0.0))
+                if delay:
+                    time.sleep(delay)
                 fault = api._fault(method, args)
+                if fault and fault.drop:
+                    with api._lock:
+                        api.counts[method] = api.counts.get(method, 0) + 1
+                        api._calls.append(Call(method, args, headers, 0, path, ok=fault.drop == "after"))
+                    if fault.drop == "after":
+                        api.answer(method, args)         # the work is done; the answer is lost
+                    self.close_connection = True
+                    self.connection.shutdown(2)
+                    return
                 status = fault.status if fault and fault.status else 200
                 with api._lock:
                     api.counts[method] = api.counts.get(method, 0) + 1
@@ -217,7 +252,9 @@ class FakeSlackAPI:
                     self._send(200, {"ok": False, "error": fault.error})
                 elif method == "response_url":
                     self._send(200, "ok")
-                elif headers.get("authorization", "") != f"Bearer {api.token}" and method != "apps.connections.open":
+                elif method == "apps.connections.open":
+                    self._send(200, api.answer(method, args))
+                elif headers.get("authorization", "") != f"Bearer {api.token}":
                     self._send(200, {"ok": False, "error": "invalid_auth"})
                 else:
                     self._send(200, api.answer(method, args))

@@ -25,6 +25,7 @@ from coachbot.store import Store
 from coachbot.store.sqlite import PENDING_TIMEOUT
 from coachbot.usecases.coach import Coach
 from coachbot.usecases.due import catch_up, run_due
+from coachbot.usecases.outbox import Outbox
 
 SH = ZoneInfo("Asia/Shanghai")
 FRI = date(2026, 10, 9)           # an ordinary Friday
@@ -76,7 +77,8 @@ class Rig:
                                 capabilities=frozenset({"update", "history"} if history else {"update"}))
         store = Store(self.path)
         self.stores.append(store)
-        return Coach(store=store, library=self.library, settings=self.settings, chat=chat)
+        outbox = Outbox(store, {chat.platform: chat}, clock=lambda: datetime.now(SH), inline=True)
+        return Coach(store=store, library=self.library, settings=self.settings, chat=chat, outbox=outbox)
 
     def posts(self, kind: str | None = None) -> list:
         return [s for s in self.platform if s.kind == "post" and (kind is None or s.message.kind == kind)]
@@ -299,22 +301,23 @@ def test_a_new_team_does_not_settle_days_before_it_existed(rig):
     assert r.state("lesson", FRI - timedelta(days=1)) is None
 
 
-def test_failed_post_is_retried_by_the_next_run(rig):
+def test_a_post_the_platform_refused_stays_queued_and_the_next_run_delivers_it(rig):
     r = rig()
     coach = r.coach()
     coach.chat.fail_next = 1
-    assert [o for _, o in run_due(coach, at(FRI, 9))] == ["failed"]
-    assert r.state("lesson", FRI) == "failed"
-    assert [o for _, o in run_due(coach, at(FRI, 9, 1))] == ["posted"]
-    assert r.kinds() == ["lesson"]
+    assert [o for _, o in run_due(coach, at(FRI, 9))] == ["queued"]
+    assert r.state("lesson", FRI) == "pending" and r.kinds() == []
+    assert [o for _, o in run_due(coach, at(FRI, 9, 1))] == []     # the outbox delivered it first
+    assert r.kinds() == ["lesson"] and r.state("lesson", FRI) == "posted"
 
 
 # ------------------------------------------------------------ crash between posting and recording
 
 def crash_after_posting(coach: Coach) -> None:
-    def mark_posted(*args, **kwargs):
+    """The platform took the post; the process dies before the outbox records it."""
+    def delivered(*args, **kwargs):
         raise Crash()
-    coach.store.mark_posted = mark_posted
+    coach.store.delivered = delivered
 
 
 def test_crash_between_post_and_record_then_restart_reconciles_without_duplicate(rig, caplog):
@@ -376,10 +379,10 @@ class HeldChat(FakeChat):
         super().__init__(sent=sent)
         self.entered, self.release = threading.Event(), threading.Event()
 
-    def post(self, channel, msg, *, thread=None):
+    def send(self, delivery, msg, on_part):
         self.entered.set()
         assert self.release.wait(5)
-        return super().post(channel, msg, thread=thread)
+        return super().send(delivery, msg, on_part)
 
 
 def test_a_process_that_loses_the_claim_never_posts(rig):
@@ -428,18 +431,21 @@ from datetime import datetime
 from coachbot.usecases.coach import Coach
 from coachbot.content.library import load_library
 from coachbot.usecases.due import run_due
+from coachbot.usecases.outbox import Outbox
 from coachbot.platforms.fake import FakeChat
 from coachbot.domain.teams import Settings, Team
 from coachbot.store import Store
 
 class FileChat(FakeChat):  # the platform both processes post to: one line per message
-    def post(self, channel, msg, *, thread=None):
+    def send(self, delivery, msg, on_part):
         with open(sys.argv[2], "a", encoding="utf-8") as f:
-            f.write(json.dumps([channel, msg.kind]) + "\\n")
+            f.write(json.dumps([delivery.channel, msg.kind]) + "\\n")
         return "m"
 
 settings = Settings(teams=(Team(id="t1", name="t", channels={"fake": ("C1",)}),), database=sys.argv[1])
-coach = Coach(store=Store(sys.argv[1]), library=load_library()[0], settings=settings, chat=FileChat())
+store, chat = Store(sys.argv[1]), FileChat()
+outbox = Outbox(store, {"fake": chat}, clock=datetime.now, inline=True)
+coach = Coach(store=store, library=load_library()[0], settings=settings, chat=chat, outbox=outbox)
 print("ready", flush=True)
 sys.stdin.readline()
 run_due(coach, datetime.fromisoformat(sys.argv[3]))

@@ -20,9 +20,6 @@ from urllib.parse import urlencode
 import pytest
 import waitress
 from click.testing import CliRunner
-from slack_sdk.http_retry.builtin_interval_calculators import (
-    FixedValueRetryIntervalCalculator,
-)
 from slack_sdk.signature import SignatureVerifier
 
 from coachbot.cli.main import main
@@ -31,15 +28,14 @@ from coachbot.platforms.slack.chat import SlackChat
 from coachbot.platforms.slack.client import make_client
 from coachbot.platforms.slack.incoming import message_key
 from coachbot.platforms.slack.listeners import build_app
-from coachbot.platforms.slack.pacing import Pacer
 from coachbot.platforms.slack.server import wsgi_app
-from coachbot.present import views
 from coachbot.present.messages import text
 from coachbot.present.strings import Zh
 from coachbot.runtime.app import build
 from coachbot.runtime.slack import SlackSetupError, slack_env, wait_for_slack
+from coachbot.usecases.outbox import delivery, message_of
 
-from .fake_slack_api import BOT_USER, TEAM, FakeSlackAPI
+from .fake_slack_api import BOT_ID, BOT_USER, TEAM, FakeSlackAPI
 
 SECRET = "test-signing-secret"
 USERS = {"U1": "小王", "U2": "小李", "ULEAD": "张组长"}
@@ -98,16 +94,18 @@ class Slack:
         self.api, self.port = api, port
         self.team = Team(id="t1", name="催收一组", channels={"slack": channels}, leads=("ULEAD",),
                          schedule=Schedule(reveal=None, reveal_after=timedelta(hours=6)))
-        client = make_client("xoxb-test", base_url=api.url, backoff=FixedValueRetryIntervalCalculator(0.01))
-        self.chat = SlackChat(client, pacer=Pacer(0))
+        client = make_client("xoxb-test", base_url=api.url)
+        self.chat = SlackChat(client, post_interval=0)
         self.bot = build(Settings(teams=(self.team,), database=db), self.chat, library=library)
         self.coach, self.store = self.bot.coach, self.bot.store
-        self.app = build_app(self.coach, self.chat, signing_secret=SECRET, listener_executor=InlineExecutor())
+        self.app = build_app(self.coach, self.chat, signing_secret=SECRET, listener_executor=InlineExecutor(),
+                             interactive=InlineExecutor(), auth={"user_id": BOT_USER, "team_id": TEAM, "bot_id": BOT_ID})
 
     # ------------------------------------------------------------ requests
 
     def request(self, body: str, content_type: str, *, headers: dict | None = None, secret: str = SECRET,
-                timestamp: int | None = None, path: str = "/slack/events", method: str = "POST") -> Response:
+                timestamp: int | None = None, path: str = "/slack/events", method: str = "POST",
+                settle: bool = True) -> Response:
         ts = str(timestamp if timestamp is not None else int(time.time()))
         sig = SignatureVerifier(secret).generate_signature(timestamp=ts, body=body)
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
@@ -117,7 +115,13 @@ class Slack:
         resp = conn.getresponse()
         out = Response(resp.status, resp.read().decode())
         conn.close()
+        if settle:
+            self.settle()
         return out
+
+    def settle(self, now: datetime | None = None) -> None:
+        """What the workers would do next: handle the inbox, deliver what is due (now, in this thread)."""
+        self.bot.settle(now)
 
     def command(self, name: str, text: str = "", *, user: str = "U1", channel: str = "C1", **kw) -> Response:
         body = urlencode({"token": "x", "team_id": TEAM, "channel_id": channel, "user_id": user,
@@ -157,9 +161,12 @@ class Slack:
     # ------------------------------------------------------------ state
 
     def challenge(self, content_id: str = "broken-promise") -> str:
-        posted = self.coach.post_challenge(self.team, datetime.now(UTC), content_id=content_id)
+        [posted] = self.coach.post_challenge(self.team, datetime.now(UTC), content_id=content_id)
+        self.settle()
         self.api.reset()
-        return posted[0].message_id
+        post = self.store.post(posted.post.id)
+        assert post is not None and post.message_id
+        return post.message_id
 
     def submissions(self, ts: str) -> list:
         post = self.store.open_challenge("slack", "C1", thread=ts, now=datetime.now(UTC))
@@ -177,7 +184,7 @@ def slack(api, server, tmp_path, library, request):
     channels = getattr(request, "param", ("C1",))
     harness = Slack(api, port, str(tmp_path / "bot.db"), library, channels)
     api.reset()
-    switch.app = wsgi_app(harness.app)
+    switch.app = wsgi_app(harness.app, signing_secret=SECRET)
     yield harness
     harness.bot.close()
 
@@ -279,25 +286,16 @@ def test_retried_event_is_graded_once(slack, api):
     assert len(slack.submissions(ts)) == 1
 
 
-def test_retry_of_a_delivery_whose_process_died_is_handled_not_dropped(slack, api):
+def test_an_acknowledged_reply_whose_worker_died_is_handled_after_the_claim_goes_stale(slack, api):
     ts = slack.challenge()
-    now = datetime.now(UTC)
-    # A process claimed EvDied a minute ago and died before handling it (no reply, nothing stored) ...
-    assert slack.store.claim_event("slack:event:EvDied", now=now - timedelta(minutes=1),
-                                   stale_after=timedelta(seconds=30))
-    # ... and another process still holds EvBusy, claimed a moment ago.
-    assert slack.store.claim_event("slack:event:EvBusy", now=now, stale_after=timedelta(seconds=30))
+    # Slack delivered it, the bot stored and acknowledged it; the worker that took it died.
+    assert slack.message("王先生，这次是遇到什么情况了？", thread=ts, settle=False).status == 200
+    slack.store.claim_inbox(now=datetime.now(UTC) - timedelta(minutes=5), stale_after=timedelta(seconds=60))
     retry = {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}
-    assert slack.message("王先生，这次是遇到什么情况了？", thread=ts, event_id="EvDied", headers=retry).status == 200
-    assert slack.message("您好，想了解一下原因。", thread=ts, user="U2", ts="1800000000.000002",
-                         event_id="EvBusy", headers=retry).status == 200
-    [fb] = api.calls("chat.postEphemeral")                  # the dead delivery is graded, the busy one left alone
+    assert slack.message("王先生，这次是遇到什么情况了？", thread=ts, headers=retry).status == 200   # dropped: stored
+    [fb] = api.calls("chat.postEphemeral")                  # the stale claim was taken over and handled once
     assert fb.args["user"] == "U1"
     assert [s.member.user for s in slack.submissions(ts)] == ["U1"]
-    # finished now: a later retry of it is dropped
-    slack.message("王先生，这次是遇到什么情况了？", thread=ts, event_id="EvDied",
-                  headers={"X-Slack-Retry-Num": "2", "X-Slack-Retry-Reason": "http_timeout"})
-    assert len(api.calls("chat.postEphemeral")) == 1
 
 
 def test_concurrent_deliveries_of_one_event_are_graded_once(slack, api):
@@ -351,6 +349,7 @@ def test_reveal_goes_in_the_thread_and_echoed_text_cannot_ping(slack, api, libra
     slack.message(answer, thread=ts)
     post = slack.store.open_challenge("slack", "C1", thread=ts, now=datetime.now(UTC))
     assert slack.coach.reveal(post, datetime.now(UTC))
+    slack.settle()
     [reveal] = api.calls("chat.postMessage")
     assert reveal.args["thread_ts"] == ts and "答案揭晓" in said(reveal)
     text = said(reveal)
@@ -404,7 +403,8 @@ def test_modal_submission_is_graded_and_answered_privately(slack, api):
     resp = slack.interact(submission(ts, VIOLATION))
     assert resp.status == 200 and resp.body == ""
     [fb] = api.calls("chat.postEphemeral")
-    assert fb.args["thread_ts"] == ts and f"「{VIOLATION}」" in said(fb)
+    # in the channel where the member is, not inside the thread the form came from
+    assert "thread_ts" not in fb.args and f"「{VIOLATION}」" in said(fb)
     assert len(slack.submissions(ts)) == 1
 
 
@@ -452,13 +452,20 @@ def test_app_home_shows_my_record_the_top_10_and_lead_insight(slack, api):
 # ---------------------------------------------------------------- Web API failures
 
 
-def test_rate_limited_and_failing_calls_are_retried(slack, api):
-    api.fail("chat.postMessage", status=429, retry_after=0)
+def test_rate_limited_and_failing_calls_are_retried_by_the_outbox(slack, api):
+    api.fail("chat.postMessage", status=429, retry_after=3)
     api.fail("chat.postEphemeral", status=500)
-    slack.chat.post("C1", text("hi"))
-    slack.chat.tell("C1", "U1", text("hi"))
+    now = datetime.now(UTC)
+    slack.bot.outbox.enqueue([delivery("t:post", "slack", "post", text("hi"), channel="C1"),
+                              delivery("t:tell", "slack", "tell", text("hi"), channel="C1", user="U1")], now=now)
+    slack.settle(now)
+    assert [c.status for c in api.calls("chat.postMessage")] == [429]      # nothing sleeps: it waits its turn
+    slack.settle(now + timedelta(seconds=2))
+    assert [c.status for c in api.calls("chat.postMessage")] == [429]      # Retry-After: 3 seconds
+    slack.settle(now + timedelta(seconds=4))
     assert [c.status for c in api.calls("chat.postMessage")] == [429, 200]
     assert [c.status for c in api.calls("chat.postEphemeral")] == [500, 200]
+    assert [d.state for d in slack.store.iter_outbox()] == ["sent", "sent"]
 
 
 @pytest.mark.parametrize("slack", [("C1", "C2", "C3")], indirect=True)
@@ -466,34 +473,44 @@ def test_one_failing_channel_does_not_stop_the_others_and_is_retried(slack, api)
     api.fail("chat.postMessage", error="channel_not_found", channel="C2")
     now = datetime.now(UTC)
     posted = slack.coach.post_lesson(slack.team, now)
+    slack.settle(now)
     assert sorted(c.args["channel"] for c in api.ok_calls("chat.postMessage")) == ["C1", "C3"]
-    assert [p.post.channel for p in posted] == ["C1", "C3"]
+    assert [p.post.channel for p in posted] == ["C1", "C2", "C3"]
     day = now.astimezone(slack.team.tz).date()
-    assert slack.store.post_for(platform="slack", channel="C2", kind="lesson", post_date=day).state == "failed"
-    slack.coach.post_lesson(slack.team, now)
+    c2 = slack.store.post_for(platform="slack", channel="C2", kind="lesson", post_date=day)
+    assert (c2.state, c2.note) == ("failed", "channel_not_found")       # failed for good, and why
+    slack.coach.post_lesson(slack.team, now)                              # posting again (a lead, or the tick)
+    slack.settle(now)
     assert slack.store.post_for(platform="slack", channel="C2", kind="lesson", post_date=day).state == "posted"
+    assert sorted(c.args["channel"] for c in api.ok_calls("chat.postMessage")) == ["C1", "C2", "C3"]
 
 
 def test_revoked_token_is_logged_clearly_and_the_post_kept_for_retry(slack, api, caplog):
     api.fail("chat.postMessage", error="token_revoked")
-    with caplog.at_level(logging.ERROR, logger="coachbot.slack"):
-        assert slack.coach.post_lesson(slack.team, datetime.now(UTC)) == []
+    now = datetime.now(UTC)
+    with caplog.at_level(logging.ERROR, logger="coachbot"):
+        [posted] = slack.coach.post_lesson(slack.team, now)
+        slack.settle(now)
     assert "event=slack_auth_failed method=chat_postMessage error=token_revoked" in caplog.text
     assert "SLACK_BOT_TOKEN" in caplog.text
-    assert [p.fresh for p in slack.coach.post_lesson(slack.team, datetime.now(UTC))] == [True]
+    assert slack.store.post(posted.post.id).state == "pending"            # kept, not failed
+    slack.settle(now + timedelta(minutes=1))                               # the token works again
+    assert slack.store.post(posted.post.id).state == "posted"
+    assert len(api.ok_calls("chat.postMessage")) == 1
 
 
 def test_a_crash_between_posting_and_recording_does_not_post_twice(slack, api):
     now = datetime.now(UTC)
-    tip = next(iter(slack.coach.library.tips))
-    slack.store.claim_post(team_id="t1", platform="slack", channel="C1", kind="lesson", content_id=tip,
-                           post_date=now.astimezone(slack.team.tz).date(), reveal_at=None,
-                           now=now - timedelta(hours=1))   # the run that claimed it died
-    ts = slack.chat.post("C1", views.lesson(slack.coach.library.tips[tip]))
-    slack.chat.post("C1", text("无关消息"))
-    [res] = slack.coach.post_lesson(slack.team, now, content_id=tip)
-    assert (res.message_id, res.fresh) == (ts, False)
-    assert len(api.calls("chat.postMessage")) == 2
+    [queued] = slack.coach.post_lesson(slack.team, now - timedelta(minutes=5))
+    d = slack.store.claim_delivery(now=now)                              # a worker took it ...
+    ts = slack.chat.send(d, message_of(d), lambda parts: None)           # ... Slack accepted it ...
+    slack.bot.outbox.enqueue([delivery("other", "slack", "post", text("无关消息"), channel="C1")], now=now)
+    slack.settle(now)                                                    # ... and the worker died before recording
+    assert slack.store.post(queued.post.id).state == "pending"          # its claim is fresh: could be in flight
+    slack.settle(now + timedelta(minutes=2))                            # stale: ask Slack before sending again
+    post = slack.store.post(queued.post.id)
+    assert (post.state, post.message_id) == ("posted", ts)
+    assert len(api.calls("chat.postMessage")) == 2 and len(api.calls("conversations.history")) == 1
 
 
 def test_user_message_key_is_the_grading_event_id(slack):
@@ -528,9 +545,9 @@ def test_start_up_waits_out_an_outage_and_a_revoked_token(api, caplog):
     api.reset()
     api.fail("auth.test", status=500, times=3)
     api.fail("auth.test", error="token_revoked")
-    client = make_client("xoxb-test", base_url=api.url, server_error_retries=0)
+    client = make_client("xoxb-test", base_url=api.url)
     slept: list[float] = []
-    with caplog.at_level(logging.WARNING, logger="coachbot.slack"):
+    with caplog.at_level(logging.WARNING, logger="coachbot"):
         auth = wait_for_slack(client, sleep=slept.append)
     assert auth["user_id"] == BOT_USER
     assert slept == [5.0, 10.0, 20.0, 40.0]
@@ -559,8 +576,13 @@ def test_run_slack_in_http_mode_serves_with_waitress_on_the_port(api, tmp_path, 
     served = []
 
     class Server:
+        closed = False
+
         def run(self) -> None:
             raise KeyboardInterrupt  # Ctrl-C: the scheduler stops and the store closes
+
+        def close(self) -> None:
+            Server.closed = True
 
     def fake_create_server(app, *, host, port):
         served.append((host, port, app))
@@ -570,4 +592,4 @@ def test_run_slack_in_http_mode_serves_with_waitress_on_the_port(api, tmp_path, 
     settings = Settings(teams=(Team(id="t1", name="一组"),), database=str(tmp_path / "bot.db"))
     slack_run.run_slack(settings, port=3456, env={"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": SECRET,
                                                   "SLACK_API_URL": api.url})
-    assert [(h, p) for h, p, _ in served] == [("0.0.0.0", 3456)]
+    assert [(h, p) for h, p, _ in served] == [("127.0.0.1", 3456)]   # safe default: behind a local proxy

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime
 
+from coachbot.domain.records import Delivery
 from coachbot.domain.reports import Leaderboard, Period
 from coachbot.platforms.slack.blocks import (
     action_name,
@@ -14,11 +16,12 @@ from coachbot.platforms.slack.blocks import (
     render_surface,
     with_share,
 )
+from coachbot.platforms.slack.chat import SlackChat
+from coachbot.platforms.slack.client import make_client
 from coachbot.platforms.slack.escape import escape, slack_text_to_plain, split_text
 from coachbot.platforms.slack.incoming import message_key, slack_command_to_incoming, slack_event_to_incoming
 from coachbot.platforms.slack.limits import MESSAGE_BLOCKS, SECTION_LIMIT
 from coachbot.platforms.slack.modal import answer_modal, modal_answer
-from coachbot.platforms.slack.pacing import Pacer
 from coachbot.present import views
 from coachbot.present.messages import Button, Message, Section, text
 
@@ -216,15 +219,9 @@ def test_only_lookups_without_buttons_get_a_share_button():
     assert with_share(text("hi"), "/coach help").buttons == ()
 
 
-def test_pacer_keeps_one_second_between_posts_to_the_same_channel_only():
-    now = [0.0]
-    slept: list[float] = []
-
-    def sleep(seconds: float) -> None:
-        slept.append(seconds)
-        now[0] += seconds
-
-    pacer = Pacer(1.0, clock=lambda: now[0], sleep=sleep)
-    for channel in ("C1", "C2", "C1", "C3", "C1"):
-        pacer.wait(channel)
-    assert slept == [1.0, 1.0]
+def test_posts_are_paced_per_channel_and_private_messages_are_not():
+    chat = SlackChat(make_client("xoxb-test", base_url="http://127.0.0.1:9/api/"))
+    post = Delivery(key="k", platform="slack", route="post", payload={}, channel="C1")
+    assert chat.pace(post) == ("channel:C1", 1.0)
+    assert chat.pace(replace(post, route="dm", user="U1")) == ("dm:U1", 1.0)
+    assert chat.pace(replace(post, route="tell", user="U1"))[1] == 0.0

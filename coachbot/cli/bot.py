@@ -36,10 +36,10 @@ def run_console_cmd(config: str | None, db: str | None, now: str | None) -> None
     fixed = _parse_now(now)
     clock = (lambda: fixed) if fixed else (lambda: datetime.now(UTC))
     chat = ConsoleChat(sys.stdout)
-    bot = build(settings, chat)
+    bot = build(settings, chat, clock=clock)
     interactive = sys.stdin.isatty()
     try:
-        run_console(bot.coach, chat, clock, db=settings.database, read_line=stdin_reader(interactive),
+        run_console(bot.inbox, chat, clock, db=settings.database, read_line=stdin_reader(interactive),
                     echo=not interactive, on_tick=lambda at: run_due(bot.coach, at))
     except KeyboardInterrupt:
         click.echo("\n再见！")
@@ -62,7 +62,10 @@ def console(config: str | None, db: str | None, now: str | None) -> None:
 @click.option("--platform", type=click.Choice(["console", "slack"]), default=None,
               help="Which chat platform; without one configured, the local console.")
 @click.option("--port", type=int, default=3000, show_default=True, help="HTTP port (Slack HTTP mode).")
-def run(config: str | None, db: str | None, platform: str | None, port: int) -> None:
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Interface to listen on (HTTP mode). The default serves a reverse proxy on this machine; "
+                   "use 0.0.0.0 to listen on every interface (e.g. in a container).")
+def run(config: str | None, db: str | None, platform: str | None, port: int, host: str) -> None:
     """Start the bot: the console when no platform is configured."""
     settings = context.settings(config, db)
     configured = {p for t in settings.teams for p in t.channels if t.channels[p]}
@@ -72,7 +75,7 @@ def run(config: str | None, db: str | None, platform: str | None, port: int) -> 
         return
     from coachbot.runtime.slack import run_slack
 
-    run_slack(settings, port=port)
+    run_slack(settings, port=port, host=host)
 
 
 @click.command()

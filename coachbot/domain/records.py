@@ -12,6 +12,7 @@ KINDS = ("lesson", "challenge", "summary")
 ROLES = ("agent", "lead", "admin")
 STATES = ("pending", "posted", "revealed", "failed", "skipped")
 REASONS = ("counted", "practice", "after_reveal", "violation")
+SUBMISSION_STATUSES = ("active", "superseded", "withdrawn")
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ class Post:
     reveal_at: datetime | None
     posted_at: datetime | None
     revealed_at: datetime | None
+    note: str | None = None          # why it failed or was skipped
 
     def is_open(self, now: datetime) -> bool:
         """True while a reply still earns points: posted and before the reveal."""
@@ -62,7 +64,7 @@ class Post:
             post_date=date.fromisoformat(row["post_date"]), tags=tuple(json.loads(row["tags"])),
             state=row["state"], message_id=row["message_id"],
             reveal_at=from_utc_text(row["reveal_at"]), posted_at=from_utc_text(row["posted_at"]),
-            revealed_at=from_utc_text(row["revealed_at"]),
+            revealed_at=from_utc_text(row["revealed_at"]), note=row.get("note"),
         )
 
 
@@ -80,6 +82,8 @@ class Submission:
     violations: tuple[str, ...]  # categories, sorted
     text: str
     submitted_at: datetime
+    status: str = "active"  # active | superseded (the member edited it) | withdrawn (deleted)
+    event_id: str | None = None
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> Submission:
@@ -88,7 +92,8 @@ class Submission:
             attempt=row["attempt"], counted=bool(row["counted"]), reason=row["reason"],
             points=row["points"], score=row["score"], passed=bool(row["passed"]),
             violations=tuple(json.loads(row["violations"])), text=row["text"],
-            submitted_at=at_utc(row["submitted_at"]),
+            submitted_at=at_utc(row["submitted_at"]), status=row.get("status", "active"),
+            event_id=row.get("event_id"),
         )
 
 
@@ -98,6 +103,65 @@ class Answer:
 
     submission: Submission
     member: Member
+
+
+@dataclass(frozen=True)
+class InboxItem:
+    """An inbound platform event, stored before it was acknowledged."""
+
+    id: int
+    key: str                 # the platform's delivery id: one row however often it is delivered
+    platform: str
+    kind: str                # what the payload holds: message, command, edit, delete, joined, home …
+    payload: dict[str, Any]
+    attempts: int
+    received_at: datetime
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> InboxItem:
+        return cls(row["id"], row["key"], row["platform"], row["kind"], json.loads(row["payload"]),
+                   row["attempts"], at_utc(row["received_at"]))
+
+
+ROUTES = ("post", "tell", "dm", "respond", "update", "home")
+DELIVERY_STATES = ("pending", "sending", "unknown", "sent", "failed")
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """A message the bot means to send, with its idempotency key and how to deliver it.
+
+    ``route``: ``post`` (in a channel, or a thread of it), ``tell`` (privately in
+    a channel: ephemeral where the platform has it), ``dm`` (one-to-one),
+    ``respond`` (a command's reply URL), ``update`` (replace ``thread``'s
+    message), ``home`` (a member's home view). ``payload`` holds the message
+    and route details as JSON-able values.
+    """
+
+    key: str
+    platform: str
+    route: str
+    payload: dict[str, Any]
+    channel: str = ""
+    user: str = ""
+    thread: str | None = None
+    post_id: int | None = None
+    id: int | None = None
+    state: str = "pending"
+    attempts: int = 0
+    progress: tuple[str, ...] = ()   # message ids of the parts already sent (a long message is several)
+    created_at: datetime | None = None
+    message_id: str | None = None
+    error: str | None = None
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> Delivery:
+        return cls(
+            key=row["key"], platform=row["platform"], route=row["route"], payload=json.loads(row["payload"]),
+            channel=row["channel"], user=row["user"], thread=row["thread"], post_id=row["post_id"], id=row["id"],
+            state=row["state"], attempts=row["attempts"], progress=tuple(json.loads(row["progress"])),
+            created_at=at_utc(row["created_at"]), message_id=row["message_id"], error=row["error"],
+        )
 
 
 # ---------------------------------------------------------------- time

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import itertools
 import sys
+import uuid
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import datetime
 from typing import TextIO
 
+from coachbot.domain.records import Delivery
 from coachbot.present.messages import Message, render_plain
-from coachbot.usecases.dispatch import handle
-from coachbot.usecases.ports import Incoming, Reply
+from coachbot.usecases.inbox import InboxWorker, accept
+from coachbot.usecases.ports import Incoming
 
 CHANNEL = "demo"
 FIRST_SPEAKER = "lead"
@@ -25,48 +27,44 @@ BANNER = """coachbot 控制台 · 演示团队（本地 SQLite：{db}）
 
 
 class ConsoleChat:
+    """The terminal as a chat platform: posts and private messages are printed as they are delivered."""
+
     platform = "console"
     capabilities = frozenset({"history"})
 
     def __init__(self, out: TextIO) -> None:
         self.out = out
         self.counter = itertools.count(1)
-        self.log: list[tuple[str, str, Message, str | None]] = []
+        self.log: dict[str, str] = {}   # delivery key -> message id, for reconciling within this process
 
     def _print(self, header: str, msg: Message) -> None:
         self.out.write(f"\n{header}\n{render_plain(msg)}\n")
         self.out.flush()
 
-    def post(self, channel: str, msg: Message, *, thread: str | None = None) -> str:
+    def send(self, delivery: Delivery, message: Message, on_part: Callable[[tuple[str, ...]], None]) -> str:
         message_id = f"console-{next(self.counter)}"
-        where = f"#{channel}" + (f" 回复帖子 {thread}" if thread else "")
-        self._print(f"[coachbot → {where}] ({message_id})", msg)
-        self.log.append((message_id, channel, msg, thread))
+        if delivery.route == "post":
+            where = f"#{delivery.channel}" + (f" 回复帖子 {delivery.thread}" if delivery.thread else "")
+            self._print(f"[coachbot → {where}] ({message_id})", message)
+        elif delivery.route == "update":
+            self._print(f"[coachbot 更新 {delivery.thread}]", message)
+        else:
+            self._print(f"[coachbot → {delivery.user}（仅你可见）]", message)
+        self.log[delivery.key] = message_id
         return message_id
 
-    def tell(self, channel: str, user: str, msg: Message) -> None:
-        self._print(f"[coachbot → {user}（仅你可见）]", msg)
-
-    def update(self, channel: str, message_id: str, msg: Message) -> None:
-        self._print(f"[coachbot 更新 {message_id}]", msg)
-
-    def find_post(self, channel: str, kind: str, content_id: str, day: date) -> str | None:
+    def find(self, delivery: Delivery) -> str | None:
         # A fresh console process has no history of its own: nothing to reconcile.
-        for message_id, ch, msg, thread in self.log:
-            if ch == channel and thread is None and msg.kind == kind and msg.meta.get("content_id") == content_id:
-                return message_id
-        return None
+        return self.log.get(delivery.key)
+
+    def pace(self, delivery: Delivery) -> tuple[str, float]:
+        return "console", 0.0
+
+    def display_name(self, user: str) -> str | None:
+        return user
 
 
-def deliver(chat: ConsoleChat, msg: Incoming, replies: list[Reply]) -> None:
-    for r in replies:
-        if r.private:
-            chat.tell(msg.channel, msg.user_name or msg.user, r.message)
-        else:
-            chat.post(msg.channel, r.message, thread=r.thread)
-
-
-def run_console(coach, chat: ConsoleChat, clock: Callable[[], datetime], *, db: str,
+def run_console(inbox: InboxWorker, chat: ConsoleChat, clock: Callable[[], datetime], *, db: str,
                 read_line: Callable[[str], str | None], echo: bool,
                 on_tick: Callable[[datetime], object] | None = None) -> int:
     """Drive the coach from lines of text until end of input or /quit."""
@@ -95,7 +93,10 @@ def run_console(coach, chat: ConsoleChat, clock: Callable[[], datetime], *, db: 
         if on_tick:
             on_tick(now)
         msg = Incoming(platform=chat.platform, channel=CHANNEL, user=user, user_name=user, text=line)
-        deliver(chat, msg, handle(coach, msg, now))
+        kind = "command" if line.startswith("/") else "message"
+        accept(inbox.store, key=f"console:{uuid.uuid4().hex}", platform=chat.platform, kind=kind,
+               payload={"incoming": msg.as_json()}, now=now)
+        inbox.drain(now)
     out.write("\n再见！\n")
     out.flush()
     return 0

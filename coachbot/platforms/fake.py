@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
 
+from coachbot.domain.records import Delivery
 from coachbot.present.messages import Message
+from coachbot.usecases.ports import Unavailable
 
 
 @dataclass
 class Sent:
-    kind: str              # post | tell | update
+    kind: str              # post | tell | dm | respond | update | home
     channel: str
     message: Message
     user: str | None = None
     thread: str | None = None
     message_id: str | None = None
+    key: str | None = None
 
 
 @dataclass
@@ -23,34 +26,34 @@ class FakeChat:
     platform: str = "fake"
     capabilities: frozenset[str] = frozenset({"update", "history"})
     sent: list[Sent] = field(default_factory=list)
-    fail_next: int = 0     # make the next N posts raise, to test retries
+    fail_next: int = 0     # make the next N sends fail (the platform is down), to test retries
+    names: dict[str, str] = field(default_factory=dict)
 
-    def post(self, channel: str, msg: Message, *, thread: str | None = None) -> str:
+    def send(self, delivery: Delivery, message: Message, on_part: Callable[[tuple[str, ...]], None]) -> str:
         if self.fail_next > 0:
             self.fail_next -= 1
-            raise ConnectionError("fake platform is down")
+            raise Unavailable("fake platform is down")
         message_id = f"m{len(self.sent) + 1}"
-        self.sent.append(Sent("post", channel, msg, thread=thread, message_id=message_id))
+        user = delivery.user or None
+        self.sent.append(Sent(delivery.route, delivery.channel, message, user=user, thread=delivery.thread,
+                              message_id=message_id, key=delivery.key))
         return message_id
 
-    def tell(self, channel: str, user: str, msg: Message) -> None:
-        self.sent.append(Sent("tell", channel, msg, user=user))
+    def find(self, delivery: Delivery) -> str | None:
+        """Reconcile a lost outcome: look in the channel's history for the delivery's own key."""
+        if "history" not in self.capabilities:
+            return None
+        return next((s.message_id for s in self.sent if s.key == delivery.key), None)
 
-    def update(self, channel: str, message_id: str, msg: Message) -> None:
-        self.sent.append(Sent("update", channel, msg, message_id=message_id))
+    def pace(self, delivery: Delivery) -> tuple[str, float]:
+        return f"{delivery.route}:{delivery.channel or delivery.user}", 0.0
 
-    def find_post(self, channel: str, kind: str, content_id: str, day: date) -> str | None:
-        """Reconcile after a crash between posting and recording: look in the channel's history."""
-        kinds = {"lesson": "lesson", "challenge": "challenge", "summary": "summary"}
-        for s in self.sent:
-            if (s.kind == "post" and s.channel == channel and s.message.kind == kinds.get(kind)
-                    and s.message.meta.get("content_id", content_id) == content_id and s.thread is None):
-                return s.message_id
-        return None
+    def display_name(self, user: str) -> str | None:
+        return self.names.get(user)
 
     # test helpers
     def posts(self, kind: str | None = None) -> list[Sent]:
         return [s for s in self.sent if s.kind == "post" and (kind is None or s.message.kind == kind)]
 
     def private_to(self, user: str) -> list[Sent]:
-        return [s for s in self.sent if s.kind == "tell" and s.user == user]
+        return [s for s in self.sent if s.kind in ("tell", "dm", "respond") and s.user == user]

@@ -7,6 +7,7 @@ Buttons and a private/public flag are hints an adapter may honour.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -55,3 +56,20 @@ def render_plain(msg: Message) -> str:
     if msg.footer:
         parts.append(msg.footer)
     return "\n\n".join(p for p in parts if p)
+
+
+def message_to_json(msg: Message) -> dict[str, Any]:
+    """A message as JSON-able values, for the outbox."""
+    return {
+        "title": msg.title, "kind": msg.kind, "footer": msg.footer, "meta": dict(msg.meta),
+        "sections": [{"text": s.text, "heading": s.heading, "quote": s.quote} for s in msg.sections],
+        "buttons": [{"label": b.label, "action": b.action, "value": b.value} for b in msg.buttons],
+    }
+
+
+def message_from_json(data: dict[str, Any]) -> Message:
+    return Message(
+        title=data.get("title"), kind=data.get("kind", "info"), footer=data.get("footer"), meta=data.get("meta") or {},
+        sections=tuple(Section(s["text"], s.get("heading"), bool(s.get("quote"))) for s in data.get("sections", ())),
+        buttons=tuple(Button(b["label"], b["action"], b.get("value", "")) for b in data.get("buttons", ())),
+    )

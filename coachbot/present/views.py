@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -134,12 +135,16 @@ def feedback(grade: Grade, *, reason: str, points: int, attempt: int, privacy_no
                    meta={"score": grade.score, "passed": grade.passed})
 
 
-def reveal(ch: Challenge, best: list[tuple[str, int, str]], *, lang: str = "zh") -> Message:
+def reveal(ch: Challenge, best: list[tuple[str, int, str]], *, answered: int = 0, top: int | None = None,
+           lang: str = "zh") -> Message:
+    """The model answer and the best passing replies; when nobody passed, what did happen."""
     s = strings(lang)
     sections = [Section(ch.model_answer.strip(), heading=s.model_answer)]
     if best:
         sections.append(Section("\n".join(s.best_line.format(name=name, score=score, text=text)
                                           for name, score, text in best), heading=s.best_replies))
+    elif answered:
+        sections.append(Section(s.nobody_passed.format(answered=answered, top=top or 0)))
     else:
         sections.append(Section(s.nobody_answered))
     return Message(title=s.reveal_title.format(title=ch.title), sections=tuple(sections), kind="reveal",
@@ -237,3 +242,10 @@ def unconfigured_hint(channel: str, platform: str) -> Message:
         Section(zh.unconfigured.format(channel=channel, platform=platform)),
         Section(en.unconfigured.format(channel=channel, platform=platform)),
     ))
+
+
+def shared_copy(msg: Message, by: str, *, lang: str = "zh") -> Message:
+    """What sharing a private lookup posts in the channel: no share button, and who shared it."""
+    footer = f"{msg.footer}\n" if msg.footer else ""
+    return replace(msg, buttons=tuple(b for b in msg.buttons if b.action != "share"),
+                   footer=footer + strings(lang).shared_by.format(by=by))

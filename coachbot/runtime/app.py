@@ -3,23 +3,41 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from coachbot.content.library import Library, load_library
 from coachbot.domain.errors import ContentError
-from coachbot.domain.teams import Settings
+from coachbot.domain.teams import LOCAL_PLATFORMS, Settings
 from coachbot.logfmt import LineFormatter
 from coachbot.store import Store
 from coachbot.usecases.coach import Coach
+from coachbot.usecases.inbox import InboxWorker
+from coachbot.usecases.outbox import Outbox
 from coachbot.usecases.ports import Chat
 
 
 @dataclass
 class Bot:
+    """One process's bot: the store, the content, and per platform a coach; an inbox and an outbox shared by all."""
+
     settings: Settings
     store: Store
     library: Library
-    coach: Coach
+    coaches: dict[str, Coach]
+    outbox: Outbox
+    inbox: InboxWorker
+
+    @property
+    def coach(self) -> Coach:
+        """The first platform's coach (most processes serve one platform)."""
+        return next(iter(self.coaches.values()))
+
+    def settle(self, now: datetime | None = None) -> None:
+        """Handle every waiting inbound event and deliver everything due, here and now (console, tests)."""
+        while self.inbox.work_one(now) or self.outbox.deliver_one(now or self.outbox.clock()):
+            pass
 
     def close(self) -> None:
         self.store.close()
@@ -32,10 +50,23 @@ def load_content(settings: Settings) -> Library:
     return library
 
 
-def build(settings: Settings, chat: Chat, *, library: Library | None = None) -> Bot:
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def build(settings: Settings, *chats: Chat, library: Library | None = None, inline: bool | None = None,
+          clock: Callable[[], datetime] = utcnow) -> Bot:
+    """The bot over ``chats``. ``inline`` (the default for the console and the fake platform) delivers each
+    message as it is queued, in the caller; otherwise worker threads do (:mod:`coachbot.runtime.workers`)."""
     library = library or load_content(settings)
     store = Store(settings.database)
-    return Bot(settings, store, library, Coach(store=store, library=library, settings=settings, chat=chat))
+    store.release_inbox()
+    if inline is None:
+        inline = all(chat.platform in LOCAL_PLATFORMS for chat in chats)
+    outbox = Outbox(store, {chat.platform: chat for chat in chats}, clock=clock, inline=inline)
+    coaches = {chat.platform: Coach(store=store, library=library, settings=settings, chat=chat, outbox=outbox)
+               for chat in chats}
+    return Bot(settings, store, library, coaches, outbox, InboxWorker(store, coaches, outbox, clock=clock))
 
 
 def setup_logging(level: str = "INFO") -> None:

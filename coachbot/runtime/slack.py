@@ -17,20 +17,29 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
 
 from slack_sdk import WebClient
 
 from coachbot.domain.errors import SetupError
+from coachbot.domain.teams import Settings
 from coachbot.logfmt import q
 from coachbot.platforms.slack.chat import SlackChat
 from coachbot.platforms.slack.client import api_error, is_auth_error, make_client
 from coachbot.platforms.slack.listeners import build_app
-from coachbot.platforms.slack.server import EVENTS_PATH, create_server
-from coachbot.runtime.app import build, setup_logging
+from coachbot.platforms.slack.server import DEFAULT_HOST, EVENTS_PATH, Readiness, create_server, wsgi_app
+from coachbot.runtime.app import Bot, build, setup_logging, utcnow
 from coachbot.runtime.schedule import start_scheduler
+from coachbot.runtime.workers import Workers
 from coachbot.settings import Env
 
 log = logging.getLogger(__name__)
+DRAIN_SECONDS = 10.0                  # how long a stop waits for work in hand
+FORM_TIMEOUT = 2.5                    # views.open must beat the trigger's 3 s
+OVERDUE = timedelta(minutes=5)        # /readyz: deliveries older than this count as overdue …
+MAX_OVERDUE = 100                     # … and more than this many of them means not ready
+MAX_WAITING = 1000                    # inbound events waiting to be handled
 
 
 class SlackSetupError(SetupError):
@@ -92,41 +101,80 @@ def wait_for_slack(client: WebClient, *, sleep: Callable[[float], None] = time.s
             delay = min(delay * 2, max_delay)
 
 
-def _interrupt(signum, frame) -> None:
+def readiness(bot: Bot, chat: SlackChat, *, clock: Callable[[], datetime] = utcnow) -> Readiness:
+    """``/readyz``: the database takes writes, Slack answered the last call, the queues are not backing up."""
+
+    def check() -> tuple[bool, dict[str, Any]]:
+        detail: dict[str, Any] = {}
+        ok = True
+        try:
+            bot.store.check_writable()
+            detail["database"] = "writable"
+        except Exception as exc:
+            ok, detail["database"] = False, f"{type(exc).__name__}: {exc}"
+        health = chat.health()
+        detail["slack"] = health
+        if health["last_error"] is not None:
+            ok = False
+        detail["outbox_overdue"] = bot.store.outbox_backlog(now=clock(), older_than=OVERDUE)
+        detail["inbox_waiting"] = bot.store.inbox_waiting()
+        if detail["outbox_overdue"] > MAX_OVERDUE or detail["inbox_waiting"] > MAX_WAITING:
+            ok = False
+        return ok, detail
+
+    return check
+
+
+def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def _stop_on_sigterm():
-    """Let ``docker stop``/systemd shut down cleanly: scheduler stopped, database closed."""
+def _stop_on_sigterm() -> Any:
+    """Let ``docker stop``/systemd shut down cleanly: stop accepting, drain, close the database."""
     if threading.current_thread() is threading.main_thread():
         return signal.signal(signal.SIGTERM, _interrupt)
     return None
 
 
-def run_slack(settings, port: int = 3000, *, host: str = "0.0.0.0", env: Mapping[str, str] | None = None) -> None:
-    """Run until interrupted: connect, build the coach, start the scheduler, serve Slack."""
+def run_slack(settings: Settings, port: int = 3000, *, host: str = DEFAULT_HOST, env: Mapping[str, str] | None = None,
+              drain_seconds: float = DRAIN_SECONDS) -> None:
+    """Run until interrupted: connect, build the bot, start its workers and the scheduler, serve Slack.
+
+    On SIGTERM or Ctrl-C: stop accepting (close the socket or the server), stop
+    the scheduler, let the workers finish what they hold for ``drain_seconds``,
+    close the database. Whatever was acknowledged and not finished stays in the
+    inbox and the outbox for the next start.
+    """
     environment = Env.read(env)
     cfg = slack_env(environment.platform)
     setup_logging(environment.log_level)
     client = make_client(cfg.bot_token, base_url=cfg.api_url)
-    wait_for_slack(client)
+    auth = wait_for_slack(client)
     chat = SlackChat(client)
+    chat.last_ok = time.monotonic()
     bot = build(settings, chat)
     unmapped = [t.id for t in settings.teams if not t.channels.get("slack")]
     if unmapped:
         log.warning("event=teams_without_slack_channels teams=%s hint=%s", ",".join(unmapped),
                     q("add channel ids under teams[].channels.slack in coachbot.yaml"))
-    app = build_app(bot.coach, chat, signing_secret=cfg.signing_secret)
+    workers = Workers(bot).start()
+    app = build_app(bot.coach, chat, signing_secret=cfg.signing_secret, auth=auth,
+                    fast_client=make_client(cfg.bot_token, base_url=cfg.api_url, timeout=FORM_TIMEOUT))
     scheduler = start_scheduler(bot.coach)
     previous = _stop_on_sigterm()
+    stop: Callable[[], None] = lambda: None  # noqa: E731
     try:
         if cfg.app_token:
             from slack_bolt.adapter.socket_mode import SocketModeHandler
 
+            handler = SocketModeHandler(app, cfg.app_token, web_client=client)
+            stop = handler.close
             log.info("event=slack_starting mode=socket")
-            SocketModeHandler(app, cfg.app_token, web_client=client).start()
+            handler.start()
         else:
-            server = create_server(app, host=host, port=port)
+            server = create_server(wsgi_app(app, signing_secret=cfg.signing_secret, readiness=readiness(bot, chat)),
+                                   host=host, port=port)
+            stop = server.close
             log.info("event=slack_starting mode=http url=http://%s:%s%s", host, port, EVENTS_PATH)
             server.run()
     except KeyboardInterrupt:
@@ -134,6 +182,10 @@ def run_slack(settings, port: int = 3000, *, host: str = "0.0.0.0", env: Mapping
     finally:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
-        if scheduler is not None:
-            scheduler.shutdown()
+        try:
+            stop()
+        except Exception:
+            log.warning("event=slack_stop_failed", exc_info=True)
+        scheduler.shutdown(wait=False)
+        workers.stop(drain_seconds)
         bot.close()

@@ -144,6 +144,70 @@ def m003_event_outcome(db: Database) -> None:
     )
 
 
+@MIGRATIONS()
+def m004_inbox_outbox(db: Database) -> None:
+    """Durable edges: what arrived (inbox) and what is to be sent (outbox); answers can be withdrawn.
+
+    - ``inbox``: one row per inbound platform event, keyed by the platform's
+      delivery id, written before the platform is acknowledged and worked from
+      there, so an acknowledged event survives a restart. Its payload is
+      dropped once handled; the key stays for de-duplication.
+    - ``outbox``: one row per message the bot means to send, keyed by an
+      idempotency key, delivered by a worker with retries; ``unknown`` marks a
+      send whose outcome was lost (the connection dropped), to be reconciled
+      before any re-send. ``post_id`` links a channel post to its row in ``posts``.
+    - ``submissions.status``: ``superseded`` when the member edited the message,
+      ``withdrawn`` when they deleted it.
+    """
+    db.executescript(
+        """
+        CREATE TABLE inbox (
+            id          INTEGER PRIMARY KEY,
+            key         TEXT NOT NULL UNIQUE,
+            platform    TEXT NOT NULL,
+            kind        TEXT NOT NULL,
+            payload     TEXT NOT NULL,
+            state       TEXT NOT NULL DEFAULT 'new' CHECK (state IN ('new', 'working', 'done')),
+            attempts    INTEGER NOT NULL DEFAULT 0,
+            received_at TEXT NOT NULL,
+            claimed_at  TEXT,
+            done_at     TEXT,
+            error       TEXT
+        ) STRICT;
+        CREATE INDEX inbox_waiting ON inbox(state, id) WHERE state != 'done';
+        CREATE INDEX inbox_received ON inbox(received_at);
+
+        CREATE TABLE outbox (
+            id         INTEGER PRIMARY KEY,
+            key        TEXT NOT NULL UNIQUE,
+            platform   TEXT NOT NULL,
+            route      TEXT NOT NULL,
+            channel    TEXT NOT NULL DEFAULT '',
+            user       TEXT NOT NULL DEFAULT '',
+            thread     TEXT,
+            payload    TEXT NOT NULL,
+            post_id    INTEGER REFERENCES posts(id),
+            state      TEXT NOT NULL DEFAULT 'pending'
+                       CHECK (state IN ('pending', 'sending', 'unknown', 'sent', 'failed')),
+            attempts   INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL,
+            next_at    TEXT NOT NULL,
+            claimed_at TEXT,
+            sent_at    TEXT,
+            message_id TEXT,
+            progress   TEXT NOT NULL DEFAULT '[]',
+            error      TEXT
+        ) STRICT;
+        CREATE INDEX outbox_due ON outbox(next_at) WHERE state IN ('pending', 'unknown', 'sending');
+        CREATE INDEX outbox_post ON outbox(post_id);
+        CREATE INDEX outbox_created ON outbox(created_at);
+
+        ALTER TABLE submissions ADD COLUMN status TEXT NOT NULL DEFAULT 'active'
+            CHECK (status IN ('active', 'superseded', 'withdrawn'));
+        """
+    )
+
+
 def unknown(db: Database, migrations: Migrations = MIGRATIONS) -> list[str]:
     """Applied migrations this code does not know, i.e. the file is newer. Read-only."""
     known = {m.name for m in migrations._migrations}  # Migrations lists its names nowhere public

@@ -26,7 +26,7 @@ import json
 import sqlite3
 import threading
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -49,6 +49,7 @@ from coachbot.domain.scoring import Policy, Prior, decide, read_grade
 from coachbot.domain.teams import DEFAULT_TZ
 from coachbot.store import reads as read
 from coachbot.store.migrations import upgrade
+from coachbot.store.queues import QueueStore
 from coachbot.store.reads import MEMBER_COLUMNS
 
 BUSY_TIMEOUT_S = 10.0
@@ -60,7 +61,7 @@ def _one(db: Database, sql: str, params: Sequence | dict = ()) -> dict | None:
     return next(db.query(sql, params), None)
 
 
-class Store:
+class Store(QueueStore):
     """The bot's SQLite file. Safe to share across threads."""
 
     def __init__(self, path: str | Path) -> None:
@@ -119,15 +120,42 @@ class Store:
 
     @contextmanager
     def _write(self) -> Iterator[Database]:
-        """One use case, one transaction."""
+        """One use case, one transaction; inside an open one (this thread's), a savepoint of it."""
         db = self._db()
+        depth = getattr(self._local, "depth", 0)
+        if depth:
+            name = f"sp{depth}"
+            db.execute(f"SAVEPOINT {name}")
+            self._local.depth = depth + 1
+            try:
+                yield db
+                db.execute(f"RELEASE {name}")
+            except BaseException:
+                db.execute(f"ROLLBACK TO {name}")
+                db.execute(f"RELEASE {name}")
+                raise
+            finally:
+                self._local.depth = depth
+            return
         db.execute("BEGIN IMMEDIATE")
+        self._local.depth = 1
         try:
             yield db
             db.commit()
         except BaseException:
             db.rollback()
             raise
+        finally:
+            self._local.depth = 0
+
+    def check_writable(self) -> None:
+        """Take the write lock and let go (for readiness checks); raises when the file cannot be written."""
+        with self._write() as db:
+            db.execute("SELECT 1")
+
+    def transaction(self) -> AbstractContextManager[Database]:
+        """Several store calls as one transaction: all of them or none."""
+        return self._write()
 
     @contextmanager
     def _read(self) -> Iterator[Database]:
@@ -415,6 +443,59 @@ class Store:
             counted=outcome.counted, reason=outcome.reason, points=outcome.points, score=score,
             passed=outcome.passed, violations=categories, text=text, submitted_at=at_utc(when),
         )
+
+    def submission_for_event(self, event_id: str) -> Submission | None:
+        """The reply stored under a platform message key (to answer it again after a crash, or edit it)."""
+        row = _one(self._db(), "SELECT * FROM submissions WHERE event_id = ?", [event_id])
+        return Submission.from_row(row) if row else None
+
+    def withdraw_submission(self, event_id: str) -> Submission | None:
+        """The member deleted the message: the reply is withdrawn.
+
+        It no longer shows (reveal, best replies) and earns nothing, and its text
+        is erased; it keeps its place among the member's attempts, so deleting an
+        answer never buys a new scored attempt. ``None`` if no reply has that key.
+        """
+        with self._write() as db:
+            row = _one(db, "SELECT * FROM submissions WHERE event_id = ?", [event_id])
+            if row is None:
+                return None
+            db.execute("UPDATE submissions SET status = 'withdrawn', text = '' WHERE id = ?", [row["id"]])
+            self._rescore(db, row["post_id"], row["member_id"])
+            row = _one(db, "SELECT * FROM submissions WHERE id = ?", [row["id"]])
+        assert row is not None
+        return Submission.from_row(row)
+
+    def supersede_submission(self, event_id: str) -> Submission | None:
+        """The member edited the message: the reply keeps its score but is no longer shown in the reveal."""
+        with self._write() as db:
+            row = _one(db, "UPDATE submissions SET status = 'superseded' WHERE event_id = ? AND status = 'active'"
+                           " RETURNING *", [event_id])
+        return Submission.from_row(row) if row else None
+
+    @staticmethod
+    def _rescore(db: Database, post_id: int, member_id: int) -> None:
+        """Recompute what each of a member's replies to a post adds, in attempt order.
+
+        A withdrawn reply or a violation is worth 0; which replies counted does
+        not change. Keeps the sums over ``points``, ``answer`` and ``pass_credit``
+        equal to the member's best, first answer and first pass (see
+        :class:`coachbot.domain.scoring.Outcome`).
+        """
+        best, answered, passed = 0, False, False
+        for sub_id, counted, score, ok, reason, status in db.execute(
+            "SELECT id, counted, score, passed, reason, status FROM submissions"
+            " WHERE post_id = ? AND member_id = ? ORDER BY attempt", [post_id, member_id]).fetchall():
+            if not counted:
+                continue
+            live = status != "withdrawn"
+            effective = score if live and reason == "counted" else 0
+            points, best = max(0, effective - best), max(best, effective)
+            pass_credit = int(bool(ok) and live and not passed)
+            passed = passed or bool(pass_credit)
+            db.execute("UPDATE submissions SET points = ?, answer = ?, pass_credit = ? WHERE id = ?",
+                       [points, int(not answered), pass_credit, sub_id])
+            answered = True
 
     def submissions_for_post(self, post_id: int) -> list[Answer]:
         """Every reply to a post with its author, best score first, then earliest."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import cached_property
 
@@ -24,9 +24,11 @@ from coachbot.domain.rotation import pick_challenge, pick_tip
 from coachbot.domain.teams import DEFAULT_TZ, Settings, Team, role_for
 from coachbot.domain.timetable import reveal_at
 from coachbot.grading import grade_reply
+from coachbot.logfmt import q
 from coachbot.present import views
-from coachbot.present.messages import Message
+from coachbot.present.messages import Message, text
 from coachbot.present.strings import strings
+from coachbot.usecases.outbox import Outbox, delivery
 from coachbot.usecases.ports import Chat, Incoming, Records, Reply
 
 log = logging.getLogger(__name__)
@@ -36,8 +38,14 @@ BEST_REPLIES = 3
 @dataclass(frozen=True)
 class Posted:
     post: Post
-    message_id: str | None
-    fresh: bool          # False when it had already gone out (nothing sent now)
+    key: str | None      # the outbox delivery carrying it
+    fresh: bool          # False when it had already gone out or is already on its way (nothing new queued)
+    message_id: str | None = None   # the platform's id once it went out
+    state: str | None = None        # the delivery's state: sent, pending, unknown, failed
+
+
+def _deadline(at: datetime | None) -> dict[str, str] | None:
+    return {"deadline": at.isoformat()} if at else None
 
 
 def local_day(now: datetime, team: Team) -> date:
@@ -45,11 +53,12 @@ def local_day(now: datetime, team: Team) -> date:
 
 
 class Coach:
-    def __init__(self, *, store: Records, library: Library, settings: Settings, chat: Chat) -> None:
+    def __init__(self, *, store: Records, library: Library, settings: Settings, chat: Chat, outbox: Outbox) -> None:
         self.store = store
         self.library = library
         self.settings = settings
         self.chat = chat
+        self.outbox = outbox
         for team in settings.teams:
             store.ensure_team(team.id, name=team.name)
             for ch in team.channels.get(chat.platform, ()):
@@ -60,6 +69,17 @@ class Coach:
     @cached_property
     def script_index(self) -> ScriptIndex:
         return ScriptIndex(self.library.scripts)
+
+    @property
+    def platform(self) -> str:
+        return self.chat.platform
+
+    def language_for(self, msg: Incoming) -> str:
+        """The language to answer ``msg`` in: its channel's team, else the sender's team, else Chinese."""
+        team = self.team_of(msg.channel)
+        if team is None and (member := self.store.member(msg.platform, msg.user)) is not None:
+            team = self.settings.team(member.team_id)
+        return team.language if team is not None else "zh"
 
     def channels(self, team: Team) -> tuple[str, ...]:
         return team.channels.get(self.chat.platform, ())
@@ -83,40 +103,50 @@ class Coach:
 
     def _publish(self, team: Team, channel: str, kind: str, content_id: str, msg_for: Callable[[Post], Message],
                  now: datetime, *, reveal_at: datetime | None = None, tags: tuple[str, ...] = (),
-                 day: date | None = None) -> Posted | None:
-        """Record the intent, post, record the message id: once per (channel, kind, day)."""
-        day = day or local_day(now, team)
-        post = self.store.claim_post(team_id=team.id, platform=self.chat.platform, channel=channel, kind=kind,
-                                     content_id=content_id, post_date=day, reveal_at=reveal_at, now=now, tags=list(tags))
-        if post is None:
-            post = self.store.post_for(platform=self.chat.platform, channel=channel, kind=kind, post_date=day)
-            if post is None or post.state not in ("pending", "failed"):
-                return Posted(post, post.message_id, False) if post else None
-            if not self.store.retake_post(post.id, now=now):
-                return Posted(post, post.message_id, False)  # another run is posting it right now
-            found = self.already_posted(channel, post)
-            if found:
-                self.store.mark_posted(post.id, message_id=found, at=now)
-                return Posted(post, found, False)
-        try:
-            message_id = self.chat.post(channel, msg_for(post))
-        except Exception as exc:  # the platform failed; keep the intent for a retry
-            log.warning("event=post_failed team=%s channel=%s kind=%s error=%r", team.id, channel, kind, exc)
-            self.store.mark_failed(post.id, reason=repr(exc)[:300])
-            return None
-        self.store.mark_posted(post.id, message_id=message_id, at=now)
-        log.info("event=posted team=%s channel=%s kind=%s content=%s", team.id, channel, kind, post.content_id)
-        return Posted(post, message_id, True)
+                 day: date | None = None, deadline: datetime | None = None) -> Posted | None:
+        """Claim the day's post and queue its delivery in one transaction: once per (channel, kind, day).
 
-    def already_posted(self, channel: str, post: Post) -> str | None:
-        """The message id of ``post`` in the channel's history, if the adapter can look."""
-        if "history" not in self.chat.capabilities:
-            return None
-        return self.chat.find_post(channel, post.kind, post.content_id, post.post_date)
+        A post that failed for good is queued again (its platform history is
+        checked first, in case it did arrive); one that is posted, or on its way,
+        is left alone.
+        """
+        day = day or local_day(now, team)
+        with self.store.transaction():
+            post = self.store.claim_post(team_id=team.id, platform=self.platform, channel=channel, kind=kind,
+                                         content_id=content_id, post_date=day, reveal_at=reveal_at, now=now,
+                                         tags=list(tags))
+            if post is not None:
+                key: str | None = f"post:{post.id}"
+                self.store.enqueue([delivery(f"post:{post.id}", self.platform, "post", msg_for(post),
+                                             channel=channel, post_id=post.id, extra=_deadline(deadline))], now=now)
+                fresh = True
+            else:
+                post = self.store.post_for(platform=self.platform, channel=channel, kind=kind, post_date=day)
+                if post is None:
+                    return None
+                key, fresh = self._requeue(post, msg_for, now, deadline)
+        self.outbox.kick(now)
+        if fresh:
+            log.info("event=post_queued team=%s channel=%s kind=%s content=%s", team.id, channel, kind,
+                     post.content_id)
+        sent = self.store.delivery(key) if key else None
+        return Posted(post, key, fresh, sent.message_id if sent else post.message_id, sent.state if sent else None)
+
+    def _requeue(self, post: Post, msg_for: Callable[[Post], Message], now: datetime,
+                 deadline: datetime | None) -> tuple[str | None, bool]:
+        """A failed post goes out again (after a look at the platform's history); anything else stays as it is."""
+        latest = self.store.deliveries_for_post(post.id)
+        if post.state != "failed" or not self.store.retake_post(post.id, now=now):
+            return (latest[-1].key if latest else None), False
+        key = f"post:{post.id}:{len(latest) + 1}"
+        self.store.enqueue([replace(delivery(key, self.platform, "post", msg_for(post), channel=post.channel,
+                                             post_id=post.id, extra=_deadline(deadline)), state="unknown")], now=now)
+        return key, True
 
     # ------------------------------------------------------------ scheduled use cases
 
-    def post_lesson(self, team: Team, now: datetime, *, content_id: str | None = None) -> list[Posted]:
+    def post_lesson(self, team: Team, now: datetime, *, content_id: str | None = None,
+                    deadline: datetime | None = None) -> list[Posted]:
         used = self.store.used_content(team.id, "lesson")
         tip_id = content_id or pick_tip(team.id, self.library.tips, used)
         if tip_id is None or tip_id not in self.library.tips:
@@ -124,7 +154,8 @@ class Coach:
         out = []
         for ch in self.channels(team):
             res = self._publish(team, ch, "lesson", tip_id,
-                                lambda post: views.lesson(self.library.tips[post.content_id], lang=team.language), now)
+                                lambda post: views.lesson(self.library.tips[post.content_id], lang=team.language), now,
+                                deadline=deadline)
             if res:
                 out.append(res)
         return out
@@ -133,7 +164,8 @@ class Coach:
         insight = self.store.team_insight(team.id, period="month", now=now, tz=team.timezone)
         return [s.skill for s in insight.skills if s.answers > 0]
 
-    def post_challenge(self, team: Team, now: datetime, *, content_id: str | None = None) -> list[Posted]:
+    def post_challenge(self, team: Team, now: datetime, *, content_id: str | None = None,
+                       deadline: datetime | None = None) -> list[Posted]:
         weak: str | None = None
         if content_id is None:
             used = self.store.used_content(team.id, "challenge")
@@ -148,7 +180,8 @@ class Coach:
         for channel in self.channels(team):
             res = self._publish(
                 team, channel, "challenge", content_id,
-                lambda post: self.challenge_card(post, team, reason=reason), now, reveal_at=reveal, tags=ch.tags)
+                lambda post: self.challenge_card(post, team, reason=reason), now, reveal_at=reveal, tags=ch.tags,
+                deadline=deadline)
             if res:
                 out.append(res)
         return out
@@ -164,8 +197,12 @@ class Coach:
         ch = self.library.challenges.get(post.content_id)
         if team is None or ch is None or post.state != "posted":
             return False
-        replies = [r for r in self.store.submissions_for_post(post.id)
-                   if r.submission.counted and not r.submission.violations and r.submission.passed]
+        answers = [r for r in self.store.submissions_for_post(post.id)
+                   if r.submission.counted and r.submission.status != "withdrawn"]
+        answered = len({r.member.id for r in answers})
+        top = max((0 if r.submission.violations else r.submission.score for r in answers), default=None)
+        replies = [r for r in answers if not r.submission.violations and r.submission.passed
+                   and r.submission.status == "active"]
         replies.sort(key=lambda r: (-r.submission.score, r.submission.submitted_at))
         best: list[tuple[str, int, str]] = []
         seen: set[int] = set()
@@ -177,12 +214,13 @@ class Coach:
             best.append((name, r.submission.score, r.submission.text))
             if len(best) == BEST_REPLIES:
                 break
-        if not self.store.mark_revealed(post.id, at=now):
-            return False
-        try:
-            self.chat.post(post.channel, views.reveal(ch, best, lang=team.language), thread=post.message_id)
-        except Exception as exc:
-            log.warning("event=reveal_failed post=%s error=%r", post.id, exc)
+        with self.store.transaction():
+            if not self.store.mark_revealed(post.id, at=now):
+                return False
+            self.store.enqueue([delivery(f"reveal:{post.id}", self.platform, "post",
+                                         views.reveal(ch, best, answered=answered, top=top, lang=team.language),
+                                         channel=post.channel, thread=post.message_id)], now=now)
+        self.outbox.kick(now)
         return True
 
     def reveal_due(self, now: datetime) -> int:
@@ -192,7 +230,7 @@ class Coach:
                 done += self.reveal(post, now)
         return done
 
-    def post_summary(self, team: Team, now: datetime) -> list[Posted]:
+    def post_summary(self, team: Team, now: datetime, *, deadline: datetime | None = None) -> list[Posted]:
         board = self.store.leaderboard(period="week", scope="team", team_id=team.id, now=now, tz=team.timezone, top=5)
         ins = self.store.team_insight(team.id, period="week", now=now, tz=team.timezone)
         lang = team.language
@@ -204,7 +242,7 @@ class Coach:
         iso = local_day(now, team).isocalendar()
         week_id = f"week-{iso.year}-{iso.week:02d}"
         return [r for ch in self.channels(team)
-                if (r := self._publish(team, ch, "summary", week_id, lambda post: summary, now))]
+                if (r := self._publish(team, ch, "summary", week_id, lambda post: summary, now, deadline=deadline))]
 
     # ------------------------------------------------------------ what members ask for
 
@@ -265,14 +303,41 @@ class Coach:
             raise CoachError(strings(team.language).challenge_withdrawn)
         member = self.member(msg, team)
         masked = mask(msg.text)
+        kinds = masked.kinds or msg.masked
         grade = grade_reply(challenge, masked.text, self.library.shared)
         sub = self.store.record_submission(post=post, member=member, text=masked.text, grade=grade.as_json(),
                                            at=now, event_id=msg.event_id, policy=self.settings.policy)
         if sub is None:
-            return []  # the same platform event again: already graded
-        log.info("event=reply_graded team=%s challenge=%s member=%s score=%s reason=%s",
-                 team.id, challenge.id, member.user, grade.score, sub.reason)
-        note = views.privacy_notice(masked.kinds, lang=team.language) if masked.changed else None
+            # stored before (this message is being handled again after a crash): answer it as it was scored
+            sub = self.store.submission_for_event(msg.event_id) if msg.event_id else None
+            if sub is None:
+                return []
+        else:
+            log.info("event=reply_graded team=%s challenge=%s member=%s score=%s reason=%s",
+                     team.id, challenge.id, q(member.user), grade.score, sub.reason)
+        note = views.privacy_notice(kinds, lang=team.language) if kinds else None
         return [Reply(views.feedback(grade, reason=sub.reason, points=sub.points, attempt=sub.attempt, privacy_note=note,
                                      lang=team.language), private=True)]
 
+    def edit_answer(self, msg: Incoming, original: str, now: datetime) -> list[Reply]:
+        """The member edited a message: graded as a new attempt; an earlier answer in it is no longer revealed.
+
+        The scoring policy decides whether the edited wording counts (``first``:
+        practice; ``best_of:N``: the next attempt if one is left), so an edit
+        after seeing the feedback cannot improve a counted score.
+        """
+        before = self.store.supersede_submission(original) if original else None
+        replies = self.handle_reply(msg, now)
+        if before is not None and replies:
+            lang = self.language_for(msg)
+            replies = [Reply(text(strings(lang).answer_edited), private=True), *replies]
+        return replies
+
+    def withdraw_answer(self, original: str, *, channel: str) -> list[Reply]:
+        """The member deleted a message that was an answer: withdrawn, and they are told what that means."""
+        sub = self.store.withdraw_submission(original) if original else None
+        if sub is None:
+            return []
+        team = self.team_of(channel)
+        log.info("event=reply_withdrawn submission=%s post=%s", sub.id, sub.post_id)
+        return [Reply(text(strings(team.language if team else "zh").answer_withdrawn), private=True)]

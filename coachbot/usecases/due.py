@@ -19,19 +19,14 @@ For each team, in its own time zone:
   to the last day the team had any post (at most ``lookback`` days).
 - Reveals due by now happen on every run, so those that fell due while the
   bot was down happen at start.
-- A failed post (the platform refused) is retried on every run within grace.
+- A post that failed for good (the outbox gave up) is queued again on the
+  next run within grace, its platform history checked first.
 
-A crash between posting and recording: the intent is stored (``pending``)
-before the platform call and the message id after it. A ``pending`` row
-younger than :data:`coachbot.store.sqlite.PENDING_TIMEOUT` belongs to a run still in
-flight, here or in another process, and is left alone. An older one lost its
-owner; the next run takes it over (atomically: one winner) and, when the
-adapter has the ``history`` capability, looks for the message on the
-platform (``chat.find_post``) and records it instead of posting again: exactly
-once. Without history it posts again: **at-least-once**. We prefer a rare
-duplicate (a crash in the instant between the platform accepting the post and
-the commit) to a lesson silently lost. Past grace such a row is reconciled if
-it can be, otherwise skipped.
+Posting itself is the outbox's job (:mod:`coachbot.usecases.outbox`): the
+claim and its delivery are written in one transaction, so a crash can lose
+neither; a send whose outcome was lost is reconciled against the platform's
+history before any re-send, so it cannot double either. A post still in the
+outbox when its day ends stays there until it goes out or fails for good.
 """
 
 from __future__ import annotations
@@ -44,6 +39,7 @@ from datetime import date, datetime, timedelta
 from coachbot.domain.records import Post
 from coachbot.domain.teams import Team
 from coachbot.domain.timetable import POST_KINDS, Slot, slots_for
+from coachbot.logfmt import q
 from coachbot.usecases.coach import Coach
 
 log = logging.getLogger(__name__)
@@ -59,10 +55,15 @@ def run_due(coach: Coach, now: datetime, *, grace: timedelta | None = None, team
             lookback: int = 1) -> list[tuple[Slot, str]]:
     """Post what is due and not yet posted, settle missed slots, reveal what fell due.
 
-    Returns (slot, outcome) for the slots acted on; outcome is posted, already
-    (someone else posted or is posting it), failed, skipped, reconciled or error.
+    Returns (slot, outcome) for the slots acted on; outcome is posted (sent),
+    queued (on its way: the platform has not taken it yet), already (posted or
+    on its way before this run), skipped or error. With an inline outbox
+    (console, tests) whatever is due in it is delivered first, so a post that
+    missed its deadline is settled in the same run.
     """
     grace = max(coach.settings.grace if grace is None else grace, MIN_GRACE)
+    if coach.outbox.inline:
+        coach.outbox.deliver_due(now)
     wanted = None if teams is None else set(teams)
     done: list[tuple[Slot, str]] = []
     for team in coach.settings.teams:
@@ -104,37 +105,39 @@ def _due(coach: Coach, slot: Slot, now: datetime, grace: timedelta) -> str | Non
     if now - slot.at > grace:
         return _settle(coach, slot, now, reason=f"late by {now - slot.at}", posts=posts)
     try:
-        posted = POSTERS[slot.kind](coach, slot.team, now)
+        posted = POSTERS[slot.kind](coach, slot.team, now, deadline=slot.at + grace)
     except Exception:
         log.exception("event=due_error team=%s kind=%s due=%s", slot.team.id, slot.kind, slot.at.isoformat())
         return "error"
-    if any(p.fresh for p in posted):
-        return "posted"
-    return "already" if len(posted) == len(posts) else "failed"
+    fresh = [p for p in posted if p.fresh]
+    if not fresh:
+        return "already"
+    states = [d.state if (d := coach.outbox.state(p.key or "")) else None for p in fresh]
+    return "posted" if all(state == "sent" for state in states) else "queued"
 
 
-def _settle(coach: Coach, slot: Slot, now: datetime, *, reason: str, posts: dict[str, Post | None] | None = None) -> str | None:
-    """A slot that will not be posted now: record it skipped, or reconcile a post that did go out."""
+def _settle(coach: Coach, slot: Slot, now: datetime, *, reason: str,
+            posts: dict[str, Post | None] | None = None) -> str | None:
+    """A slot that will not be posted now: record it skipped, unless its post is already on its way.
+
+    A post with a delivery in the outbox belongs to the outbox (which retries it,
+    and reconciles a lost outcome against the platform's history); only a post
+    that failed for good, or was never queued, is skipped here.
+    """
     store, team = coach.store, slot.team
-    skipped = reconciled = 0
+    skipped = 0
     for ch, post in (posts if posts is not None else _posts(coach, slot)).items():
         if post is None:
-            claimed = store.claim_post(team_id=team.id, platform=coach.chat.platform, channel=ch, kind=slot.kind,
+            claimed = store.claim_post(team_id=team.id, platform=coach.platform, channel=ch, kind=slot.kind,
                                        content_id="", post_date=slot.day, reveal_at=None, now=now)
             skipped += bool(claimed and store.mark_skipped(claimed.id, reason=reason))
-            continue
-        if post.state in DONE or not store.retake_post(post.id, now=now):
-            continue  # finished, or still in flight somewhere
-        if found := coach.already_posted(ch, post):
-            reconciled += store.mark_posted(post.id, message_id=found, at=now)
-            log.info("event=post_reconciled team=%s channel=%s kind=%s day=%s message=%s",
-                     team.id, ch, slot.kind, slot.day, found)
-        else:
+        elif post.state == "failed" or (post.state == "pending" and not store.deliveries_for_post(post.id)
+                                        and store.retake_post(post.id, now=now)):
             skipped += store.mark_skipped(post.id, reason=reason)
     if skipped:
-        log.warning("event=post_skipped team=%s kind=%s due=%s late_by=%s reason=%r channels=%d",
-                    team.id, slot.kind, slot.at.isoformat(), now - slot.at, reason, skipped)
-    return "skipped" if skipped else ("reconciled" if reconciled else None)
+        log.warning("event=post_skipped team=%s kind=%s due=%s late_by=%s reason=%s channels=%d",
+                    team.id, slot.kind, slot.at.isoformat(), now - slot.at, q(reason), skipped)
+    return "skipped" if skipped else None
 
 
 def _days_to_settle(coach: Coach, team: Team, today: date, lookback: int) -> list[date]:

@@ -4,12 +4,13 @@ types that cross them. Adapters and the store implement these protocols without 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
-from coachbot.domain.records import Answer, Member, Post, Submission
+from coachbot.domain.records import Answer, Delivery, InboxItem, Member, Post, Submission
 from coachbot.domain.reports import Leaderboard, MemberStats, TeamInsight
 from coachbot.present.messages import Message
 
@@ -24,7 +25,21 @@ class Incoming:
     text: str
     user_name: str | None = None
     thread: str | None = None        # platform id of the message this replies to
-    event_id: str | None = None      # for de-duplication of platform retries
+    event_id: str | None = None      # the message's own key: de-duplicates platform retries
+    direct: bool = False             # a one-to-one chat with the bot
+    mention: bool = False            # the bot was mentioned (an explicit answer path in a group)
+    explicit: bool = False           # sent through an answer path: form, button, quote of the challenge
+    masked: tuple[str, ...] = ()     # kinds of personal data already hidden in ``text`` when it was stored
+
+    def as_json(self) -> dict[str, Any]:
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in self.__dict__.items() if v not in (None, False, ())}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Incoming:
+        fields = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        if "masked" in fields:
+            fields["masked"] = tuple(fields["masked"])
+        return cls(**fields)
 
 
 @dataclass(frozen=True)
@@ -36,23 +51,63 @@ class Reply:
     thread: str | None = None
 
 
+class DeliveryError(Exception):
+    """A send did not go through; the subclass says what to do next."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class RateLimited(DeliveryError):
+    """The platform said "too fast": wait ``retry_after`` seconds (for this channel or method)."""
+
+    def __init__(self, reason: str, retry_after: float) -> None:
+        super().__init__(reason)
+        self.retry_after = retry_after
+
+
+class Unavailable(DeliveryError):
+    """Not sent (5xx, refused connection, expired or rejected credentials): try again later."""
+
+
+class OutcomeUnknown(DeliveryError):
+    """The request may have reached the platform (the connection dropped): reconcile before any re-send."""
+
+
+class Undeliverable(DeliveryError):
+    """This route cannot work (no such channel, not a member): reroute if there is another way, else give up."""
+
+
 class Chat(Protocol):
-    """A chat platform as the coach sees it."""
+    """A chat platform as the coach sees it: what it can do, and sending one delivery.
+
+    ``send`` raises a :class:`DeliveryError` subclass instead of retrying or
+    sleeping: the outbox decides when to try again, so no thread waits.
+    """
 
     platform: str
     capabilities: frozenset[str]     # optional features: "history", "forms", "update", "buttons", "ephemeral"
 
-    def post(self, channel: str, msg: Message, *, thread: str | None = None) -> str:
-        """Post publicly; returns the platform message id."""
+    def send(self, delivery: Delivery, message: Message, on_part: Callable[[tuple[str, ...]], None]) -> str:
+        """Deliver ``message`` as ``delivery`` says; the platform id of what was sent (its first part).
 
-    def tell(self, channel: str, user: str, msg: Message) -> None:
-        """Send privately to one member (ephemeral, else a direct message)."""
+        A message too long for one platform message goes as several parts;
+        ``delivery.progress`` holds the ids of parts an earlier attempt sent
+        (continue after them) and ``on_part`` is told after each part.
+        """
 
-    def update(self, channel: str, message_id: str, msg: Message) -> None:
-        """Replace a message the bot posted earlier."""
+    def pace(self, delivery: Delivery) -> tuple[str, float]:
+        """The pacing bucket of ``delivery`` and the seconds to leave between sends in it."""
 
-    def find_post(self, channel: str, kind: str, content_id: str, day: date) -> str | None:
-        """With the "history" capability: the id of a post already in the channel, after a crash."""
+    def find(self, delivery: Delivery) -> str | None:
+        """After a lost outcome: the id of ``delivery``'s message if it is on the platform, else None.
+
+        Raise :class:`DeliveryError` when the platform cannot be asked now.
+        """
+
+    def display_name(self, user: str) -> str | None:
+        """The member's display name, best effort (cached; None when unknown)."""
 
 
 class Records(Protocol):
@@ -79,6 +134,24 @@ class Records(Protocol):
     def record_submission(self, *, post: Post, member: Member, text: str, grade: Mapping[str, Any], at: datetime,
                           event_id: str | None, policy: str = "first") -> Submission | None: ...
     def submissions_for_post(self, post_id: int) -> list[Answer]: ...
+    def submission_for_event(self, event_id: str) -> Submission | None: ...
+    def withdraw_submission(self, event_id: str) -> Submission | None: ...
+    def supersede_submission(self, event_id: str) -> Submission | None: ...
+    def accept(self, *, key: str, platform: str, kind: str, payload: dict[str, Any], at: datetime) -> bool: ...
+    def claim_inbox(self, *, now: datetime, stale_after: timedelta, platforms: Iterable[str] | None = None
+                    ) -> InboxItem | None: ...
+    def inbox_done(self, item_id: int, *, at: datetime, error: str | None = None) -> None: ...
+    def enqueue(self, deliveries: Iterable[Delivery], *, now: datetime, at: datetime | None = None) -> int: ...
+    def claim_delivery(self, *, now: datetime, cooling: Iterable[str] = (), platforms: Iterable[str] | None = None
+                       ) -> Delivery | None: ...
+    def delivered(self, delivery_id: int, *, message_id: str, at: datetime) -> None: ...
+    def retry_delivery(self, delivery_id: int, *, at: datetime, error: str, unknown: bool = False) -> None: ...
+    def record_progress(self, delivery_id: int, progress: tuple[str, ...]) -> None: ...
+    def reroute_delivery(self, delivery_id: int, *, route: str, at: datetime, error: str) -> None: ...
+    def give_up_delivery(self, delivery_id: int, *, error: str, at: datetime) -> None: ...
+    def delivery(self, key: str) -> Delivery | None: ...
+    def deliveries_for_post(self, post_id: int) -> list[Delivery]: ...
+    def transaction(self) -> AbstractContextManager[Any]: ...
     def mark_event(self, event_id: str, *, at: datetime | None = None) -> bool: ...
     def claim_event(self, event_id: str, *, now: datetime, stale_after: timedelta) -> bool: ...
     def finish_event(self, event_id: str, *, at: datetime) -> None: ...

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import replace
@@ -72,8 +73,13 @@ def _context_blocks(raw: str) -> list[dict]:
 
 
 def post_marker(kind: str, content_id: str | None) -> str:
-    """The first block's block_id: lets :meth:`SlackChat.find_post` recognise its own posts."""
-    return f"coachbot:{kind}:{content_id or ''}"[:255]
+    """The first block's block_id: what the message is (kind and content)."""
+    return f"coachbot:{kind}:{content_id or ''}"[:200]
+
+
+def delivery_marker(key: str, part: int) -> str:
+    """The block_id that makes one part of one outbox delivery recognisable in the channel's history."""
+    return f"d:{hashlib.sha1(key.encode()).hexdigest()[:16]}:{part}"
 
 
 def render_blocks(msg: Message) -> list[dict]:
@@ -98,9 +104,18 @@ def split_blocks(blocks: list[dict], limit: int = MESSAGE_BLOCKS) -> list[list[d
     return [blocks[i:i + limit] for i in range(0, len(blocks), limit)] or [[]]
 
 
-def render_messages(msg: Message) -> list[list[dict]]:
-    """``msg`` as one or more messages' worth of blocks; usually exactly one."""
-    return split_blocks(render_blocks(msg))
+def render_messages(msg: Message, *, key: str | None = None) -> list[list[dict]]:
+    """``msg`` as one or more messages' worth of blocks; usually exactly one.
+
+    With an outbox ``key``, each part's first block carries :func:`delivery_marker`
+    after the content marker, so a lost send can be looked up before it is sent again.
+    """
+    parts = split_blocks(render_blocks(msg))
+    if key is not None:
+        for i, part in enumerate(parts):
+            first = part[0].get("block_id") or post_marker(msg.kind, None)
+            part[0] = {**part[0], "block_id": f"{first}|{delivery_marker(key, i)}"[:255]}
+    return parts
 
 
 def fallback_text(msg: Message) -> str:
@@ -126,10 +141,3 @@ def with_share(msg: Message, command: str, *, lang: str = "zh") -> Message:
     if msg.buttons or msg.kind not in ("leaderboard",):
         return msg
     return replace(msg, buttons=(Button(strings(lang).share, "share", command),))
-
-
-def shared_copy(msg: Message, by: str, *, lang: str = "zh") -> Message:
-    """What a share posts in the channel: no share button, and who shared it."""
-    footer = f"{msg.footer}\n" if msg.footer else ""
-    return replace(msg, buttons=tuple(b for b in msg.buttons if b.action != "share"),
-                   footer=footer + strings(lang).shared_by.format(by=by))

@@ -77,12 +77,18 @@ class En(Zh):
                      "Answer in full sentences, as you would on the phone.")
     note_critical = "A key step is missing: {missed}. Without it the reply cannot pass."
 
+    answer_edited = ("You edited your earlier answer: the new wording is graded as a new attempt, and the old one "
+                     "will not be shown when the answer is revealed.")
+    answer_withdrawn = ("You deleted this answer: it is withdrawn, scores nothing and will not be shown when the answer "
+                        "is revealed. Deleting does not give you a new scored attempt.")
+
     # ------------------------------------------------------------ reveal
     reveal_title = "Answer revealed | {title}"
     model_answer = "Model answer"
     best_replies = "Today's best replies"
     best_line = "{name} ({score} points): {text}"
     nobody_answered = "Nobody answered today. See you tomorrow!"
+    nobody_passed = "{answered} answered today and nobody passed yet (best score {top}). Read the model answer and try again tomorrow!"
     anonymous = "Member {letter}"
 
     # ------------------------------------------------------------ leaderboard, stats, insight
@@ -185,6 +191,7 @@ class En(Zh):
                  "\"回答 / Answer\" on the challenge card.\n"
                  "Commands: /script keyword (look up a script), /leaderboard (rankings), /coach help (every command)")
     not_in_channel = "I'm not in this channel yet, so I can't post here. Please /invite @coachbot and try again."
+    form_not_opened = "The answer form did not open (Slack did not answer in time). Press Answer again, or reply in the challenge thread."
     share_failed = "Sharing failed ({error}). Please try again later."
     not_shareable = "This can't be shared to the channel."
     answer_not_recorded = ("This challenge has closed, or this channel has no team, so this answer "

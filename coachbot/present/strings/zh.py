@@ -71,12 +71,16 @@ class Zh:
     note_keywords = "这像是关键词的罗列，不是对客户说的话。请用完整的句子回答，就像在电话里那样。"
     note_critical = "缺少关键一步：{missed}，这一步没有做到，回答不能通过。"
 
+    answer_edited = "你修改了之前的回答：修改后的内容按新的一次作答评分，原来的回答不会在答案揭晓时展示。"
+    answer_withdrawn = "你删除了这条回答：它已撤回，不计分，也不会在答案揭晓时展示。删除不会换来新的计分机会。"
+
     # ------------------------------------------------------------ reveal
     reveal_title = "答案揭晓｜{title}"
     model_answer = "参考答案"
     best_replies = "今日最佳回答"
     best_line = "{name}（{score} 分）：{text}"
     nobody_answered = "今天还没有人作答，明天见！"
+    nobody_passed = "今天有 {answered} 人作答，还没有人通过（最高 {top} 分）。看看参考答案，明天再来！"
     anonymous = "学员{letter}"
 
     # ------------------------------------------------------------ leaderboard, stats, insight
@@ -176,6 +180,7 @@ class Zh:
                  "直接在团队频道（或挑战帖的回复里）写下你的回答，或者点挑战卡片上的「回答 / Answer」。\n"
                  "命令：/script 关键词（查话术）、/leaderboard（排行榜）、/coach help（全部命令）")
     not_in_channel = "我还不在这个频道里，发不了消息。请先 /invite @coachbot，再试一次。"
+    form_not_opened = "回答表单没有打开（Slack 没有及时响应）。请再点一次「回答」，或直接在挑战帖里回复。"
     share_failed = "分享失败（{error}），请稍后再试。"
     not_shareable = "这个内容不能分享到频道。"
     answer_not_recorded = "这道挑战已经结束，或者这个频道还没有关联团队，这次回答没有记录。"
