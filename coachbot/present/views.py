@@ -59,7 +59,10 @@ def lesson(tip: Tip, *, lang: str = "zh") -> Message:
 
 
 def challenge(ch: Challenge, *, reveal_at: datetime | None, tz: str, reason: str | None,
-              answer_button: bool = True, lang: str = "zh", in_thread: bool = False) -> Message:
+              answer_button: bool = True, lang: str = "zh", in_thread: bool = False,
+              posted_as: str | None = None) -> Message:
+    """The challenge card. ``posted_as``: the message id of the post this card shows again (e.g. privately
+    in ``/coach today``), so its answer button still answers that post."""
     s = strings(lang)
     where = s.answer_in_thread if in_thread else s.answer_in_channel
     sections = [
@@ -72,7 +75,8 @@ def challenge(ch: Challenge, *, reveal_at: datetime | None, tz: str, reason: str
     stars = "★" * ch.difficulty + "☆" * (3 - ch.difficulty)
     return Message(
         title=s.challenge_title.format(title=ch.title), sections=tuple(sections),
-        buttons=(Button(s.answer_button, "answer", ch.id),) if answer_button else (),
+        buttons=(Button(s.answer_button, "answer", f"{ch.id}@{posted_as}" if posted_as else ch.id),)
+        if answer_button else (),
         footer=s.difficulty.format(stars=stars) + _join(s, (skill(t, lang) for t in ch.tags)),
         kind="challenge", meta={"content_id": ch.id},
     )

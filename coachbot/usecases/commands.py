@@ -13,6 +13,7 @@ checked against it by tests.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -24,7 +25,7 @@ from coachbot.present import views
 from coachbot.present.messages import Message, Section, text
 from coachbot.present.plain import script_index_text
 from coachbot.present.strings import Strings, strings
-from coachbot.usecases.coach import Coach
+from coachbot.usecases.coach import Coach, Posted
 from coachbot.usecases.ports import Incoming, Reply
 
 PERIOD_WORDS = {"today": "today", "今天": "today", "今日": "today", "week": "week", "本周": "week", "周": "week",
@@ -162,7 +163,8 @@ def coach_today(ctx: Ctx, args: list[str]) -> list[Reply]:
 def coach_stats(ctx: Ctx, args: list[str]) -> list[Reply]:
     team = ctx.require_team()
     if args:
-        who = ctx.coach.find_member(" ".join(args))
+        wanted = member_reference(" ".join(args), ctx.msg.platform)
+        who = ctx.coach.find_member(wanted)
         if who is None:
             raise CoachError(ctx.s.member_not_found.format(who=" ".join(args)))
     else:
@@ -170,6 +172,15 @@ def coach_stats(ctx: Ctx, args: list[str]) -> list[Reply]:
         if who is None:
             return _say(ctx, ctx.s.no_answers_yet)
     return _reply(views.stats(ctx.coach.member_stats(who, team, ctx.now), lang=ctx.lang))
+
+
+def member_reference(text: str, platform: str) -> str:
+    """What a member was called in a command: ``<@U1>`` (a platform mention) is ``platform:U1``;
+    ``@小王`` or ``＠小王`` is the name ``小王``."""
+    text = text.strip()
+    if mention := re.fullmatch(r"<@([A-Za-z0-9_.\-]+)(?:\|[^>]*)?>", text):
+        return f"{platform}:{mention.group(1)}"
+    return text.lstrip("@＠").strip()
 
 
 def coach_skills(ctx: Ctx, args: list[str]) -> list[Reply]:
@@ -195,12 +206,30 @@ def coach_post_now(ctx: Ctx, args: list[str]) -> list[Reply]:
         posted = coach.post_challenge(team, ctx.now, content_id=content_id)
     else:
         posted = coach.post_summary(team, ctx.now)
+    return _say(ctx, post_outcome(ctx, kind, posted))
+
+
+POST_WAIT_SECONDS = 5.0   # how long /coach post-now waits to see the platform take the post
+
+
+def post_outcome(ctx: Ctx, kind: str, posted: list[Posted]) -> str:
+    """What really happened to a post-now, channel by channel: sent, still trying (and why), or failed (and why)."""
     what = ctx.s.post_kinds[kind]
-    if posted and not any(p.fresh for p in posted):
-        return _say(ctx, ctx.s.already_posted.format(what=what))
     if not posted:
-        return _say(ctx, ctx.s.not_posted.format(what=what))
-    return _say(ctx, ctx.s.posted.format(what=what))
+        return ctx.s.not_posted_no_channel.format(what=what)
+    fresh = [p for p in posted if p.fresh]
+    if not fresh:
+        on_its_way = any(p.post.state == "pending" for p in posted)
+        return (ctx.s.already_on_its_way if on_its_way else ctx.s.already_posted).format(what=what)
+    found = ctx.coach.outbox.wait([p.key for p in fresh if p.key], timeout=POST_WAIT_SECONDS)
+    states = [d for d in found if d is not None]
+    if all(d.state == "sent" for d in states):
+        return ctx.s.posted.format(what=what)
+    failed = [d for d in states if d.state == "failed"]
+    if failed:
+        return ctx.s.post_failed.format(what=what, error=failed[0].error or "?")
+    waiting = next(d for d in states if d.state != "sent")
+    return ctx.s.post_queued.format(what=what, error=waiting.error or ctx.s.no_answer_yet)
 
 
 def coach_reveal(ctx: Ctx, args: list[str]) -> list[Reply]:

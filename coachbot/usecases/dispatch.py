@@ -40,13 +40,12 @@ def handle(coach: Coach, msg: Incoming, now: datetime) -> list[Reply]:
         ref = uuid.uuid4().hex[:8]
         log.exception("event=handler_error ref=%s platform=%s channel=%s user=%s", ref, msg.platform, msg.channel,
                       msg.user)
-        return [Reply(text(strings(_lang_safe(coach, msg.channel)).apology.format(ref=ref), kind="error"))]
+        return [Reply(text(strings(_lang_safe(coach, msg)).apology.format(ref=ref), kind="error"))]
 
 
-def _lang_safe(coach: Coach, channel: str) -> str:
-    """The channel's team language for an apology; Chinese if even that lookup fails."""
+def _lang_safe(coach: Coach, msg: Incoming) -> str:
+    """The member's team language for an apology; Chinese if even that lookup fails."""
     try:
-        team = coach.team_of(channel)
+        return coach.language_for(msg)
     except Exception:
         return "zh"
-    return team.language if team is not None else "zh"

@@ -36,6 +36,7 @@ from __future__ import annotations
 import logging
 import random
 import threading
+import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -158,16 +159,20 @@ class Outbox:
 
     def wait(self, keys: Iterable[str], *, timeout: float, sleep: Callable[[float], None] | None = None
              ) -> list[Delivery | None]:
-        """The deliveries behind ``keys`` once all are settled (sent or failed), or as they are at ``timeout``."""
+        """The deliveries behind ``keys`` once all are settled (sent or failed), or as they are at ``timeout``.
+
+        The waiting thread lends a hand: it delivers whatever is due meanwhile
+        (claims are atomic, so it never competes with the workers for a row).
+        """
         keys = list(keys)
         pause = sleep or (lambda s: threading.Event().wait(s))
-        waited = 0.0
+        until = time.monotonic() + timeout
         while True:
             found = [self.store.delivery(k) for k in keys]
-            if all(d is None or d.state in ("sent", "failed") for d in found) or waited >= timeout:
+            if all(d is None or d.state in ("sent", "failed") for d in found) or time.monotonic() >= until:
                 return found
-            pause(0.1)
-            waited += 0.1
+            if not self.deliver_one(self.clock()):
+                pause(0.1)
 
     # ------------------------------------------------------------ delivering
 
@@ -204,6 +209,10 @@ class Outbox:
     def _attempt(self, chat: Chat, d: Delivery, bucket: str, now: datetime) -> None:
         assert d.id is not None
         deadline = d.payload.get("deadline")
+        if d.state == "unknown" and d.route in PRIVATE_ROUTES:
+            # it may have been shown, and there is no asking: settle it where it can be looked up
+            self._reroute(d, "dm", now, OutcomeUnknown(d.error or "outcome lost"))
+            return
         try:
             if d.state == "unknown":
                 found = chat.find(d)

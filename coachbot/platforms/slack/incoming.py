@@ -120,8 +120,16 @@ def slack_event_to_inbound(body: dict, *, bot_user_id: str | None = None) -> Inb
     return None
 
 
+_USER_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
+
+
 def slack_command_to_incoming(command: dict, *, user_name: str | None = None) -> Incoming:
-    """A slash command payload as the command line the command table reads: ``/script 爽约``."""
-    line = f"{command.get('command', '').strip()} {slack_text_to_plain(command.get('text') or '').strip()}".strip()
+    """A slash command payload as the command line the command table reads: ``/script 爽约``.
+
+    A member mentioned in it stays a mention by id (``<@U1>``), so ``/coach stats @小王`` finds them.
+    """
+    raw = _USER_MENTION.sub(lambda m: f"\x00{m.group(1)}\x01", command.get("text") or "")
+    words = slack_text_to_plain(raw).strip().replace("\x00", "<@").replace("\x01", ">")
+    line = f"{command.get('command', '').strip()} {words}".strip()
     return Incoming(platform=PLATFORM, channel=command.get("channel_id", ""), user=command.get("user_id", ""),
                     text=line, user_name=user_name, direct=str(command.get("channel_id", "")).startswith("D"))

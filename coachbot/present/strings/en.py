@@ -176,7 +176,12 @@ class En(Zh):
     no_challenge = "No challenge {id} found."
     no_challenge_id = "There is no challenge with id {id}. Did you mean: {close}"
     already_posted = "Today's {what} has already gone out; it won't be posted twice."
-    not_posted = "The {what} didn't go out. Please try again later (it is recorded and will be retried)."
+    already_on_its_way = "Today's {what} is already on its way; it won't be posted twice."
+    not_posted_no_channel = "The {what} didn't go out: this team has no channel on this platform yet."
+    post_queued = ("The {what} is queued, but the platform hasn't taken it yet ({error}). It will be retried "
+                   "and appear in the channel once it goes out.")
+    post_failed = "The {what} didn't go out: {error}. Once that is fixed, /coach post-now sends it again."
+    no_answer_yet = "still waiting for the platform"
     posted = "Posted the {what}."
     no_challenge_today = "No challenge has been posted today."
     already_revealed = "Today's answer has already been revealed."
