@@ -15,7 +15,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from coachbot.domain import timespec
-from coachbot.domain.errors import ConfigError, Problem
+from coachbot.domain.errors import ConfigError, Problem, SetupError
 from coachbot.domain.teams import (
     ANSWERS,
     DEFAULT_TZ,
@@ -178,6 +178,8 @@ ENV_VARS = {
     "COACHBOT_DB": "SQLite file when --db is not given (overrides the config's database)",
     "COACHBOT_TZ": "time zone for reports that name no team (default Asia/Shanghai)",
     "COACHBOT_LOG_LEVEL": "INFO (default), WARNING or DEBUG",
+    "COACHBOT_INBOX_THREADS": "threads handling inbound messages (default 2: grading is CPU work)",
+    "COACHBOT_OUTBOX_THREADS": "threads delivering messages (default 8: deliveries mostly wait on the platform)",
     "SLACK_BOT_TOKEN": "Slack bot token, xoxb-…",
     "SLACK_APP_TOKEN": "Slack app-level token, xapp-… (Socket Mode)",
     "SLACK_SIGNING_SECRET": "Slack signing secret (HTTP mode)",
@@ -196,6 +198,8 @@ class Env:
     db: str | None = None
     tz: str = DEFAULT_TZ
     log_level: str = "INFO"
+    inbox_threads: int = 2
+    outbox_threads: int = 8
     platform: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -208,11 +212,21 @@ class Env:
         return cls(
             config=get("COACHBOT_CONFIG"), db=get("COACHBOT_DB"), tz=get("COACHBOT_TZ") or DEFAULT_TZ,
             log_level=get("COACHBOT_LOG_LEVEL") or "INFO",
+            inbox_threads=_count(get("COACHBOT_INBOX_THREADS"), 2, "COACHBOT_INBOX_THREADS"),
+            outbox_threads=_count(get("COACHBOT_OUTBOX_THREADS"), 8, "COACHBOT_OUTBOX_THREADS"),
             platform={k: v for k, v in environ.items() if k.startswith(PLATFORM_PREFIXES)},
         )
 
 
 PLATFORM_PREFIXES = ("SLACK_", "WECOM_")
+
+
+def _count(value: str | None, default: int, name: str) -> int:
+    if value is None:
+        return default
+    if not value.isdigit() or not 1 <= int(value) <= 64:
+        raise SetupError(f"{name} must be a whole number from 1 to 64, got {value!r}")
+    return int(value)
 
 
 def settings_from_env(config: str | None, database: str | None = None, *, env: Env | None = None) -> Settings:

@@ -63,6 +63,7 @@ class FakeSlackAPI:
         self.counts: dict[str, int] = {}
         self.delays: dict[str, float] = {}        # method (or "*") -> seconds before answering: a slow Slack
         self.socket_url: str | None = None        # apps.connections.open answers this (a fake Socket Mode gateway)
+        self.markers: dict[str, int] = {}         # first block_id of every message taken -> how many times
         self.server = ThreadingHTTPServer((host, port), self._handler())
         self.server.daemon_threads = True
         self.thread: threading.Thread | None = None
@@ -137,7 +138,18 @@ class FakeSlackAPI:
                     return fault
         return None
 
+    def _mark(self, args: dict) -> None:
+        blocks = args.get("blocks") or []
+        if isinstance(blocks, str):
+            blocks = json.loads(blocks)
+        marker = blocks[0].get("block_id", "") if blocks else ""
+        if marker:
+            with self._lock:
+                self.markers[marker] = self.markers.get(marker, 0) + 1
+
     def answer(self, method: str, args: dict) -> dict:
+        if method in ("chat.postMessage", "chat.postEphemeral"):
+            self._mark(args)
         if method == "auth.test":
             return {"ok": True, "url": "https://fake.slack.test/", "team": "Fake", "user": "coachbot",
                     "team_id": TEAM, "user_id": BOT_USER, "bot_id": BOT_ID}
@@ -219,6 +231,10 @@ class FakeSlackAPI:
                     with api._lock:
                         self._send(200, dict(api.counts))
                     return
+                if path == "/_markers":
+                    with api._lock:
+                        self._send(200, dict(api.markers))
+                    return
                 if path.startswith("/response/"):
                     method = "response_url"
                 elif path.startswith("/api/"):
@@ -242,6 +258,8 @@ class FakeSlackAPI:
                 status = fault.status if fault and fault.status else 200
                 with api._lock:
                     api.counts[method] = api.counts.get(method, 0) + 1
+                    if method == "chat.postMessage" and str(args.get("channel", "")).startswith(("U", "D")):
+                        api.counts["chat.postMessage:dm"] = api.counts.get("chat.postMessage:dm", 0) + 1
                     if api.record:
                         api._calls.append(Call(method, args, headers, status, path, ok=fault is None))
                 if fault and fault.status == 429:
@@ -266,6 +284,16 @@ class FakeSlackAPI:
 
 
 if __name__ == "__main__":  # a standalone fake for benchmarks: prints its URL, serves until killed
-    fake = FakeSlackAPI(record=False, port=int(sys.argv[1]) if len(sys.argv) > 1 else 0)
+    import argparse
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("port", nargs="?", type=int, default=0)
+    parser.add_argument("--delay", type=float, default=0.0, help="seconds before every answer (a slow Slack)")
+    parser.add_argument("--socket-url", default=None, help="what apps.connections.open answers")
+    options = parser.parse_args()
+    fake = FakeSlackAPI(record=False, port=options.port)
+    fake.slow(options.delay)
+    fake.socket_url = options.socket_url
+    fake.server.daemon_threads = True
     print(fake.url, flush=True)
     fake.server.serve_forever()

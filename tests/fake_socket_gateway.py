@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
+import time
 from typing import Any
 
 import websockets
@@ -24,6 +25,7 @@ class FakeGateway:
         self.loop = asyncio.new_event_loop()
         self.connected = threading.Event()
         self.acks: dict[str, dict[str, Any]] = {}
+        self.acked_at: dict[str, float] = {}       # envelope id -> time.perf_counter() when its ack arrived
         self.acked = threading.Condition()
         self.sockets: list[Any] = []
         self.server: Any = None
@@ -45,6 +47,7 @@ class FakeGateway:
                 if "envelope_id" in data:
                     with self.acked:
                         self.acks[data["envelope_id"]] = data
+                        self.acked_at[data["envelope_id"]] = time.perf_counter()
                         self.acked.notify_all()
         except websockets.ConnectionClosed:
             pass

@@ -204,3 +204,13 @@ def test_the_waiting_thread_delivers_while_it_waits(rig):
     outbox.enqueue([post()], now=T0)
     [d] = outbox.wait(["p1"], timeout=5)
     assert d.state == "sent"
+
+
+def test_an_ephemeral_cut_short_by_a_dead_process_is_counted_delivered_not_shown_twice(rig, caplog):
+    store, chat, outbox = rig
+    outbox.enqueue([post("fb", route="tell", user="U1")], now=T0)
+    d = store.claim_delivery(now=T0)
+    chat.send(d, text("你好"), lambda parts: None)    # shown; then the process died
+    outbox.deliver_due(T0 + timedelta(seconds=61))
+    assert [r for r, _, _ in chat.sent] == ["tell"]
+    assert store.delivery("fb").message_id == "unconfirmed" and "event=delivery_unconfirmed" in caplog.text

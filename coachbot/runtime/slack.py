@@ -27,7 +27,7 @@ from coachbot.domain.teams import Settings
 from coachbot.logfmt import q
 from coachbot.platforms.slack.chat import SlackChat
 from coachbot.platforms.slack.client import api_error, is_auth_error, make_client
-from coachbot.platforms.slack.listeners import build_app
+from coachbot.platforms.slack.listeners import SlackListeners, build_app
 from coachbot.platforms.slack.server import DEFAULT_HOST, EVENTS_PATH, Readiness, create_server, wsgi_app
 from coachbot.runtime.app import Bot, build, setup_logging, utcnow
 from coachbot.runtime.schedule import start_scheduler
@@ -157,9 +157,11 @@ def run_slack(settings: Settings, port: int = 3000, *, host: str = DEFAULT_HOST,
     if unmapped:
         log.warning("event=teams_without_slack_channels teams=%s hint=%s", ",".join(unmapped),
                     q("add channel ids under teams[].channels.slack in coachbot.yaml"))
-    workers = Workers(bot).start()
-    app = build_app(bot.coach, chat, signing_secret=cfg.signing_secret, auth=auth,
-                    fast_client=make_client(cfg.bot_token, base_url=cfg.api_url, timeout=FORM_TIMEOUT))
+    workers = Workers(bot, inbox_threads=environment.inbox_threads,
+                      outbox_threads=environment.outbox_threads).start()
+    listeners = SlackListeners(bot.coach, chat,
+                               fast_client=make_client(cfg.bot_token, base_url=cfg.api_url, timeout=FORM_TIMEOUT))
+    app = build_app(bot.coach, chat, signing_secret=cfg.signing_secret, auth=auth, listeners=listeners)
     scheduler = start_scheduler(bot.coach)
     previous = _stop_on_sigterm()
     stop: Callable[[], None] = lambda: None  # noqa: E731
@@ -172,7 +174,9 @@ def run_slack(settings: Settings, port: int = 3000, *, host: str = DEFAULT_HOST,
             log.info("event=slack_starting mode=socket")
             handler.start()
         else:
-            server = create_server(wsgi_app(app, signing_secret=cfg.signing_secret, readiness=readiness(bot, chat)),
+            bot_user = auth.get("user_id")
+            server = create_server(wsgi_app(app, signing_secret=cfg.signing_secret, readiness=readiness(bot, chat),
+                                            events=lambda body: listeners.accept_event(body, bot_user_id=bot_user)),
                                    host=host, port=port)
             stop = server.close
             log.info("event=slack_starting mode=http url=http://%s:%s%s", host, port, EVENTS_PATH)

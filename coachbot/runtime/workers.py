@@ -24,7 +24,7 @@ IDLE_WAIT = 0.5   # seconds an idle worker waits before looking again (a new ite
 
 
 class Workers:
-    def __init__(self, bot: Bot, *, inbox_threads: int = 2, outbox_threads: int = 4) -> None:
+    def __init__(self, bot: Bot, *, inbox_threads: int = 2, outbox_threads: int = 8) -> None:
         self.bot = bot
         self.inbox_threads, self.outbox_threads = inbox_threads, outbox_threads
         self.stopping = threading.Event()

@@ -121,16 +121,14 @@ class QueueStore:
             if busy else ""
         only = f" AND platform IN ({', '.join('?' * len(wanted))})" if wanted else ""
         with self._write() as db:
-            # an ``unknown`` row stays unknown while it is checked; pushing its next_at past the stale
-            # window keeps other workers off it, and brings it back if this worker dies
+            # A claimed row's next_at is pushed past the stale window: other workers leave it alone,
+            # and if this worker dies it comes due again, as ``unknown`` (it may have been sent).
             row = db.execute(
                 "UPDATE outbox SET state = CASE state WHEN 'pending' THEN 'sending' ELSE 'unknown' END,"
-                " next_at = CASE state WHEN 'pending' THEN next_at ELSE ? END,"
-                " claimed_at = ?, attempts = attempts + 1 WHERE id = ("
-                " SELECT id FROM outbox WHERE ((state IN ('pending', 'unknown') AND next_at <= ?)"
-                " OR (state = 'sending' AND claimed_at < ?))" + skip + only +
-                " ORDER BY next_at, id LIMIT 1) RETURNING *",
-                [utc_text(now + stale_after), utc_text(now), utc_text(now), utc_text(now - stale_after), *busy,
+                " next_at = ?, claimed_at = ?, attempts = attempts + 1 WHERE id = ("
+                " SELECT id FROM outbox WHERE state IN ('pending', 'unknown', 'sending') AND next_at <= ?"
+                + skip + only + " ORDER BY next_at, id LIMIT 1) RETURNING *",
+                [utc_text(now + stale_after + timedelta(milliseconds=1)), utc_text(now), utc_text(now), *busy,
                  *(wanted or [])],
             ).fetchone()
             if row is None:

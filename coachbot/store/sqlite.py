@@ -11,7 +11,10 @@ How it stays correct:
   instead of failing when a read lock cannot be upgraded, and a crash leaves
   either the whole use case or none of it.
 - **One connection per thread** (``threading.local``); the ``Store`` object is
-  shared freely. WAL lets readers run while one writer writes.
+  shared freely. WAL lets readers run while one writer writes; this process's
+  writers queue on a lock for their turn (SQLite's own busy handler sleeps
+  between retries, which under many threads wastes more time than it waits),
+  and another process's writers wait on the busy timeout.
 - **``synchronous = NORMAL``** in WAL mode: a killed process loses nothing that
   was committed; a power cut may lose the last few commits but never corrupts
   the file. That keeps recording a reply well under 2 ms.
@@ -73,6 +76,7 @@ class Store(QueueStore):
         self.path = Path(path)
         self._local = threading.local()
         self._lock = threading.Lock()
+        self._writer = threading.Lock()
         self._connections: list[Database] = []
         self._closed = False
         try:
@@ -137,16 +141,17 @@ class Store(QueueStore):
             finally:
                 self._local.depth = depth
             return
-        db.execute("BEGIN IMMEDIATE")
-        self._local.depth = 1
-        try:
-            yield db
-            db.commit()
-        except BaseException:
-            db.rollback()
-            raise
-        finally:
-            self._local.depth = 0
+        with self._writer:   # this process's writers queue here, in order, instead of SQLite's sleeping retries
+            db.execute("BEGIN IMMEDIATE")
+            self._local.depth = 1
+            try:
+                yield db
+                db.commit()
+            except BaseException:
+                db.rollback()
+                raise
+            finally:
+                self._local.depth = 0
 
     def check_writable(self) -> None:
         """Take the write lock and let go (for readiness checks); raises when the file cannot be written."""
@@ -213,6 +218,10 @@ class Store(QueueStore):
         """
         if role is not None and role not in ROLES:
             raise StoreError(f"未知的角色 {role!r}：可选 {', '.join(ROLES)}")
+        known = self.member(platform, user)
+        if known is not None and known.team_id == team_id and display_name in (None, known.display_name) \
+                and role in (None, known.role):
+            return known   # nothing to change: no write (this runs for every reply)
         with self._write() as db:
             db.execute("INSERT OR IGNORE INTO teams (id) VALUES (?)", [team_id])
             row = _one(
@@ -332,6 +341,22 @@ class Store(QueueStore):
                 {"id": post_id, "now": utc_text(now), "stale": utc_text(now - stale_after)},
             )
         return cursor.rowcount == 1
+
+    def reclaim_skipped(self, post_id: int, *, content_id: str, reveal_at: datetime | None, tags: Sequence[str],
+                        now: datetime) -> Post | None:
+        """A lead posts by hand what the schedule skipped: skipped -> pending with the content now chosen.
+
+        Compare-and-set, so of two leads asking at once only one posts it. None if it is not skipped.
+        """
+        with self._write() as db:
+            row = _one(
+                db,
+                "UPDATE posts SET state = 'pending', content_id = ?, reveal_at = ?, tags = ?, claimed_at = ?,"
+                " note = NULL WHERE id = ? AND state = 'skipped' RETURNING *",
+                [content_id, utc_text(reveal_at) if reveal_at else None, json.dumps(list(tags), ensure_ascii=False),
+                 utc_text(now), post_id],
+            )
+        return Post.from_row(row) if row else None
 
     def mark_posted(self, post_id: int, *, message_id: str, at: datetime) -> bool:
         """pending/failed -> posted. False (nothing changed) from any other state."""

@@ -103,12 +103,13 @@ class Coach:
 
     def _publish(self, team: Team, channel: str, kind: str, content_id: str, msg_for: Callable[[Post], Message],
                  now: datetime, *, reveal_at: datetime | None = None, tags: tuple[str, ...] = (),
-                 day: date | None = None, deadline: datetime | None = None) -> Posted | None:
+                 day: date | None = None, deadline: datetime | None = None, manual: bool = False) -> Posted | None:
         """Claim the day's post and queue its delivery in one transaction: once per (channel, kind, day).
 
         A post that failed for good is queued again (its platform history is
         checked first, in case it did arrive); one that is posted, or on its way,
-        is left alone.
+        is left alone. One the schedule skipped (the bot was down, or set up
+        after its time) goes out when a lead posts it by hand (``manual``).
         """
         day = day or local_day(now, team)
         with self.store.transaction():
@@ -124,7 +125,14 @@ class Coach:
                 post = self.store.post_for(platform=self.platform, channel=channel, kind=kind, post_date=day)
                 if post is None:
                     return None
-                key, fresh = self._requeue(post, msg_for, now, deadline)
+                if manual and post.state == "skipped" and (taken := self.store.reclaim_skipped(
+                        post.id, content_id=content_id, reveal_at=reveal_at, tags=tags, now=now)):
+                    post = taken
+                    key, fresh = f"post:{post.id}:manual", True
+                    self.store.enqueue([delivery(key, self.platform, "post", msg_for(post), channel=channel,
+                                                 post_id=post.id)], now=now)
+                else:
+                    key, fresh = self._requeue(post, msg_for, now, deadline)
         self.outbox.kick(now)
         if fresh:
             log.info("event=post_queued team=%s channel=%s kind=%s content=%s", team.id, channel, kind,
@@ -146,7 +154,7 @@ class Coach:
     # ------------------------------------------------------------ scheduled use cases
 
     def post_lesson(self, team: Team, now: datetime, *, content_id: str | None = None,
-                    deadline: datetime | None = None) -> list[Posted]:
+                    deadline: datetime | None = None, manual: bool = False) -> list[Posted]:
         used = self.store.used_content(team.id, "lesson")
         tip_id = content_id or pick_tip(team.id, self.library.tips, used)
         if tip_id is None or tip_id not in self.library.tips:
@@ -155,7 +163,7 @@ class Coach:
         for ch in self.channels(team):
             res = self._publish(team, ch, "lesson", tip_id,
                                 lambda post: views.lesson(self.library.tips[post.content_id], lang=team.language), now,
-                                deadline=deadline)
+                                deadline=deadline, manual=manual)
             if res:
                 out.append(res)
         return out
@@ -165,7 +173,7 @@ class Coach:
         return [s.skill for s in insight.skills if s.answers > 0]
 
     def post_challenge(self, team: Team, now: datetime, *, content_id: str | None = None,
-                       deadline: datetime | None = None) -> list[Posted]:
+                       deadline: datetime | None = None, manual: bool = False) -> list[Posted]:
         weak: str | None = None
         if content_id is None:
             used = self.store.used_content(team.id, "challenge")
@@ -181,7 +189,7 @@ class Coach:
             res = self._publish(
                 team, channel, "challenge", content_id,
                 lambda post: self.challenge_card(post, team, reason=reason), now, reveal_at=reveal, tags=ch.tags,
-                deadline=deadline)
+                deadline=deadline, manual=manual)
             if res:
                 out.append(res)
         return out
@@ -212,7 +220,8 @@ class Coach:
             if r.member.id in seen:
                 continue
             seen.add(r.member.id)
-            name = r.member.name if team.show_names else views.anonymous(len(best), team.language)
+            known = r.member.display_name or self.chat.display_name(r.member.user)   # looked up since, if missing
+            name = (known or r.member.user) if team.show_names else views.anonymous(len(best), team.language)
             best.append((name, r.submission.score, r.submission.text))
             if len(best) == BEST_REPLIES:
                 break
@@ -232,7 +241,8 @@ class Coach:
                 done += self.reveal(post, now)
         return done
 
-    def post_summary(self, team: Team, now: datetime, *, deadline: datetime | None = None) -> list[Posted]:
+    def post_summary(self, team: Team, now: datetime, *, deadline: datetime | None = None,
+                     manual: bool = False) -> list[Posted]:
         board = self.store.leaderboard(period="week", scope="team", team_id=team.id, now=now, tz=team.timezone, top=5)
         ins = self.store.team_insight(team.id, period="week", now=now, tz=team.timezone)
         lang = team.language
@@ -244,7 +254,8 @@ class Coach:
         iso = local_day(now, team).isocalendar()
         week_id = f"week-{iso.year}-{iso.week:02d}"
         return [r for ch in self.channels(team)
-                if (r := self._publish(team, ch, "summary", week_id, lambda post: summary, now, deadline=deadline))]
+                if (r := self._publish(team, ch, "summary", week_id, lambda post: summary, now, deadline=deadline,
+                                       manual=manual))]
 
     # ------------------------------------------------------------ what members ask for
 

@@ -198,14 +198,14 @@ def coach_post_now(ctx: Ctx, args: list[str]) -> list[Reply]:
     if kind == "lesson":
         if content_id and content_id not in coach.library.tips:
             raise CoachError(ctx.s.no_lesson_id.format(id=content_id))
-        posted = coach.post_lesson(team, ctx.now, content_id=content_id)
+        posted = coach.post_lesson(team, ctx.now, content_id=content_id, manual=True)
     elif kind == "challenge":
         if content_id and content_id not in coach.library.challenges:
             close = ctx.s.list_sep.join(closest(content_id, coach.library.challenges))
             raise CoachError(ctx.s.no_challenge_id.format(id=content_id, close=close))
-        posted = coach.post_challenge(team, ctx.now, content_id=content_id)
+        posted = coach.post_challenge(team, ctx.now, content_id=content_id, manual=True)
     else:
-        posted = coach.post_summary(team, ctx.now)
+        posted = coach.post_summary(team, ctx.now, manual=True)
     return _say(ctx, post_outcome(ctx, kind, posted))
 
 
@@ -235,11 +235,14 @@ def post_outcome(ctx: Ctx, kind: str, posted: list[Posted]) -> str:
 def coach_reveal(ctx: Ctx, args: list[str]) -> list[Reply]:
     team = ctx.require_team()
     post = ctx.coach.todays_challenge(team, ctx.msg.platform, ctx.msg.channel, ctx.now)
-    if post is None:
+    if post is None or post.state in ("skipped", "failed"):
         raise CoachError(ctx.s.no_challenge_today)
+    if post.state == "pending":
+        return _say(ctx, ctx.s.challenge_not_out_yet)
     if post.state == "revealed":
         return _say(ctx, ctx.s.already_revealed)
-    ctx.coach.reveal(post, ctx.now)
+    if not ctx.coach.reveal(post, ctx.now):
+        return _say(ctx, ctx.s.already_revealed)
     return _say(ctx, ctx.s.revealed)
 
 

@@ -80,8 +80,10 @@ class InboxWorker:
             if item.attempts >= 5:
                 self.store.inbox_done(item.id, at=self.clock(), error="gave up after 5 attempts")
             return True
-        self.outbox.enqueue(deliveries, now=self.clock())
-        self.store.inbox_done(item.id, at=self.clock())
+        with self.store.transaction():   # the answers and "handled" commit together
+            self.store.enqueue(deliveries, now=self.clock())
+            self.store.inbox_done(item.id, at=self.clock())
+        self.outbox.kick()
         return True
 
     def drain(self, now: datetime | None = None) -> int:

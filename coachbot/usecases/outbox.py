@@ -17,7 +17,10 @@ outbox decides:
   accepted it) → ``unknown``: the next attempt first asks the platform
   (``Chat.find``) and only sends if the message is not there. A private
   message that cannot be looked up (ephemeral, a command's reply URL) is
-  delivered by direct message instead, which can;
+  delivered by direct message instead, which can. One whose send was cut
+  short by the process dying (its claim went stale) is counted as delivered
+  (``event=delivery_unconfirmed``): its request was written before the wait,
+  so the platform had almost always taken it;
 - :class:`Undeliverable` → a private message goes by direct message instead;
   anything else fails for good with the reason (a linked post becomes
   ``failed``, so a lead can post it again);
@@ -210,8 +213,11 @@ class Outbox:
         assert d.id is not None
         deadline = d.payload.get("deadline")
         if d.state == "unknown" and d.route in PRIVATE_ROUTES:
-            # it may have been shown, and there is no asking: settle it where it can be looked up
-            self._reroute(d, "dm", now, OutcomeUnknown(d.error or "outcome lost"))
+            # A send to a route nobody can look up (ephemeral, reply URL) cut short by the process ending.
+            # Its request was written before the wait, so the platform almost always took it: count it as
+            # delivered rather than show it twice (the member's result is in /coach stats either way).
+            self.store.delivered(d.id, message_id="unconfirmed", at=now)
+            log.warning("event=delivery_unconfirmed key=%s route=%s user=%s", q(d.key), d.route, q(d.user))
             return
         try:
             if d.state == "unknown":

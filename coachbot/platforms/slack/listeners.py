@@ -98,12 +98,14 @@ class SlackListeners:
         """Store an Events API delivery in the inbox and acknowledge it; no listener runs for events."""
         if body.get("type") != "event_callback":
             return next()
-        inbound = slack_event_to_inbound(body, bot_user_id=context.bot_user_id)
-        if inbound is not None:
-            fresh = self.accept(inbound.key, inbound.kind, inbound.payload)
-            if not fresh:
-                log.info("event=slack_duplicate_dropped key=%s", q(inbound.key))
+        self.accept_event(body, bot_user_id=context.bot_user_id)
         return BoltResponse(status=200, body="")
+
+    def accept_event(self, body: dict, *, bot_user_id: str | None) -> None:
+        """Store what an Events API envelope asks of the bot (nothing, for most events)."""
+        inbound = slack_event_to_inbound(body, bot_user_id=bot_user_id)
+        if inbound is not None and not self.accept(inbound.key, inbound.kind, inbound.payload):
+            log.info("event=slack_duplicate_dropped key=%s", q(inbound.key))
 
     def on_error(self, error: Exception, body: dict, respond=None) -> None:
         ref = uuid.uuid4().hex[:8]
@@ -209,7 +211,8 @@ class SlackListeners:
 
 def build_app(coach: Coach, chat: SlackChat, *, signing_secret: str | None, clock: Callable[[], datetime] = utcnow,
               listener_executor: Executor | None = None, auth: dict | None = None,
-              interactive: Executor | None = None, fast_client: WebClient | None = None) -> App:
+              interactive: Executor | None = None, fast_client: WebClient | None = None,
+              listeners: SlackListeners | None = None) -> App:
     """A Bolt app wired to ``coach``; request verification stays on (401 for a bad signature).
 
     ``auth`` (from ``auth.test``, fetched once at start) lets requests be
@@ -233,7 +236,8 @@ def build_app(coach: Coach, chat: SlackChat, *, signing_secret: str | None, cloc
                   **options)
     finally:
         bolt_log.removeFilter(quiet)
-    SlackListeners(coach, chat, clock=clock, interactive=interactive, fast_client=fast_client).register(app)
+    (listeners or SlackListeners(coach, chat, clock=clock, interactive=interactive, fast_client=fast_client)
+     ).register(app)
     return app
 
 
