@@ -38,3 +38,16 @@ def test_the_environment_is_read_in_one_place():
                     "HOME": "/root", "COACHBOT_LOG_LEVEL": ""})
     assert (env.db, env.tz, env.log_level, env.config) == ("/tmp/x.db", "Asia/Tokyo", "INFO", None)
     assert env.platform == {"SLACK_BOT_TOKEN": "xoxb-1"}
+
+
+def test_every_environment_variable_is_documented_and_read_only_by_settings():
+    from pathlib import Path
+
+    from coachbot.settings import ENV_VARS
+
+    root = Path(__file__).resolve().parents[1]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    assert [name for name in ENV_VARS if name not in readme] == []
+    readers = sorted(str(p.relative_to(root)) for p in (root / "coachbot").rglob("*.py")
+                     if "os.environ" in p.read_text(encoding="utf-8") or "getenv(" in p.read_text(encoding="utf-8"))
+    assert readers == ["coachbot/settings.py"]

@@ -17,6 +17,7 @@ from apscheduler.triggers.combining import OrTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from coachbot.domain.records import Delivery
 from coachbot.domain.workdays import covered_years
 from coachbot.runtime.schedule import (
     EVENTS_KEPT,
@@ -70,10 +71,17 @@ def test_housekeeping_forgets_old_deduplication_keys_daily(rig, started):
     job = {j.id: j for j in sched.jobs()}[HOUSEKEEPING_ID]
     assert isinstance(job.trigger, CronTrigger)
     now = clock()
-    coach.store.mark_event("slack:event:old", at=now - EVENTS_KEPT - timedelta(minutes=1))
+    old = now - EVENTS_KEPT - timedelta(minutes=1)
+    coach.store.mark_event("slack:event:old", at=old)
     coach.store.mark_event("slack:event:new", at=now - timedelta(days=1))
-    assert sched.housekeep() == 1
+    coach.store.accept(key="old-item", platform="fake", kind="message", payload={}, at=old)
+    coach.store.inbox_done(coach.store.claim_inbox(now=old, stale_after=timedelta(seconds=60)).id, at=old)
+    coach.store.accept(key="waiting-item", platform="fake", kind="message", payload={}, at=old)
+    coach.store.enqueue([Delivery(key="old-sent", platform="fake", route="dm", payload={}, user="U1")], now=old)
+    coach.store.delivered(coach.store.claim_delivery(now=old).id, message_id="m1", at=old)
+    assert sched.housekeep() == 3       # the old key, the handled item, the settled delivery
     assert not coach.store.event_seen("slack:event:old") and coach.store.event_seen("slack:event:new")
+    assert coach.store.inbox_waiting() == 1 and coach.store.delivery("old-sent") is None
 
 
 def test_reveal_after_has_no_reveal_job_the_tick_does_it(rig, started):

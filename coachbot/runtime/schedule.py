@@ -107,14 +107,18 @@ class Scheduler:
         return fresh
 
     def housekeep(self) -> int:
-        """Daily: forget de-duplication keys older than ``EVENTS_KEPT``; how many were removed."""
+        """Daily: forget de-duplication keys, handled inbox items and settled deliveries older than
+        ``EVENTS_KEPT`` (platforms retry within minutes); how many rows were removed."""
+        before = self.clock() - EVENTS_KEPT
+        store = self.coach.store
         try:
-            removed = self.coach.store.purge_events(before=self.clock() - EVENTS_KEPT)
+            removed = {"events": store.purge_events(before=before), "inbox": store.purge_inbox(before=before),
+                       "outbox": store.purge_outbox(before=before)}
         except Exception:
             log.exception("event=scheduler_error job=housekeeping")
             return 0
-        log.info("event=events_purged removed=%d", removed)
-        return removed
+        log.info("event=events_purged %s", " ".join(f"{k}={v}" for k, v in removed.items()))
+        return sum(removed.values())
 
     def jobs(self) -> list[Job]:
         return self.aps.get_jobs()
