@@ -266,3 +266,40 @@ def test_on_slack_a_display_name_cannot_claim_a_leads_rights(make_bot):
     spoof = Incoming(platform="slack", channel="C1", user="U999", user_name="boss", text="/coach post-now lesson")
     out = handle(bot.coach, spoof, MORNING)
     assert "只有组长和管理员" in out[0].message.fallback and chat.posts() == []
+
+
+def test_a_real_day_of_team_chatter_scores_only_the_real_answers(make_bot, library):
+    bot, chat = make_bot()
+    t = bot.settings.teams[0]
+    [posted] = bot.coach.post_challenge(t, MORNING, content_id="broken-promise")
+    thread = posted.message_id
+    day = [  # (who, text, thread?) as a team's channel goes on a challenge day
+        ("boss", "今天的挑战大家认真做哦", None),
+        ("alice", "收到", None),
+        ("bob", "好的👌", None),
+        ("carol", "+1", None),
+        ("dave", "😂😂😂", None),
+        ("bob", "这题怎么答啊？", None),
+        ("carol", "@alice 你做了吗", None),
+        ("alice", "您好，请尽快还款。", None),      # an answer, but too short to judge: practice, slot kept
+        ("alice", GOOD, None),                      # her real answer: this one is scored
+        ("bob", "好的，收到\u200b", None),          # with a zero-width space
+        ("boss", "大家记得下午四点前作答", None),
+        ("boss", GOOD, thread),                     # a lead answering in the challenge's thread counts
+        ("bob", WEAK, None),
+        ("alice", "谢谢组长", None),
+    ]
+    replies = {}
+    for minute, (who, words, in_thread) in enumerate(day, start=5):
+        replies[(who, words)] = say(bot, who, words, MORNING + timedelta(minutes=minute), thread=in_thread)
+    post = bot.store.open_challenge("fake", "C1", thread=thread, now=MORNING + timedelta(hours=1))
+    stored = [(a.member.user, a.submission.text, a.submission.counted) for a in bot.store.submissions_for_post(post.id)]
+    assert sorted(stored) == sorted([("alice", "您好，请尽快还款。", False), ("alice", GOOD, True),
+                                     ("boss", GOOD, True), ("bob", WEAK, True)])
+    assert replies[("alice", "收到")] == [] and replies[("boss", "今天的挑战大家认真做哦")] == []
+    board = bot.store.leaderboard(period="today", scope="team", team_id="t1", now=MORNING + timedelta(hours=1),
+                                  tz="Asia/Shanghai")
+    assert sorted(r.member.user for r in board.rows) == ["alice", "bob", "boss"]
+    short = replies[("alice", "您好，请尽快还款。")][0].message.fallback
+    assert "不占用计分机会" in short
+    assert "闲聊不算作答" in chat.posts("challenge")[0].message.fallback

@@ -79,16 +79,18 @@ class Outcome:
 
 
 def decide(
-    prior: Prior, *, score: int, passed: bool, violation: bool, after_reveal: bool, policy: Policy
+    prior: Prior, *, score: int, passed: bool, violation: bool, after_reveal: bool, policy: Policy,
+    too_short: bool = False,
 ) -> Outcome:
     """Score one reply given the member's earlier replies to the same post.
 
     A violation always earns 0 and is reported as ``violation`` (in a counted
-    slot it uses that slot up: a breach cannot be retried away).
+    slot it uses that slot up: a breach cannot be retried away). A reply too
+    short to judge is practice: it never uses up a scored attempt.
     """
     attempt = prior.attempts + 1
     passed = passed and not violation
-    counted = not after_reveal and prior.counted < policy.counted_attempts
+    counted = not after_reveal and not (too_short and not violation) and prior.counted < policy.counted_attempts
     if not counted:
         reason = "violation" if violation else ("after_reveal" if after_reveal else "practice")
         return Outcome(attempt, False, reason, 0, passed, 0, 0)

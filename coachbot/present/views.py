@@ -117,6 +117,8 @@ def feedback(grade: Grade, *, reason: str, points: int, attempt: int, privacy_no
     head += reason_label(reason, lang)
     if reason == "counted":
         head += s.earned.format(points=points)
+    elif grade.verdict == VERDICT_TOO_SHORT and reason == "practice":
+        head += s.still_open
     elif attempt > 1:
         head += s.attempt.format(attempt=attempt)
     if lang == "en" and not head.endswith("."):

@@ -453,6 +453,7 @@ class Store(QueueStore):
             outcome = decide(
                 Prior(attempts, counted, best, bool(passed_before)), score=score, passed=passed,
                 violation=bool(categories), after_reveal=after_reveal, policy=rules,
+                too_short=grade.get("verdict") == "too_short",
             )
             cursor = db.execute(
                 "INSERT INTO submissions (post_id, member_id, attempt, event_id, text, submitted_at,"

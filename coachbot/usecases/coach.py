@@ -17,6 +17,7 @@ from functools import cached_property
 from coachbot.content.library import Library
 from coachbot.content.lookup import LookupResult, ScriptIndex
 from coachbot.domain.errors import CoachError
+from coachbot.domain.chatter import chatter_reason
 from coachbot.domain.privacy import mask
 from coachbot.domain.records import Member, Post
 from coachbot.domain.reports import Leaderboard, MemberStats, TeamInsight
@@ -297,19 +298,62 @@ class Coach:
     # ------------------------------------------------------------ replies to challenges
 
     def challenge_for(self, msg: Incoming, team: Team, now: datetime) -> Post | None:
+        """The open challenge ``msg`` answers, or None.
+
+        A reply in the challenge's thread, through its form or its button answers
+        that challenge. A top-level channel message answers today's challenge
+        when the team takes answers in the channel (``answers: channel``); with
+        ``answers: thread`` only the explicit paths do. A message to the bot
+        one to one answers the member's team's challenge of the day.
+        """
+        if msg.direct:
+            return self._todays_open_challenge(team, now)
         post = self.store.open_challenge(msg.platform, msg.channel, thread=msg.thread, now=now)
         if post is None:
             return None
-        if msg.thread is None and (team.answers == "thread" or post.post_date != local_day(now, team)):
+        explicit = msg.thread is not None or msg.explicit or msg.mention
+        if not explicit and (team.answers == "thread" or post.post_date != local_day(now, team)):
             return None  # ordinary chatter: a day without a challenge, or a team that answers in threads
         return post
 
+    def _todays_open_challenge(self, team: Team, now: datetime) -> Post | None:
+        for channel in self.channels(team):
+            post = self.store.open_challenge(self.platform, channel, thread=None, now=now)
+            if post is not None and post.post_date == local_day(now, team):
+                return post
+        return None
+
+    def team_for_member(self, msg: Incoming) -> Team | None:
+        """The team of a member writing one to one: their record's team, else the only team there is."""
+        member = self.store.member(msg.platform, msg.user)
+        if member is not None and (team := self.settings.team(member.team_id)) is not None:
+            return team
+        led = [t for t in self.settings.teams if msg.user in t.leads]
+        if len(led) == 1:
+            return led[0]
+        here = [t for t in self.settings.teams if self.channels(t)]
+        return here[0] if len(here) == 1 else None
+
     def handle_reply(self, msg: Incoming, now: datetime) -> list[Reply]:
-        team = self.team_of(msg.channel)
+        """Grade a message that answers a challenge; chatter and leads' channel talk are left alone.
+
+        Only real answers are scored (see :mod:`coachbot.domain.chatter`): an
+        acknowledgement, an emoji, a question to a colleague is never graded or
+        stored. A lead's or admin's top-level channel message is never an answer
+        either, unless sent through an explicit answer path (the challenge's
+        thread, the form, one to one, or mentioning the bot).
+        """
+        team = self.team_for_member(msg) if msg.direct else self.team_of(msg.channel)
         if team is None:
             return []
         post = self.challenge_for(msg, team, now)
         if post is None:
+            return []
+        explicit = msg.thread is not None or msg.explicit or msg.mention or msg.direct
+        if (why := chatter_reason(msg.text)) is not None:
+            log.debug("event=chatter_ignored channel=%s user=%s why=%s", q(msg.channel), q(msg.user), q(why))
+            return [Reply(text(strings(team.language).not_an_answer), private=True)] if msg.explicit else []
+        if not explicit and self.is_lead(msg, team):
             return []
         challenge = self.library.challenges.get(post.content_id)
         if challenge is None:

@@ -46,7 +46,8 @@ class En(Zh):
     why_this_one = "Why this one"
     answer_in_thread = ("Write your answer as a reply to this post (in its thread); "
                         "other channel messages are not answers.")
-    answer_in_channel = "Write your answer right in the channel (or as a reply to this post)."
+    answer_in_channel = ("Write what you would say to the customer right in the channel (or as a reply to this post); "
+                         "chatter such as \"OK\" or \"got it\" is not an answer.")
     answer_prompt = "What would you say next? {where} The model answer comes out at {hm}; your first answer before then counts."
     difficulty = "Difficulty {stars}  Skills: "
     weak_skill_reason = "Lately the team has scored lowest on “{skill}”, so today we practise it."
@@ -58,6 +59,7 @@ class En(Zh):
     not_passed = "not passed"
     score_head = "Score {score}/100, {verdict}. "
     earned = ": you earn {points} points."
+    still_open = " (a reply this short does not use up your scored attempt: write it out in full and send it again)"
     attempt = " (attempt {attempt})"
     violation_line = "⚠ {label}: “{evidence}” — breaks {rule}"
     compliance_issues = "Compliance issues"
@@ -77,6 +79,7 @@ class En(Zh):
                      "Answer in full sentences, as you would on the phone.")
     note_critical = "A key step is missing: {missed}. Without it the reply cannot pass."
 
+    not_an_answer = "This doesn't read like something said to the customer (e.g. \"OK\", \"got it\"), so it was not recorded as an answer; your scored attempt is still open."
     answer_edited = ("You edited your earlier answer: the new wording is graded as a new attempt, and the old one "
                      "will not be shown when the answer is revealed.")
     answer_withdrawn = ("You deleted this answer: it is withdrawn, scores nothing and will not be shown when the answer "

@@ -43,7 +43,7 @@ class Zh:
     how_to_answer = "怎么答"
     why_this_one = "为什么是这题"
     answer_in_thread = "在本帖的回复（thread）里写下你的回答，频道里的其他消息不算作答。"
-    answer_in_channel = "直接在频道里（或在本帖的回复里）写下你的回答。"
+    answer_in_channel = "直接在频道里（或在本帖的回复里）写下你会对客户说的话；「收到」「好的」这类闲聊不算作答。"
     answer_prompt = "你接下来会怎么说？{where}{hm} 公布参考答案，公布前的第一次回答计分。"
     difficulty = "难度 {stars}　技能："
     weak_skill_reason = "最近团队在「{skill}」上得分最低，今天专门练这一项。"
@@ -55,6 +55,7 @@ class Zh:
     not_passed = "未通过"
     score_head = "得分 {score}/100，{verdict}。"
     earned = "，获得 {points} 分。"
+    still_open = "（太短的回答不占用计分机会，写完整后再发一次）"
     attempt = "（第 {attempt} 次回答）"
     violation_line = "⚠ {label}：「{evidence}」——违反{rule}"
     compliance_issues = "合规问题"
@@ -71,6 +72,7 @@ class Zh:
     note_keywords = "这像是关键词的罗列，不是对客户说的话。请用完整的句子回答，就像在电话里那样。"
     note_critical = "缺少关键一步：{missed}，这一步没有做到，回答不能通过。"
 
+    not_an_answer = "这条消息看起来不是对客户说的话（比如「收到」「好的」），没有作为回答记录，你的计分机会还在。"
     answer_edited = "你修改了之前的回答：修改后的内容按新的一次作答评分，原来的回答不会在答案揭晓时展示。"
     answer_withdrawn = "你删除了这条回答：它已撤回，不计分，也不会在答案揭晓时展示。删除不会换来新的计分机会。"
 
