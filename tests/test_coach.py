@@ -303,3 +303,16 @@ def test_a_real_day_of_team_chatter_scores_only_the_real_answers(make_bot, libra
     short = replies[("alice", "您好，请尽快还款。")][0].message.fallback
     assert "不占用计分机会" in short
     assert "闲聊不算作答" in chat.posts("challenge")[0].message.fallback
+
+
+def test_a_huge_reply_with_control_and_invisible_characters_is_cleaned_and_bounded(make_bot):
+    bot, chat = make_bot()
+    t = bot.settings.teams[0]
+    [posted] = bot.coach.post_challenge(t, MORNING, content_id="broken-promise")
+    huge = GOOD + "\x00\u200b\u202e" + "请您理解。" * 3000
+    [fb] = say(bot, "alice", huge, MORNING + timedelta(minutes=5))
+    [sub] = bot.store.submissions_for_post(posted.post.id)
+    text = sub.submission.text
+    assert len(text) == 2000 and "\x00" not in text and "\u200b" not in text and "\u202e" not in text
+    assert "只按前 2000 字评分" in fb.message.fallback
+    assert all(len(line) < 200 for line in fb.message.fallback.splitlines())

@@ -48,3 +48,21 @@ def closest(word: str, choices: Iterable[str], *, limit: int = 3, cutoff: float 
     """
     found = process.extract(word, list(dict.fromkeys(choices)), limit=limit, score_cutoff=cutoff)
     return [choice for choice, _, _ in found]
+
+
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+MAX_REPLY_CHARS = 2000   # what the answer form allows; longer text is graded and kept up to here
+
+
+def clean(text: str) -> str:
+    """Text as it may be stored and shown: control characters, NUL, zero-width and direction marks removed.
+
+    >>> clean("收到\x00\u200b了")
+    '收到了'
+    """
+    return _CONTROLS.sub("", text)
+
+
+def bounded(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters, with an ellipsis when cut."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from coachbot.content.models import Challenge, Script, Tip
 from coachbot.domain.reports import Leaderboard, MemberStats, TeamInsight
+from coachbot.domain.text import bounded
 from coachbot.grading.gaming import MIN_CHARS
 from coachbot.grading.grader import (
     VERDICT_CRITICAL,
@@ -20,6 +21,8 @@ from coachbot.grading.grader import (
 from coachbot.present.messages import Button, Message, Section
 from coachbot.present.plain import script_text
 from coachbot.present.strings import Strings, strings
+
+QUOTE_LIMIT = 80   # characters of a member's own words quoted back in feedback
 
 
 def skill(tag: str | None, lang: str = "zh") -> str:
@@ -127,9 +130,11 @@ def feedback(grade: Grade, *, reason: str, points: int, attempt: int, privacy_no
     sections.extend(Section(n) for n in grade_notes(grade, lang))
     if grade.violations:
         sections.append(Section("\n".join(
-            s.violation_line.format(label=v.label, evidence=v.evidence, rule=v.rule) for v in grade.violations),
+            s.violation_line.format(label=v.label, evidence=bounded(v.evidence, QUOTE_LIMIT), rule=v.rule)
+            for v in grade.violations),
             heading=s.compliance_issues))
-    lines = [s.met_line.format(label=c.label, points=c.points, max_points=c.max_points, evidence=c.evidence)
+    lines = [s.met_line.format(label=c.label, points=c.points, max_points=c.max_points,
+                               evidence=bounded(c.evidence or "", QUOTE_LIMIT))
              if c.met else s.missed_line.format(label=c.label, max_points=c.max_points, feedback=c.feedback)
              for c in grade.criteria]
     sections.append(Section("\n".join(lines), heading=s.step_by_step))

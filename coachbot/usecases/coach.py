@@ -16,13 +16,14 @@ from functools import cached_property
 
 from coachbot.content.library import Library
 from coachbot.content.lookup import LookupResult, ScriptIndex
-from coachbot.domain.errors import CoachError
 from coachbot.domain.chatter import chatter_reason
+from coachbot.domain.errors import CoachError
 from coachbot.domain.privacy import mask
 from coachbot.domain.records import Member, Post
 from coachbot.domain.reports import Leaderboard, MemberStats, TeamInsight
 from coachbot.domain.rotation import pick_challenge, pick_tip
 from coachbot.domain.teams import DEFAULT_TZ, Settings, Team, role_for
+from coachbot.domain.text import MAX_REPLY_CHARS, clean
 from coachbot.domain.timetable import reveal_at
 from coachbot.grading import grade_reply
 from coachbot.logfmt import q
@@ -361,8 +362,11 @@ class Coach:
         member = self.member(msg, team)
         masked = mask(msg.text)
         kinds = masked.kinds or msg.masked
-        grade = grade_reply(challenge, masked.text, self.library.shared)
-        sub = self.store.record_submission(post=post, member=member, text=masked.text, grade=grade.as_json(),
+        answer = clean(masked.text)
+        cut = len(answer) > MAX_REPLY_CHARS
+        answer = answer[:MAX_REPLY_CHARS]
+        grade = grade_reply(challenge, answer, self.library.shared)
+        sub = self.store.record_submission(post=post, member=member, text=answer, grade=grade.as_json(),
                                            at=now, event_id=msg.event_id, policy=self.settings.policy)
         if sub is None:
             # stored before (this message is being handled again after a crash): answer it as it was scored
@@ -373,6 +377,8 @@ class Coach:
             log.info("event=reply_graded team=%s challenge=%s member=%s score=%s reason=%s",
                      team.id, challenge.id, q(member.user), grade.score, sub.reason)
         note = views.privacy_notice(kinds, lang=team.language) if kinds else None
+        if cut:
+            note = "\n".join(filter(None, [strings(team.language).answer_cut.format(limit=MAX_REPLY_CHARS), note]))
         return [Reply(views.feedback(grade, reason=sub.reason, points=sub.points, attempt=sub.attempt, privacy_note=note,
                                      lang=team.language), private=True)]
 

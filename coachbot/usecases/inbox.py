@@ -31,6 +31,7 @@ from typing import Any
 
 from coachbot.domain.privacy import mask
 from coachbot.domain.records import Delivery, InboxItem
+from coachbot.domain.text import clean
 from coachbot.logfmt import q
 from coachbot.present import views
 from coachbot.present.messages import message_to_json, text
@@ -48,13 +49,15 @@ STALE_CLAIM = timedelta(seconds=60)   # a claim this old belongs to a worker tha
 def accept(store: Records, *, key: str, platform: str, kind: str, payload: dict[str, Any], now: datetime) -> bool:
     """Store an inbound event before acknowledging it; False for a repeat of ``key``.
 
-    Personal data in the text is masked here, so it is never stored (个人信息保护法).
+    Personal data in the text is masked here, so it is never stored (个人信息保护法), and control
+    characters, NUL and invisible characters are removed.
     """
     incoming = payload.get("incoming")
     if isinstance(incoming, dict) and incoming.get("text"):
         masked = mask(incoming["text"])
-        if masked.changed:
-            payload = {**payload, "incoming": {**incoming, "text": masked.text, "masked": list(masked.kinds)}}
+        text = clean(masked.text)
+        if masked.changed or text != incoming["text"]:
+            payload = {**payload, "incoming": {**incoming, "text": text, "masked": list(masked.kinds)}}
     return store.accept(key=key, platform=platform, kind=kind, payload=payload, at=now)
 
 

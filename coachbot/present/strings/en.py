@@ -68,6 +68,7 @@ class En(Zh):
     step_by_step = "Step by step"
     next_time = "Next time, try"
     privacy_reminder = "Privacy reminder"
+    answer_cut = "Your reply is over {limit} characters: only the first {limit} were graded and kept."
     privacy_notice = ("Note: your reply contained personal data ({kinds}). It has been hidden automatically, keeping only "
                       "the last 4 digits. Under the Personal Information Protection Law (minimum necessary), never post a "
                       "customer's personal information in the group or in practice answers.")

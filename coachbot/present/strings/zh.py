@@ -64,6 +64,7 @@ class Zh:
     step_by_step = "逐项点评"
     next_time = "下次试试"
     privacy_reminder = "隐私提醒"
+    answer_cut = "你的回答超过 {limit} 字，只按前 {limit} 字评分和保存。"
     privacy_notice = "提醒：你的回答里有{kinds}，已自动隐去，只保留后4位。根据《个人信息保护法》的最小必要原则，客户的个人信息不要发到群里或练习里。"
     # English framing of the grader's verdicts; Chinese teams read the grader's own notes
     note_violation = "出现合规问题，本题记 0 分，也不能通过：{items}"
