@@ -132,7 +132,7 @@ def load_settings(path: str | Path) -> Settings:
     c = Checker(loaded, problems)
     if not isinstance(loaded.data, dict):
         raise ConfigError([Problem(str(path), 1, "(file)", "must be a mapping")])
-    c.known_fields((), {"teams", "admins", "scoring", "content_dirs", "database", "grace_minutes"})
+    c.known_fields((), {"teams", "admins", "scoring", "content_dirs", "database", "grace_minutes", "retention_days"})
     teams = [t for i, _ in enumerate(c.seq(("teams",), min_len=1)) if (t := _team(c, i, problems))]
     seen: set[str] = set()
     for i, t in enumerate(teams):
@@ -163,12 +163,14 @@ def load_settings(path: str | Path) -> Settings:
             c.problem(("content_dirs", i), f"folder {d} does not exist")
     database = c.text(("database",), required=False) or "coachbot.db"
     grace = timedelta(minutes=c.integer(("grace_minutes",), lo=0, hi=24 * 60, default=120))
+    retention = c.integer(("retention_days",), lo=1, hi=3650, default=0) if c.get(("retention_days",)) is not None \
+        else None
     if problems:
         raise ConfigError(sorted(problems))
     return Settings(
         teams=tuple(teams), admins=c.texts(("admins",), required=False), policy=policy,
         content_dirs=content_dirs, database=str(base / database) if not Path(database).is_absolute() else database,
-        grace=grace, path=path,
+        grace=grace, path=path, retention_days=retention,
     )
 
 

@@ -204,3 +204,92 @@ def test_export_needs_a_format(main, db):
 def test_tables_align_chinese_by_display_width():
     assert table(("名", "分"), [("安", 5), ("Chris", 10)], right=(1,)).splitlines() == [
         "名     分", "安      5", "Chris  10"]
+
+
+# ---------------------------------------------------------------- personal data, backups, read-only reports
+
+
+def test_forget_erases_a_member_and_the_leaderboard_recounts(main, db):
+    result = run(main, "forget", "安", "--db", str(db), "--yes")
+    assert result.exit_code == 0, result.output
+    assert "已删除 安（slack:U1）：2 条作答" in result.output
+    board = run(main, "leaderboard", "--db", str(db), "--json")
+    assert "安" not in board.output
+    assert run(main, "stats", "安", "--db", str(db)).exit_code == 1
+
+
+def test_forget_one_submission_rescores_the_rest(main, db):
+    with Store(db) as store:
+        bo = store.find_member("波波")
+        ids = [r["id"] for r in store.export_submissions(now=NOW) if r["user"] == "U2"]
+    assert run(main, "forget", "--submission", str(ids[0]), "--db", str(db), "--yes").exit_code == 0
+    with Store(db) as store:
+        assert [r["id"] for r in store.export_submissions(now=NOW) if r["user"] == "U2"] == ids[1:]
+        assert store.member_stats(bo, now=NOW).points_all == 0     # the violation left scores 0
+    missing = run(main, "forget", "--submission", "99999", "--db", str(db), "--yes")
+    assert missing.exit_code == 2 and "没有编号为 99999 的作答" in missing.output
+    both = run(main, "forget", "安", "--submission", "1", "--db", str(db), "--yes")
+    assert both.exit_code == 2
+
+
+def test_backup_copies_the_live_database_while_it_is_open(main, db, tmp_path):
+    with Store(db) as live:                                   # the bot keeps it open meanwhile
+        result = run(main, "backup", str(tmp_path / "copy.db"), "--db", str(db))
+        assert result.exit_code == 0, result.output
+        assert live.teams()
+    with Store(tmp_path / "copy.db") as copy:
+        assert len(list(copy.export_submissions(now=NOW))) == 7
+    again = run(main, "backup", str(tmp_path / "copy.db"), "--db", str(db))
+    assert again.exit_code == 1 and "已经存在" in again.output
+
+
+def test_reports_open_the_database_read_only(main, db):
+    db.chmod(0o444)
+    try:
+        for args in (("leaderboard",), ("stats", "安"), ("export", "submissions", "--csv")):
+            result = run(main, *args, "--db", str(db))
+            assert result.exit_code == 0, (args, result.output)
+    finally:
+        db.chmod(0o644)
+
+
+def test_period_and_a_date_range_together_are_an_error(main, db):
+    result = run(main, "leaderboard", "--period", "month", "--from", "2026-11-01", "--db", str(db))
+    assert result.exit_code == 2 and "--period 和 --from/--to 只能选一种" in result.output
+
+
+def test_csv_cells_cannot_run_as_spreadsheet_formulas(main, db):
+    with Store(db) as store:
+        evil = store.ensure_member("slack", "U9", team_id="t1", display_name="=HYPERLINK(\"http://x\")")
+        post = store.post_for(platform="slack", channel="C1", kind="challenge", post_date=MON)
+        store.record_submission(post=post, member=evil, text="@SUM(1+1)", grade={"score": 10, "passed": False},
+                                at=at(MON, 11), event_id=None)
+    exported = run(main, "export", "submissions", "--csv", "--db", str(db)).output
+    rows = list(csv.DictReader(io.StringIO(exported)))
+    mine = next(r for r in rows if r["user"] == "U9")
+    assert mine["display_name"] == "'=HYPERLINK(\"http://x\")" and mine["text"] == "'@SUM(1+1)"
+    board = run(main, "leaderboard", "--csv", "--period", "all", "--db", str(db)).output
+    assert "'=HYPERLINK" in board and ",=HYPERLINK" not in board
+
+
+def test_retention_erases_old_replies_text_but_keeps_their_scores(db):
+    with Store(db) as store:
+        before = store.member_stats(store.find_member("安"), now=NOW)
+        assert store.erase_text_before(at(MON, 23)) == 5       # Monday's four replies and last week's one
+        rows = {r["id"]: r for r in store.export_submissions(now=NOW)}
+        assert [r["text"] for r in rows.values() if r["post_date"] == str(MON)] == [""] * 4
+        assert store.member_stats(store.find_member("安"), now=NOW).points_all == before.points_all
+
+
+def test_a_damaged_database_is_refused_with_the_restore_steps(tmp_path, main):
+    path = tmp_path / "broken.db"
+    with Store(path) as store:
+        store.ensure_team("t1")
+        for i in range(300):
+            store.ensure_member("slack", f"U{i}", team_id="t1", display_name="名字" * 20)
+    data = bytearray(path.read_bytes())
+    page = 4096
+    data[page * 3: page * 3 + 200] = b"\xff" * 200              # scribble over a b-tree page
+    path.write_bytes(bytes(data))
+    result = run(main, "stats", "U1", "--db", str(path))
+    assert result.exit_code == 1 and "已损坏" in result.output and "coachbot backup" in result.output

@@ -316,3 +316,36 @@ def test_a_huge_reply_with_control_and_invisible_characters_is_cleaned_and_bound
     assert len(text) == 2000 and "\x00" not in text and "\u200b" not in text and "\u202e" not in text
     assert "只按前 2000 字评分" in fb.message.fallback
     assert all(len(line) < 200 for line in fb.message.fallback.splitlines())
+
+
+def test_members_see_only_their_own_stats_and_leads_their_teams(make_bot):
+    bot, chat = make_bot()
+    t = bot.settings.teams[0]
+    bot.coach.post_challenge(t, MORNING, content_id="broken-promise")
+    say(bot, "alice", VIOLATING, MORNING + timedelta(minutes=5))
+    say(bot, "bob", GOOD, MORNING + timedelta(minutes=6))
+    later = MORNING + timedelta(minutes=30)
+    [refused] = say(bot, "bob", "/coach stats alice", later)
+    assert refused.message.kind == "error" and "只能查看自己的成绩" in refused.message.fallback
+    [own] = say(bot, "alice", "/coach stats alice", later)
+    assert "alice 的成绩" in own.message.fallback
+    [lead] = say(bot, "boss", "/coach stats alice", later)
+    assert "alice 的成绩" in lead.message.fallback
+
+
+def test_only_admins_erase_a_member_in_chat(make_bot, tmp_path, library):
+    bot, chat = make_bot()
+    t = bot.settings.teams[0]
+    bot.coach.post_challenge(t, MORNING, content_id="broken-promise")
+    say(bot, "alice", GOOD, MORNING + timedelta(minutes=5))
+    [refused] = say(bot, "boss", "/coach forget alice", MORNING + timedelta(minutes=6))   # a lead, not an admin
+    assert "只有管理员" in refused.message.fallback
+    admin = Settings(teams=bot.settings.teams, admins=("root",), database=bot.settings.database)
+    bot2 = build(admin, FakeChat(), library=library)
+    try:
+        [done] = handle(bot2.coach, Incoming("fake", "C1", "root", "/coach forget alice", user_name="root"),
+                        MORNING + timedelta(minutes=7))
+        assert "已删除 alice 的全部作答和记录（1 条作答）" in done.message.fallback
+        assert bot2.store.find_member("alice") is None
+    finally:
+        bot2.close()

@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from coachbot.cli import bot, content, grade, schedule, store
+from coachbot.cli import bot, content, grade, privacy, schedule, store
 from coachbot.domain.errors import CoachbotError
 
 
@@ -31,6 +31,6 @@ def main(ctx: click.Context, content_dirs: tuple[str, ...]) -> None:
     ctx.ensure_object(dict)["content_dirs"] = content_dirs
 
 
-for module in (content, grade, bot, schedule, store):
+for module in (content, grade, bot, schedule, store, privacy):
     for command in module.COMMANDS:
         main.add_command(command)

@@ -42,6 +42,8 @@ tz_option = click.option(
     "--tz", default=None,
     help="按哪个时区划分日期（默认取环境变量 COACHBOT_TZ，否则 Asia/Shanghai）",
 )
+config_option = click.option("--config", type=click.Path(dir_okay=False),
+                             help="coachbot.yaml（或环境变量 COACHBOT_CONFIG）：数据库位置和团队时区")
 range_options = [
     click.option("--from", "start", metavar="DATE", help="起始日期 YYYY-MM-DD（含）"),
     click.option("--to", "end", metavar="DATE", help="结束日期 YYYY-MM-DD（含）"),
@@ -56,23 +58,41 @@ def _with(options: Sequence[Any]) -> Any:
     return decorate
 
 
-def _configured_database() -> str:
-    """The database named by COACHBOT_CONFIG, else ./coachbot.db."""
-    return context.settings().database
-
-
 @contextmanager
-def _open(path: Path | None) -> Iterator[Store]:
-    """The store at ``path`` (which must exist); store errors become exit 1."""
+def _open(path: Path | None, config: str | None, *, read_only: bool = True) -> Iterator[Store]:
+    """The store at ``--db`` (else the configured database), which must exist. Reports open it read-only."""
     if path is None:
-        path = Path(_configured_database())
+        path = Path(context.settings(config).database)
     if not path.exists():
         raise click.ClickException(f"找不到数据库 {path}（用 --db 或环境变量 COACHBOT_DB 指定）")
-    store = Store(path)
+    store = Store(path, read_only=read_only)
     try:
         yield store
     finally:
         store.close()
+
+
+def _zone(tz: str | None, config: str | None, team_id: str | None) -> str:
+    """``--tz``, else the team's time zone in coachbot.yaml, else COACHBOT_TZ, else Asia/Shanghai."""
+    if tz:
+        return tz
+    if team_id and (team := context.settings(config).team(team_id)) is not None:
+        return team.timezone
+    return context.report_tz(None)
+
+
+def _period(period: str | None, start: str | None, end: str | None) -> str:
+    if period is not None and (start or end):
+        raise click.UsageError("--period 和 --from/--to 只能选一种：要么按时段，要么按日期范围")
+    return period or "week"
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: Any) -> Any:
+    """A CSV cell a spreadsheet will not run as a formula (a leading ``'`` where it could)."""
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_START) else value
 
 
 def _date(value: str | None, option: str) -> date | None:
@@ -160,29 +180,31 @@ def _board_csv(board: Leaderboard, out: TextIO) -> None:
     for s in board.rows:
         m = s.member
         rate = "" if s.pass_rate is None else round(s.pass_rate, 4)
-        writer.writerow([s.rank, m.platform, m.user, m.display_name or "", m.team_id, s.points,
-                         s.answers, rate, s.streak])
+        writer.writerow([safe_cell(v) for v in (s.rank, m.platform, m.user, m.display_name or "", m.team_id,
+                                                s.points, s.answers, rate, s.streak)])
 
 
 @click.command("leaderboard")
 @click.option("--team", "team_id", metavar="TEAM_ID", help="只看这个团队（默认所有成员）")
-@click.option("--period", type=click.Choice(PERIODS), default="week", show_default=True)
+@click.option("--period", type=click.Choice(PERIODS), default=None, help="today|week|month|all（默认 week）")
 @_with(range_options)
 @click.option("--top", type=click.IntRange(min=1), default=10, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 @click.option("--csv", "as_csv", is_flag=True, help="输出 CSV")
 @db_option
+@config_option
 @tz_option
 def leaderboard_command(
-    team_id: str | None, period: str, start: str | None, end: str | None, top: int,
-    as_json: bool, as_csv: bool, db_path: Path, tz: str | None,
+    team_id: str | None, period: str | None, start: str | None, end: str | None, top: int,
+    as_json: bool, as_csv: bool, db_path: Path, config: str | None, tz: str | None,
 ) -> None:
     """排行榜：积分、作答、通过率、连续天数。"""
     if as_json and as_csv:
         raise click.ClickException("--json 和 --csv 只能选一个")
+    period = _period(period, start, end)
     first, last = _date(start, "--from"), _date(end, "--to")
-    tz = context.report_tz(tz)
-    with _open(db_path) as store:
+    tz = _zone(tz, config, team_id)
+    with _open(db_path, config) as store:
         teams = store.teams()
         if team_id is not None and team_id not in teams:
             known = "、".join(teams) or "（还没有团队）"
@@ -225,21 +247,21 @@ def _stats_text(stats: MemberStats) -> str:
 @click.argument("member")
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 @db_option
+@config_option
 @tz_option
-def stats_command(member: str, as_json: bool, db_path: Path, tz: str | None) -> None:
+def stats_command(member: str, as_json: bool, db_path: Path, config: str | None, tz: str | None) -> None:
     """一位成员的积分、排名、连续天数、各技能平均分和最近作答。
 
     MEMBER 可以是显示名、用户 ID，或 平台:用户ID。
     """
-    tz = context.report_tz(tz)
-    with _open(db_path) as store:
+    with _open(db_path, config) as store:
         found = store.find_member(member)
         if found is None:
             names = {n for m in store.members() for n in (m.display_name, m.user) if n}
             close = closest(member, names)
             hint = f"；你是不是要找：{'、'.join(close)}" if close else ""
             raise click.ClickException(f"找不到成员 {member!r}{hint}")
-        stats = store.member_stats(found, now=_now(), tz=tz)
+        stats = store.member_stats(found, now=_now(), tz=_zone(tz, config, found.team_id))
     if as_json:
         _echo_json(asdict(stats))
     else:
@@ -262,24 +284,28 @@ def export_group() -> None:
               help="写入文件（默认标准输出）")
 @click.option("--bom", is_flag=True, help="加 UTF-8 BOM，Excel 打开中文不乱码")
 @db_option
+@config_option
 @tz_option
 def export_submissions_command(
     as_csv: bool, team_id: str | None, start: str | None, end: str | None,
-    output: Path | None, bom: bool, db_path: Path, tz: str | None,
+    output: Path | None, bom: bool, db_path: Path, config: str | None, tz: str | None,
 ) -> None:
-    """每条作答一行：时间、成员、题目、得分、积分、违规类别、原文。"""
+    """每条作答一行：时间、成员、题目、得分、积分、违规类别、原文。
+
+    以 = + - @ 开头的单元格前加一个 '，表格软件不会把它当公式执行。
+    """
     if not as_csv:
         raise click.ClickException("请加 --csv：目前只支持导出 CSV")
     first, last = _date(start, "--from"), _date(end, "--to")
-    tz = context.report_tz(tz)
-    with _open(db_path) as store:
+    tz = _zone(tz, config, team_id)
+    with _open(db_path, config) as store:
         rows = store.export_submissions(now=_now(), tz=tz, start=first, end=last, team_id=team_id)
         with open(output, "w", encoding="utf-8", newline="") if output else _stdout() as out:
             if bom:
                 out.write("\ufeff")
             writer = csv.DictWriter(out, fieldnames=EXPORT_COLUMNS)
             writer.writeheader()
-            writer.writerows(rows)
+            writer.writerows({k: safe_cell(v) for k, v in row.items()} for row in rows)
 
 
 @contextmanager

@@ -54,6 +54,7 @@ class Settings:
     database: str = "coachbot.db"
     grace: timedelta = timedelta(hours=2)
     path: Path | None = None
+    retention_days: int | None = None        # replies' text is erased after this many days; scores stay
 
     def team(self, team_id: str) -> Team | None:
         return next((t for t in self.teams if t.id == team_id), None)

@@ -108,12 +108,15 @@ class Scheduler:
 
     def housekeep(self) -> int:
         """Daily: forget de-duplication keys, handled inbox items and settled deliveries older than
-        ``EVENTS_KEPT`` (platforms retry within minutes); how many rows were removed."""
+        ``EVENTS_KEPT`` (platforms retry within minutes), and with ``retention_days`` erase the text of
+        older replies (scores stay); how many rows were removed or erased."""
         before = self.clock() - EVENTS_KEPT
         store = self.coach.store
+        days = self.coach.settings.retention_days
         try:
             removed = {"events": store.purge_events(before=before), "inbox": store.purge_inbox(before=before),
-                       "outbox": store.purge_outbox(before=before)}
+                       "outbox": store.purge_outbox(before=before),
+                       "texts": store.erase_text_before(self.clock() - timedelta(days=days)) if days else 0}
         except Exception:
             log.exception("event=scheduler_error job=housekeeping")
             return 0

@@ -214,6 +214,11 @@ def unknown(db: Database, migrations: Migrations = MIGRATIONS) -> list[str]:
     return [m.name for m in migrations.applied(db) if m.name not in known]
 
 
+def pending(db: Database, migrations: Migrations = MIGRATIONS) -> list[str]:
+    """Names of the migrations this file still needs (read-only)."""
+    return [m.name for m in migrations.pending(db)]
+
+
 def upgrade(db: Database, migrations: Migrations = MIGRATIONS) -> list[str]:
     """Apply all pending migrations in one transaction; return their names.
 

@@ -51,7 +51,8 @@ from coachbot.domain.reports import Leaderboard, MemberStats, TeamInsight
 from coachbot.domain.scoring import Policy, Prior, decide, read_grade
 from coachbot.domain.teams import DEFAULT_TZ
 from coachbot.store import reads as read
-from coachbot.store.migrations import upgrade
+from coachbot.store.erasure import ErasureStore
+from coachbot.store.migrations import pending, unknown, upgrade
 from coachbot.store.queues import QueueStore
 from coachbot.store.reads import MEMBER_COLUMNS
 
@@ -64,16 +65,19 @@ def _one(db: Database, sql: str, params: Sequence | dict = ()) -> dict | None:
     return next(db.query(sql, params), None)
 
 
-class Store(QueueStore):
+class Store(QueueStore, ErasureStore):
     """The bot's SQLite file. Safe to share across threads."""
 
-    def __init__(self, path: str | Path) -> None:
-        """Open or create the file and bring its schema up to date.
+    def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
+        """Open or create the file, check it is sound, and bring its schema up to date.
 
-        Raises :class:`StoreError` if the file is not a database or was written
-        by a newer coachbot; such a file is left exactly as it was.
+        Raises :class:`StoreError` if the file is not a database, is damaged
+        (``PRAGMA quick_check``) or was written by a newer coachbot; such a file
+        is left exactly as it was. ``read_only`` (reports) never writes: the
+        file must exist and be up to date.
         """
         self.path = Path(path)
+        self.read_only = read_only
         self._local = threading.local()
         self._lock = threading.Lock()
         self._writer = threading.Lock()
@@ -81,14 +85,36 @@ class Store(QueueStore):
         self._closed = False
         try:
             db = self._db()
-            upgrade(db)
-            db.enable_wal()
+            self._check_sound(db)
+            if read_only:
+                if newer := unknown(db):
+                    raise StoreError(f"{self.path} 由更新版本的 coachbot 写入（本版本不认识的迁移：{', '.join(newer)}），"
+                                     "请升级 coachbot。")
+                if pending(db):
+                    raise StoreError(f"数据库 {self.path} 需要升级（{', '.join(pending(db))}），只读命令不会改动它；"
+                                     "先启动一次 coachbot（run 或 console）即可自动升级。")
+            else:
+                upgrade(db)
+                db.enable_wal()
         except sqlite3.DatabaseError as error:
             self.close()
             raise StoreError(f"无法打开数据库 {self.path}：{error}") from error
         except BaseException:
             self.close()
             raise
+
+    def _check_sound(self, db: Database) -> None:
+        try:
+            problems = [row[0] for row in db.execute("PRAGMA quick_check(3)").fetchall()]
+        except sqlite3.DatabaseError as error:
+            if "not a database" in str(error):
+                raise
+            problems = [str(error)]
+        if problems != ["ok"]:
+            raise StoreError(
+                f"数据库 {self.path} 已损坏（PRAGMA quick_check：{'；'.join(problems)}）。coachbot 不会在损坏的文件上"
+                "继续写入。请停下 coachbot，把这个文件改名留存，再用最近一次 `coachbot backup` 的备份复制回原路径"
+                "（见 README「备份与恢复」）。")
 
     def __enter__(self) -> Store:
         return self
@@ -111,12 +137,18 @@ class Store(QueueStore):
             raise StoreError("数据库已关闭")
         db = getattr(self._local, "db", None)
         if db is None:
-            conn = sqlite3.connect(
-                self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
-            )
+            if self.read_only:
+                if not self.path.exists():
+                    raise StoreError(f"找不到数据库 {self.path}")
+                conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S,
+                                       isolation_level=None, check_same_thread=False)
+            else:
+                conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None,
+                                       check_same_thread=False)
             db = Database(conn, execute_plugins=False)
             db.execute("PRAGMA foreign_keys = ON")
-            db.execute("PRAGMA synchronous = NORMAL")
+            if not self.read_only:
+                db.execute("PRAGMA synchronous = NORMAL")
             with self._lock:
                 self._connections.append(db)
             self._local.db = db

@@ -69,6 +69,7 @@ class Command:
     words: tuple[str, ...]           # the English word first, then aliases
     handler: Handler
     leads_only: bool = False
+    admins_only: bool = False
     slash: bool = False              # a slash command of its own on platforms that have them
     sub: tuple[Command, ...] = ()
     listed: bool = True              # shown in help (an alias of another command is not)
@@ -139,7 +140,7 @@ def help_message(lang: str = "zh") -> Message:
         for sub in command.sub:
             if not sub.listed:
                 continue
-            mark = s.leads_only_mark if sub.leads_only else ""
+            mark = s.admins_only_mark if sub.admins_only else s.leads_only_mark if sub.leads_only else ""
             lines.append(f"  {sub.usage(lang):<18} {sub.help(lang)}{mark}")
     lines += ["", s.help_chinese]
     return Message(title=s.help_title, sections=(Section("\n".join(lines)),), kind="help")
@@ -167,6 +168,11 @@ def coach_stats(ctx: Ctx, args: list[str]) -> list[Reply]:
         who = ctx.coach.find_member(wanted)
         if who is None:
             raise CoachError(ctx.s.member_not_found.format(who=" ".join(args)))
+        own = who.platform == ctx.msg.platform and who.user == ctx.msg.user
+        role = ctx.coach.role(ctx.msg, team)
+        # a member sees their own record; a lead their team's; an admin everyone's (compliance slips are personal)
+        if not own and not (role == "admin" or (role == "lead" and who.team_id == team.id)):
+            raise CoachError(ctx.s.stats_not_yours)
     else:
         who = ctx.coach.own_record(ctx.msg)
         if who is None:
@@ -232,6 +238,17 @@ def post_outcome(ctx: Ctx, kind: str, posted: list[Posted]) -> str:
     return ctx.s.post_queued.format(what=what, error=waiting.error or ctx.s.no_answer_yet)
 
 
+def coach_forget(ctx: Ctx, args: list[str]) -> list[Reply]:
+    """Erase a member: every reply and the record (个人信息保护法). Admins only."""
+    if not args:
+        raise CoachError(ctx.s.usage.format(usage=FORGET.usage(ctx.lang)))
+    who = ctx.coach.find_member(member_reference(" ".join(args), ctx.msg.platform))
+    if who is None:
+        raise CoachError(ctx.s.member_not_found.format(who=" ".join(args)))
+    gone = ctx.coach.store.forget_member(who)
+    return _say(ctx, ctx.s.forgotten.format(name=who.name, replies=gone.replies))
+
+
 def coach_reveal(ctx: Ctx, args: list[str]) -> list[Reply]:
     team = ctx.require_team()
     post = ctx.coach.todays_challenge(team, ctx.msg.platform, ctx.msg.channel, ctx.now)
@@ -274,6 +291,7 @@ def _close(word: str, table: Sequence[Command]) -> list[str]:
 # ------------------------------------------------------------------ the table
 
 POST_NOW = Command("coach post-now", ("post-now", "发布"), coach_post_now, leads_only=True)
+FORGET = Command("coach forget", ("forget", "删除成员"), coach_forget, admins_only=True)
 COACH = Command("coach", ("coach", "教练"), cmd_coach, slash=True, sub=(
     Command("coach help", ("help", "帮助"), coach_help, listed=False),
     Command("coach today", ("today", "今天", "今日"), coach_today),
@@ -281,6 +299,7 @@ COACH = Command("coach", ("coach", "教练"), cmd_coach, slash=True, sub=(
     Command("coach skills", ("skills", "技能"), coach_skills, leads_only=True),
     POST_NOW,
     Command("coach reveal", ("reveal", "公布", "揭晓"), coach_reveal, leads_only=True),
+    FORGET,
 ))
 SCRIPT = Command("script", ("script", "话术"), cmd_script, slash=True)
 LEADERBOARD = Command("leaderboard", ("leaderboard", "排行榜", "排行"), cmd_leaderboard, slash=True)
@@ -295,6 +314,8 @@ def run(ctx: Ctx, table: Sequence[Command], words: list[str], *, unknown: Callab
         raise unknown(words[0])
     if command.leads_only and not ctx.coach.is_lead(ctx.msg, ctx.team):
         raise CoachError(ctx.s.leads_only)
+    if command.admins_only and ctx.coach.role(ctx.msg, ctx.team) != "admin":
+        raise CoachError(ctx.s.admins_only)
     return command.handler(ctx, words[1:])
 
 

@@ -139,6 +139,7 @@ class En(Zh):
         "coach skills": "/coach skills",
         "coach post-now": "/coach post-now lesson|challenge|summary [ID]",
         "coach reveal": "/coach reveal",
+        "coach forget": "/coach forget <member>",
     }
     command_help = {
         "script": "Look up a call script by situation or keyword",
@@ -151,6 +152,7 @@ class En(Zh):
         "coach skills": "the team's weakest skills and most often missed steps",
         "coach post-now": "post now",
         "coach reveal": "reveal today's model answer now",
+        "coach forget": "erase a member's replies and record (personal information law)",
     }
     slash_hint = {
         "script": "[situation or keyword, e.g. broken-promise]",
@@ -171,8 +173,12 @@ class En(Zh):
     unknown_word = "I don't understand “{word}”. Usage: {usage}"
     no_team_here = "This channel does not belong to a team yet. A team lead can add it under teams.channels in coachbot.yaml."
     no_team_leaderboard = "This channel has no team yet; try /leaderboard week everyone for everyone's ranking."
+    admins_only = "Sorry, only admins can use this command."
+    admins_only_mark = " (admins)"
+    forgotten = "Erased {name}'s replies and record ({replies} replies). Leaderboards count what is left."
     leads_only = "Sorry, only team leads and admins can use this command. Please ask your team lead if you need it."
     nothing_posted_today = "No lesson or challenge has been posted today."
+    stats_not_yours = "You can only see your own results; team leads can see their team's. Type /coach stats for yours."
     member_not_found = "No member “{who}” found."
     no_answers_yet = "You haven't answered a challenge yet. Answer today's to get your first result!"
     no_lesson = "No lesson {id} found."

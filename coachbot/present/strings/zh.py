@@ -130,6 +130,7 @@ class Zh:
         "coach skills": "/coach skills",
         "coach post-now": "/coach post-now lesson|challenge|summary [ID]",
         "coach reveal": "/coach reveal",
+        "coach forget": "/coach forget <成员>",
     }
     command_help = {
         "script": "查话术：按情况或关键词找推荐说法",
@@ -142,6 +143,7 @@ class Zh:
         "coach skills": "团队最弱的技能和最常失分的步骤",
         "coach post-now": "立即发布",
         "coach reveal": "立即公布今天的参考答案",
+        "coach forget": "删除一位成员的全部作答和记录（个人信息保护法）",
     }
     slash_hint = {   # the short argument hint platforms show beside a slash command
         "script": "[情况或关键词，例如 爽约]",
@@ -161,8 +163,12 @@ class Zh:
     unknown_word = "看不懂「{word}」。用法：{usage}"
     no_team_here = "这个频道还没有关联到任何团队。请组长在 coachbot.yaml 的 teams.channels 里加上它。"
     no_team_leaderboard = "这个频道还没有关联团队，可以用 /leaderboard week everyone 看全员排行。"
+    admins_only = "抱歉，这个命令只有管理员可以用。"
+    admins_only_mark = "（管理员）"
+    forgotten = "已删除 {name} 的全部作答和记录（{replies} 条作答）。排行榜会按剩下的作答重新计算。"
     leads_only = "抱歉，这个命令只有组长和管理员可以用。需要的话请联系你的组长。"
     nothing_posted_today = "今天还没有发布小课或挑战。"
+    stats_not_yours = "只能查看自己的成绩；组长可以查看本组成员的成绩。输入 /coach stats 查看你自己的。"
     member_not_found = "没有找到成员「{who}」。"
     no_answers_yet = "你还没有回答过挑战。回答今天的挑战就会有成绩了！"
     no_lesson = "没有找到小课 {id}。"

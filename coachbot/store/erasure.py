@@ -1,0 +1,104 @@
+"""Keeping no more than needed (个人信息保护法): erasing a member or one reply, old replies' text, backups.
+
+Mixed into :class:`coachbot.store.sqlite.Store`, which supplies the plumbing.
+
+- :meth:`forget_member` deletes a member's replies and record, and anything
+  of theirs still waiting in the inbox or the outbox; leaderboards recount
+  without them.
+- :meth:`forget_submission` deletes one reply; the member's other replies to
+  that challenge are rescored so their totals stay right.
+- :meth:`erase_text_before` empties the text of old replies, and the quotes
+  of it in their grades, keeping every score (``retention_days``).
+- :meth:`backup` copies the live file with SQLite's online backup: a
+  consistent copy, taken while the bot keeps running.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from coachbot.domain.errors import StoreError
+from coachbot.domain.records import Member, utc_text
+
+
+@dataclass(frozen=True)
+class Forgotten:
+    member: Member
+    replies: int
+    waiting: int   # inbox items and deliveries removed
+
+
+class ErasureStore:
+    path: Path
+
+    def _write(self) -> AbstractContextManager[Database]:  # supplied by Store
+        raise NotImplementedError
+
+    def _db(self) -> Database:  # supplied by Store
+        raise NotImplementedError
+
+    @staticmethod
+    def _rescore(db: Database, post_id: int, member_id: int) -> None:  # supplied by Store
+        raise NotImplementedError
+
+    def forget_member(self, member: Member) -> Forgotten:
+        """Delete everything the bot keeps about ``member``."""
+        with self._write() as db:
+            replies = db.execute("DELETE FROM submissions WHERE member_id = ?", [member.id]).rowcount
+            waiting = db.execute(
+                "DELETE FROM inbox WHERE platform = ? AND state != 'done'"
+                " AND json_extract(payload, '$.incoming.user') = ?", [member.platform, member.user]).rowcount
+            waiting += db.execute("DELETE FROM outbox WHERE platform = ? AND user = ? AND post_id IS NULL",
+                                  [member.platform, member.user]).rowcount
+            db.execute("DELETE FROM members WHERE id = ?", [member.id])
+        return Forgotten(member, replies, waiting)
+
+    def forget_submission(self, submission_id: int) -> bool:
+        """Delete one reply; the member's other replies to that challenge are rescored."""
+        with self._write() as db:
+            row = db.execute("SELECT post_id, member_id FROM submissions WHERE id = ?", [submission_id]).fetchone()
+            if row is None:
+                return False
+            db.execute("DELETE FROM submissions WHERE id = ?", [submission_id])
+            self._rescore(db, row[0], row[1])
+        return True
+
+    def erase_text_before(self, before: datetime) -> int:
+        """Empty the text of replies submitted before ``before``, and their grades' quotes; scores stay."""
+        erased = 0
+        with self._write() as db:
+            rows = db.execute("SELECT id, grade FROM submissions WHERE submitted_at < ? AND text != ''",
+                              [utc_text(before)]).fetchall()
+            for sub_id, grade_json in rows:
+                grade = json.loads(grade_json)
+                for c in grade.get("criteria") or ():
+                    c["evidence"] = None
+                for v in grade.get("violations") or ():
+                    v["evidence"] = ""
+                db.execute("UPDATE submissions SET text = '', grade = ? WHERE id = ?",
+                           [json.dumps(grade, ensure_ascii=False), sub_id])
+                erased += 1
+        return erased
+
+    def backup(self, target: str | Path) -> Path:
+        """A consistent copy of the live database at ``target`` (which must not exist yet)."""
+        target = Path(target)
+        if target.exists():
+            raise StoreError(f"{target} 已经存在，不会覆盖；请换一个文件名。")
+        source = sqlite3.connect(self.path, timeout=30)
+        try:
+            copy = sqlite3.connect(target)
+            try:
+                source.backup(copy)
+            finally:
+                copy.close()
+        finally:
+            source.close()
+        return target
