@@ -32,18 +32,22 @@ PLATFORMS = ("console", "slack", "wecom", "fake")
 _DURATION = re.compile(r"^(\d+)\s*(h|m|min|hours?|minutes?)$")
 
 
-def _dates(c: Checker, key: tuple) -> tuple[str, ...]:
-    """ISO dates; YAML reads an unquoted 2026-10-01 as a date, which is fine too."""
+def _dates(c: Checker, key: tuple, *, allow_cn: bool = False) -> tuple[str, ...]:
+    """ISO dates; YAML reads an unquoted 2026-10-01 as a date, which is fine too. With ``allow_cn`` the word
+    ``cn`` may stand among them (the official calendar plus these days)."""
     out = []
     for i, value in enumerate(c.seq(key, required=False)):
         if isinstance(value, date):
             out.append(date(value.year, value.month, value.day).isoformat())
             continue
         text = c.text(key + (i,))
+        if allow_cn and text == "cn":
+            out.append("cn")
+            continue
         try:
             out.append(date.fromisoformat(text).isoformat())
         except ValueError:
-            c.problem(key + (i,), f"{text!r} is not a date like 2026-10-01")
+            c.problem(key + (i,), f"{text!r} is not a date like 2026-10-01" + (" (or cn)" if allow_cn else ""))
     return tuple(out)
 
 
@@ -53,16 +57,25 @@ def _schedule(c: Checker, key: tuple) -> Schedule:
         return Schedule()
     if not c.mapping(key):
         return Schedule()
-    c.known_fields(key, {"lesson", "challenge", "reveal", "reveal_after", "summary"})
+    c.known_fields(key, {"lesson", "challenge", "reveal", "reveal_after", "summary", "days"})
     values: dict = {}
     for name in ("lesson", "challenge", "reveal", "summary"):
-        if (raw := c.get(key + (name,))) is not None:
+        if c.get(key + (name,)) is not None:
             v = c.text(key + (name,))
-            if isinstance(raw, int) and not isinstance(raw, bool):  # YAML 1.1 reads 10:00 as 600
-                c.problem(key + (name,), f"write the time in quotes, e.g. \"{raw // 60:02d}:{raw % 60:02d}\"")
-            elif v and (problem := timespec.check(v)):
+            if v and (problem := timespec.check(v)):
                 c.problem(key + (name,), problem)
             values[name] = v
+    if c.get(key + ("days",)) is not None:
+        days = " ".join(c.text(key + ("days",)).lower().replace("_", " ").replace("-day", " day").split())
+        days = {"everyday": "every day", "daily": "every day", "weekdays": "workdays", "working days": "workdays"}.get(
+            days, days)
+        if days not in ("workdays", "every day"):
+            try:
+                timespec.weekdays(days)
+            except ValueError as exc:
+                c.problem(key + ("days",), f"{exc}; use workdays, every day, or weekdays like mon-sat")
+                days = "workdays"
+        values["days"] = days
     if (after := c.get(key + ("reveal_after",))) is not None:
         m = _DURATION.match(str(after).strip())
         if not m:
@@ -93,7 +106,7 @@ def _team(c: Checker, i: int, problems: list[Problem]) -> Team | None:
         for platform in node:
             if platform not in PLATFORMS:
                 c.problem(key + ("channels", platform), f"unknown platform; use one of: {', '.join(PLATFORMS)}")
-            channels[str(platform)] = c.texts(key + ("channels", platform))
+            channels[str(platform)] = c.texts(key + ("channels", platform), ids=True)
     elif node is not None:
         c.problem(key + ("channels",), "must map a platform to a list of channel ids")
     show = c.get(key + ("show_names",))
@@ -102,7 +115,7 @@ def _team(c: Checker, i: int, problems: list[Problem]) -> Team | None:
     holidays_node = c.get(key + ("holidays",))
     holidays: str | tuple[str, ...] = "cn"
     if isinstance(holidays_node, list):
-        holidays = _dates(c, key + ("holidays",))
+        holidays = _dates(c, key + ("holidays",), allow_cn=True)
     elif holidays_node is not None:
         holidays = c.choice(key + ("holidays",), ("cn", "none"))
     language = c.text(key + ("language",), required=False) or LANGUAGES[0]
@@ -114,7 +127,7 @@ def _team(c: Checker, i: int, problems: list[Problem]) -> Team | None:
         answers = ANSWERS[0]
     return Team(
         id=team_id, name=c.text(key + ("name",), required=False) or team_id, timezone=tz,
-        channels=channels, leads=c.texts(key + ("leads",), required=False),
+        channels=channels, leads=c.texts(key + ("leads",), required=False, ids=True),
         show_names=True if show is None else bool(show), schedule=_schedule(c, key + ("schedule",)),
         holidays=holidays, workdays=_dates(c, key + ("workdays",)), language=language, answers=answers,
     )
@@ -168,7 +181,7 @@ def load_settings(path: str | Path) -> Settings:
     if problems:
         raise ConfigError(sorted(problems))
     return Settings(
-        teams=tuple(teams), admins=c.texts(("admins",), required=False), policy=policy,
+        teams=tuple(teams), admins=c.texts(("admins",), required=False, ids=True), policy=policy,
         content_dirs=content_dirs, database=str(base / database) if not Path(database).is_absolute() else database,
         grace=grace, path=path, retention_days=retention,
     )

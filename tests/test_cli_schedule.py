@@ -43,9 +43,9 @@ def test_human_output_marks_holidays_and_adjusted_working_days(config):
     assert result.output.splitlines() == [
         "a 一组 · Asia/Shanghai",
         f"holidays: {holiday_source('cn').text}",
-        "  2026-09-30 Wed  lesson 09:00  challenge 10:30  reveal 16:00",
+        "  2026-09-30 Wed  lesson 09:00  challenge 10:30  reveal 16:00  summary 17:30",
         "  2026-10-01 Thu  「休」 National Day (skipped)",
-        "  2026-10-02 Fri  「休」 National Day (skipped)  summary 17:30",
+        "  2026-10-02 Fri  「休」 National Day (skipped)",
         "  2026-10-03 Sat  「休」 National Day (skipped)",
         "  2026-10-04 Sun  「休」 National Day (skipped)",
         "  2026-10-05 Mon  「休」 National Day (skipped)",
@@ -86,7 +86,8 @@ def test_days_without_holiday_data_are_flagged(config):
     year = covered_years()[1] + 1
     out = run("--config", config, "--team", "a", "--from", f"{year - 1}-12-31", "--days", "2").output.splitlines()
     assert out[-1] == (f"warning: no holiday data for {year} ({holiday_source('cn').text}): "
-                       "Monday-Friday assumed; upgrade chinesecalendar")
+                       f"Monday-Friday assumed; add {year} from the State Council notice to holidays-cn.yaml, "
+                       "or list the team's holidays: in coachbot.yaml")
     assert f"no holiday data for {year}: Mon-Fri" in out[-2]
 
 
@@ -107,8 +108,16 @@ def test_errors(config, tmp_path):
     assert result.exit_code == 1
     assert f"{broken}:5: teams.0.schedule.challenge: day-of-week field '8': '8' is outside 0-7 or backwards" in result.output
     assert f"{broken}:9: teams.1.holidays.0: '2026-02-30' is not a date like 2026-10-01" in result.output
-    broken.write_text(CONFIG.replace('challenge: "10:30"', "challenge: 10:30"), encoding="utf-8")   # YAML: 630
-    assert f'{broken}:5: teams.0.schedule.challenge: write the time in quotes, e.g. "10:30"' in run(
-        "--config", str(broken)).output
+    broken.write_text(CONFIG.replace('challenge: "10:30"', "challenge: 10:30"), encoding="utf-8")   # not YAML 1.1's 630
+    unquoted = run("--config", str(broken), "--team", "a", "--from", "2026-09-30", "--days", "1")
+    assert unquoted.exit_code == 0 and "challenge 10:30" in unquoted.output
     broken.write_text(CONFIG.replace("2026-10-05", "2026-13-05"), encoding="utf-8")
     assert f"{broken}:9: yaml: cannot read '2026-13-05': month must be in 1..12" in run("--config", str(broken)).output
+
+
+def test_the_coming_30_days_reaching_a_year_without_data_are_warned_about(config):
+    year = covered_years()[1] + 1
+    out = run("--config", config, "--team", "a", "--from", f"{year - 1}-12-10", "--days", "3").output
+    assert f"warning: no holiday data for {year}" in out
+    quiet = run("--config", config, "--team", "a", "--from", f"{year - 1}-11-20", "--days", "3").output
+    assert "warning" not in quiet

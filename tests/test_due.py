@@ -197,6 +197,40 @@ def test_other_weekday_lists_narrow_the_working_days(rig):
     assert [s.kind for s in slots_for(t, ADJUSTED_SAT)] == ["challenge"]
 
 
+def test_a_saturday_time_posts_on_saturdays_but_not_on_a_holiday_saturday():
+    t = team(lesson="0 9 * * 6", challenge="0 10 * * sat")
+    assert [s.kind for s in slots_for(t, PLAIN_SAT)] == ["lesson", "challenge"]
+    assert [s.kind for s in slots_for(t, FRI)] == ["summary"]
+    assert slots_for(t, date(2026, 10, 3)) == []                 # National Day Saturday
+    assert [s.kind for s in slots_for(team(lesson="0 9 * * 6", holidays="none"), date(2026, 10, 3))] == ["lesson"]
+
+
+@pytest.mark.parametrize(("days", "sunday", "plain_sat", "national_day"), [
+    ("workdays", False, False, False),
+    ("every day", True, True, False),
+    ("mon-sat", False, True, False),
+    ("sat,sun", True, True, False),
+])
+def test_days_picks_the_weekdays_and_holidays_the_days_off(days, sunday, plain_sat, national_day):
+    def posts(t: Team, day: date) -> bool:
+        return [s.kind for s in slots_for(t, day) if s.kind != "summary"] == ["lesson", "challenge"]
+
+    t = team(days=days)
+    assert posts(t, PLAIN_SAT + timedelta(days=1)) is sunday
+    assert posts(t, PLAIN_SAT) is plain_sat
+    assert posts(t, NATIONAL_DAY) is national_day
+    assert posts(team(days=days, holidays="none"), NATIONAL_DAY) is (days != "sat,sun")   # a Thursday
+
+
+def test_every_day_team_posts_on_a_sunday_through_the_real_loop(rig):
+    r = rig(team(days="every day"))
+    coach = r.coach()
+    sunday = PLAIN_SAT + timedelta(days=1)
+    run_due(coach, at(sunday, 10, 31))
+    run_due(coach, at(sunday, 10, 45))
+    assert r.daily() == ["lesson", "challenge"]
+
+
 def test_weekly_summary_on_its_day_only_once(rig):
     r = rig(team(summary="fri 17:30"))
     coach = r.coach()
@@ -209,10 +243,13 @@ def test_weekly_summary_on_its_day_only_once(rig):
     assert r.posts("summary")[0].message.title.startswith("一组")
 
 
-def test_weekly_summary_also_on_a_holiday_friday(rig):
+def test_weekly_summary_moves_before_a_holiday_friday(rig):
     r = rig(team(summary="fri 17:30"))
-    run_due(r.coach(), at(date(2026, 10, 2), 17, 31))   # National Day holiday, a Friday
-    assert r.kinds() == ["summary"]
+    coach = r.coach()
+    run_due(coach, at(date(2026, 10, 2), 17, 31))        # National Day holiday, a Friday: nobody reads it
+    assert r.kinds() == []
+    run_due(coach, at(date(2026, 9, 30), 17, 31))        # the last working day of that week
+    assert r.kinds().count("summary") == 1
 
 
 def test_reveal_after_a_delay_counts_from_the_challenge(rig):
@@ -516,8 +553,8 @@ def test_tick_after_midnight_settles_yesterday(rig):
 def test_plan_lists_posts_in_local_time_with_calendar_notes():
     days = plan(team(reveal_after=timedelta(hours=20)), date(2026, 9, 30), 11)
     by_day = {d.day: d for d in days}
-    assert [k for k, _ in by_day[date(2026, 9, 30)].posts] == ["lesson", "challenge", "reveal"]
-    assert by_day[date(2026, 9, 30)].posts[2][1] == at(date(2026, 10, 1), 6)
+    assert [k for k, _ in by_day[date(2026, 9, 30)].posts] == ["lesson", "challenge", "summary", "reveal"]
+    assert by_day[date(2026, 9, 30)].posts[3][1] == at(date(2026, 10, 1), 6)
     assert by_day[NATIONAL_DAY].info.note == "National Day" and by_day[NATIONAL_DAY].posts == ()
-    assert [k for k, _ in by_day[date(2026, 10, 2)].posts] == ["summary"]
+    assert by_day[date(2026, 10, 2)].posts == ()          # the holiday Friday's summary came on Wednesday
     assert by_day[ADJUSTED_SAT].info.marker == "班" and len(by_day[ADJUSTED_SAT].posts) == 3

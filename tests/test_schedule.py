@@ -144,7 +144,7 @@ def test_startup_warns_when_the_current_year_has_no_holiday_data(rig, started, c
     sched = start_scheduler(r.coach(), clock=FakeClock(datetime(year, 3, 2, 1, tzinfo=UTC)), paused=True)
     started.append(sched)
     [line] = [m for m in caplog.messages if m.startswith("event=holiday_data_missing")]
-    assert f"year={year} teams=t1 source=chinesecalendar" in line
+    assert f"year={year} teams=t1 source=holidays-cn.yaml" in line
     assert sched.check_holiday_data() == []                   # once per process, not every minute
 
 

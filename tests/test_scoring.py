@@ -151,6 +151,29 @@ def test_a_long_history_with_a_gap_counts_only_the_run_since_the_gap(store):
     assert store.member_stats(member, now=at(days[-1], 18)).streak == len(days) - 4
 
 
+def test_a_challenge_posted_on_a_day_off_never_breaks_a_streak(store):
+    """A lead posts an extra challenge on Saturday and a National Day Thursday; unanswered, they break nothing,
+    answered, they count — and so does the unanswered bonus day that runs over the usual look-back depth."""
+    from coachbot.domain.teams import Team
+    from coachbot.domain.timetable import days_off
+
+    off = days_off([Team(id="t1", name="一组")])
+    member = store.ensure_member("slack", "U1", team_id="t1")
+    friday, saturday = date(2026, 10, 9), date(2026, 10, 10 + 7)        # 2026-10-17: a plain Saturday
+    days = [date(2026, 9, 28), date(2026, 9, 29), date(2026, 9, 30), date(2026, 10, 1),   # 10-01 National Day
+            friday, friday + timedelta(days=3), friday + timedelta(days=4), saturday - timedelta(days=1),
+            saturday, saturday + timedelta(days=2)]
+    for day in days:
+        post = challenge(store, day, content=f"c{day.isoformat()}")
+        if day not in (date(2026, 10, 1), saturday):
+            reply(store, post, member, 70)
+    now = at(days[-1], 18)
+    assert store.member_stats(member, now=now).streak == 1                  # without the calendar: broken
+    assert store.member_stats(member, now=now, bonus_day=off).streak == 8
+    board = store.leaderboard(period="month", team_id="t1", now=now, bonus_day=off)
+    assert board.rows[0].streak == 8
+
+
 def test_a_violating_answer_keeps_the_streak_but_a_late_one_does_not(store):
     member = store.ensure_member("slack", "U1", team_id="t1")
     monday = challenge(store, MON)

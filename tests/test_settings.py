@@ -76,3 +76,55 @@ def test_answers_setting_defaults_to_channel_and_rejects_unknown_values(tmp_path
     with pytest.raises(ConfigError) as info:
         load_settings(path)
     assert "c.yaml:4: teams.0.answers:" in str(info.value)
+
+
+def test_one_id_written_without_brackets_is_a_list_of_one(tmp_path):
+    path = tmp_path / "c.yaml"
+    path.write_text("admins: lead\nteams:\n  - id: a\n    channels: {console: demo, slack: 'C1, C2'}\n"
+                    "    leads: U0LEAD，Li Wei\n", encoding="utf-8")
+    s = load_settings(path)
+    assert s.admins == ("lead",)
+    assert s.teams[0].leads == ("U0LEAD", "Li Wei")
+    assert s.teams[0].channels == {"console": ("demo",), "slack": ("C1", "C2")}
+
+
+def test_times_and_words_mean_what_they_look_like(tmp_path):
+    """YAML 1.1 would read 9:30 as the number 570 and ``off`` as false; the config reads them as written."""
+    path = tmp_path / "c.yaml"
+    path.write_text("teams:\n  - id: a\n    channels: {console: [demo]}\n"
+                    "    schedule: {lesson: 9:30, challenge: 10:30, reveal: 16:00, days: everyday}\n", encoding="utf-8")
+    schedule = load_settings(path).teams[0].schedule
+    assert (schedule.lesson, schedule.challenge, schedule.reveal) == ("9:30", "10:30", "16:00")
+    assert schedule.days == "every day"
+
+
+@pytest.mark.parametrize(("days", "read"), [
+    ("workdays", "workdays"), ("working days", "workdays"), ("every day", "every day"), ("daily", "every day"),
+    ("mon-sat", "mon-sat"), ("sat,sun", "sat,sun"),
+])
+def test_schedule_days(tmp_path, days, read):
+    path = tmp_path / "c.yaml"
+    path.write_text(f"teams:\n  - id: a\n    channels: {{console: [demo]}}\n    schedule: {{days: '{days}'}}\n",
+                    encoding="utf-8")
+    assert load_settings(path).teams[0].schedule.days == read
+
+
+def test_unknown_schedule_days_name_the_choices(tmp_path):
+    path = tmp_path / "c.yaml"
+    path.write_text("teams:\n  - id: a\n    channels: {console: [demo]}\n    schedule:\n      days: fortnightly\n",
+                    encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_settings(path)
+    assert f"{path}:5: teams.0.schedule.days:" in str(info.value) and "every day" in str(info.value)
+
+
+def test_alias_bombs_and_self_references_are_refused_with_a_line(tmp_path):
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join([f'*{chr(97 + i)}'] * 10)}]\n" for i in range(8))
+    path = tmp_path / "bomb.yaml"
+    path.write_text(bomb, encoding="utf-8")
+    with pytest.raises(ConfigError, match="once aliases are expanded"):
+        load_settings(path)
+    path.write_text("teams: &t\n  - id: a\n    channels: {console: [demo]}\n    leads: *t\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"bomb.yaml:4: .*alias refers to the value that contains it"):
+        load_settings(path)

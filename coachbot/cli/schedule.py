@@ -10,7 +10,7 @@ import click
 from coachbot.cli import context
 from coachbot.domain.teams import Settings, Team
 from coachbot.domain.timetable import DayPlan, plan
-from coachbot.domain.workdays import REST, holiday_source, missing_years
+from coachbot.domain.workdays import REST, WARN_AHEAD, holiday_source, missing_years
 
 
 def _teams(settings: Settings, team_id: str | None) -> tuple[Team, ...]:
@@ -33,8 +33,10 @@ def _start(value: str | None, team: Team) -> date:
 
 def _warnings(team: Team, days: list[DayPlan]) -> list[str]:
     src = holiday_source(team.holidays)
-    return [f"no holiday data for {year} ({src.text}): Monday-Friday assumed; upgrade chinesecalendar"
-            for year in missing_years(team.holidays, *sorted({d.day.year for d in days}))]
+    return [f"no holiday data for {year} ({src.text}): Monday-Friday assumed; add {year} from the State Council "
+            f"notice to holidays-cn.yaml, or list the team's holidays: in coachbot.yaml"
+            for year in missing_years(team.holidays, *sorted({d.day.year for d in days} | {
+                (d.day + WARN_AHEAD).year for d in days[:1]}))]
 
 
 def day_line(d: DayPlan, tz) -> str:

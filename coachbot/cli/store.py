@@ -27,7 +27,9 @@ from coachbot.domain.reports import (
     Period,
     Standing,
 )
+from coachbot.domain.scoring import BonusDay
 from coachbot.domain.text import closest
+from coachbot.domain.timetable import days_off
 from coachbot.present.views import skill as skill_label
 from coachbot.store import Store
 
@@ -79,6 +81,11 @@ def _zone(tz: str | None, config: str | None, team_id: str | None) -> str:
     if team_id and (team := context.settings(config).team(team_id)) is not None:
         return team.timezone
     return context.report_tz(None)
+
+
+def _days_off(config: str | None) -> BonusDay:
+    """The teams' days off from coachbot.yaml, so streaks here match the ones the bot shows."""
+    return days_off(context.settings(config).teams)
 
 
 def _period(period: str | None, start: str | None, end: str | None) -> str:
@@ -211,7 +218,7 @@ def leaderboard_command(
             raise click.ClickException(f"没有团队 {team_id!r}；已有：{known}")
         board = store.leaderboard(
             period=period, scope="team" if team_id else "everyone", team_id=team_id,
-            start=first, end=last, now=_now(), tz=tz, top=top,
+            start=first, end=last, now=_now(), tz=tz, top=top, bonus_day=_days_off(config),
         )
     if as_json:
         _echo_json(asdict(board))
@@ -261,7 +268,8 @@ def stats_command(member: str, as_json: bool, db_path: Path, config: str | None,
             close = closest(member, names)
             hint = f"；你是不是要找：{'、'.join(close)}" if close else ""
             raise click.ClickException(f"找不到成员 {member!r}{hint}")
-        stats = store.member_stats(found, now=_now(), tz=_zone(tz, config, found.team_id))
+        stats = store.member_stats(found, now=_now(), tz=_zone(tz, config, found.team_id),
+                                   bonus_day=_days_off(config))
     if as_json:
         _echo_json(asdict(stats))
     else:

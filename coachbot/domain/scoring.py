@@ -12,7 +12,7 @@ database::
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -106,22 +106,31 @@ def decide(
     )
 
 
-def streak(days: Iterable[tuple[date, bool]], answered: set[date]) -> int:
+BonusDay = Callable[[str, date], bool]   # (team id, day): is it a day off for that team?
+
+
+def streak(days: Iterable[tuple[date, bool]], answered: set[date],
+           bonus: Callable[[date], bool] | None = None) -> int:
     """Consecutive challenge days answered, most recent first.
 
     ``days`` are the team's challenge days, newest first, each with whether its
     challenge is still open. Days without a challenge are simply absent, so
     weekends and holidays never break a streak; the newest day, while still
-    open and unanswered, does not break it either.
+    open and unanswered, does not break it either. A challenge a lead posts on
+    a day off (``bonus`` says which days those are) counts when answered and
+    breaks nothing when not.
 
         >>> streak([(date(2026, 3, 9), True), (date(2026, 3, 6), False)], {date(2026, 3, 6)})
+        1
+        >>> streak([(date(2026, 3, 8), False), (date(2026, 3, 6), False)], {date(2026, 3, 6)},
+        ...        bonus=lambda day: day.weekday() == 6)
         1
     """
     count = 0
     for index, (day, is_open) in enumerate(days):
         if day in answered:
             count += 1
-        elif index == 0 and is_open:
+        elif (index == 0 and is_open) or (bonus is not None and bonus(day)):
             continue
         else:
             break

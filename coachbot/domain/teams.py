@@ -23,6 +23,7 @@ class Schedule:
     reveal: str | None = "16:00"
     reveal_after: timedelta | None = None
     summary: str = "fri 17:30"
+    days: str = "workdays"                   # lessons and challenges: workdays | every day | a weekday list (mon-sat)
 
 
 @dataclass(frozen=True)

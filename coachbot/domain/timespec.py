@@ -72,6 +72,10 @@ class TimeSpec:
             return replace(self, weekdays=None, either_day=False)
         return self
 
+    def any_weekday(self) -> TimeSpec:
+        """The same times on any day (another rule decides the days)."""
+        return replace(self, weekdays=None, days=None, either_day=False)
+
     @property
     def weekday_names(self) -> str:
         """Day-of-week as names for APScheduler (``"mon,tue"``); ``"*"`` for any."""
@@ -132,6 +136,12 @@ def parse(text: str) -> TimeSpec:
         weekdays=None if dow == "*" else weekdays,
         either_day=not dom.startswith("*") and not dow.startswith("*"),
     )
+
+
+@lru_cache(maxsize=64)
+def weekdays(text: str) -> tuple[int, ...]:
+    """A weekday list as cron writes it (``mon-sat``, ``1-6``, ``mon,wed,fri``), Python numbering (0 = Monday)."""
+    return tuple(sorted({(d - 1) % 7 for d in _field(text.strip().lower(), "days", 0, 7, _CRON_DOW)}))
 
 
 def check(text: str) -> str | None:

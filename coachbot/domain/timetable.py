@@ -6,12 +6,14 @@ coming) and the coach (when today's challenge is revealed).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from coachbot.domain import timespec
+from coachbot.domain.scoring import BonusDay
 from coachbot.domain.teams import Team
-from coachbot.domain.workdays import DayInfo, day_info
+from coachbot.domain.workdays import REST, DayInfo, day_info
 
 POST_KINDS = ("lesson", "challenge", "summary")
 DEFAULT_REVEAL_DELAY = timedelta(hours=2)
@@ -62,13 +64,76 @@ def reveal_at(team: Team, challenge_at: datetime) -> datetime:
     return challenge_at + DEFAULT_REVEAL_DELAY
 
 
+def posting_day(team: Team, day: date, spec: str | None = None) -> bool:
+    """Whether lessons and challenges go out on ``day`` for ``team`` (and so whether it counts for streaks).
+
+    ``days`` picks the weekdays and ``holidays`` the days off: ``days: workdays``
+    (the default) is the team's working days, 调休 Saturdays included — unless the
+    time itself names other weekdays (``0 9 * * 6``: Saturdays); ``days: every day``
+    is every day and a weekday list (``mon-sat``) exactly those weekdays, in both
+    cases except the team's holidays (``holidays: none`` to post through them).
+    """
+    info = day_info(day, team.holidays, team.workdays)
+    days = team.schedule.days
+    if days == "every day":
+        return info.marker != REST
+    if days != "workdays":
+        return day.weekday() in timespec.weekdays(days) and info.marker != REST
+    parsed = timespec.parse(spec) if spec else None
+    if parsed is not None and parsed.weekdays not in (None, timespec.MON_FRI):
+        return parsed.matches(day) and info.marker != REST
+    return info.workday
+
+
+def days_off(teams: Iterable[Team]) -> BonusDay:
+    """``(team id, day) -> bool``: whether ``day`` is not a posting day for that team, so a challenge
+    posted by hand on it is a bonus that an unanswered streak skips."""
+    by_id = {t.id: t for t in teams}
+
+    def off(team_id: str, day: date) -> bool:
+        team = by_id.get(team_id)
+        return team is not None and not posting_day(team, day, team.schedule.challenge)
+
+    return off
+
+
+def _daily(team: Team, kind: str, day: date) -> datetime | None:
+    spec = getattr(team.schedule, kind)
+    if not posting_day(team, day, spec):
+        return None
+    ts = timespec.parse(spec)
+    if team.schedule.days == "workdays" and ts.weekdays in (None, timespec.MON_FRI):
+        ts = ts.for_working_days()   # a working Saturday (调休) gets its lesson too
+    elif team.schedule.days != "workdays":
+        ts = ts.any_weekday()        # the day list decides the days
+    return ts.first_on(day, team.tz)
+
+
+def _summary(team: Team, day: date) -> datetime | None:
+    """The weekly summary: on its day, or — when its day is a holiday — on the last working day before it
+    in the same week (a holiday Friday's summary comes on Thursday)."""
+    spec = timespec.parse(team.schedule.summary)
+    monday = day - timedelta(days=day.weekday())
+    for offset in range(7):
+        target = monday + timedelta(days=offset)
+        fires = spec.first_on(target, team.tz)
+        if fires is None:
+            continue
+        moved = target
+        if not day_info(target, team.holidays, team.workdays).workday:
+            earlier = [monday + timedelta(days=k) for k in range(offset - 1, -1, -1)
+                       if day_info(monday + timedelta(days=k), team.holidays, team.workdays).workday]
+            moved = earlier[0] if earlier else target
+        if moved == day:
+            return datetime.combine(day, fires.timetz())
+    return None
+
+
 def slots_for(team: Team, day: date) -> list[Slot]:
-    working = day_info(day, team.holidays, team.workdays).workday
     out = []
     for kind in POST_KINDS:
-        if kind != "summary" and not working:
-            continue
-        if (at := slot_time(getattr(team.schedule, kind), day, team, working_days=kind != "summary")) is not None:
+        at = _summary(team, day) if kind == "summary" else _daily(team, kind, day)
+        if at is not None:
             out.append(Slot(team, kind, at))
     return sorted(out, key=lambda s: s.at)
 

@@ -13,8 +13,9 @@ computed from local days, so the time zone is chosen when reading.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, datetime
+from functools import partial
 
 from sqlite_utils import Database
 
@@ -34,7 +35,7 @@ from coachbot.domain.reports import (
     period_for,
     zone,
 )
-from coachbot.domain.scoring import streak
+from coachbot.domain.scoring import BonusDay, streak
 
 MEMBER_COLUMNS = (
     "m.id AS m_id, m.platform AS m_platform, m.user AS m_user,"
@@ -93,6 +94,7 @@ def leaderboard(
     channel: str | None = None,
     top: int = 10,
     asker: Member | None = None,
+    bonus_day: BonusDay | None = None,
 ) -> Leaderboard:
     """Rank members by points in ``period`` within ``scope``; top N plus the asker.
 
@@ -121,7 +123,8 @@ def leaderboard(
     members = [Member.from_row(row, "m_") for row in found]
     if asker and all(m.id != asker.id for m in members):
         members.append(asker)
-    streaks = current_streaks(db, members, now=now, today=now.astimezone(zone(period.tz)).date())
+    streaks = current_streaks(db, members, now=now, today=now.astimezone(zone(period.tz)).date(),
+                              bonus_day=bonus_day)
 
     def standing(rank: int, member: Member, row: dict) -> Standing:
         rate = row["passes"] / row["answers"] if row["answers"] else None
@@ -141,13 +144,14 @@ def leaderboard(
 
 
 def current_streaks(
-    db: Database, members: list[Member], *, now: datetime, today: date
+    db: Database, members: list[Member], *, now: datetime, today: date, bonus_day: BonusDay | None = None
 ) -> dict[int, int]:
     """Each member's current streak (see :func:`coachbot.domain.scoring.streak`).
 
     A streak looks back over at most its answered days plus two challenge days
-    (an open one skipped, one that breaks it), so each team reads only that
-    many of its most recent days rather than its whole history.
+    (an open one skipped, one that breaks it) plus the bonus days it skips, so
+    each team reads only that many of its most recent days rather than its
+    whole history. ``bonus_day(team_id, day)`` says which days are days off.
     """
     if not members:
         return {}
@@ -162,8 +166,9 @@ def current_streaks(
     depth: dict[str, int] = {}
     for m in members:
         depth[m.team_id] = max(depth.get(m.team_id, 0), len(answered[m.id]) + 2)
-    days = {
-        team: [(date.fromisoformat(day), bool(is_open)) for day, is_open in db.execute(
+
+    def recent(team: str, limit: int) -> list[tuple[date, bool]]:
+        return [(date.fromisoformat(day), bool(is_open)) for day, is_open in db.execute(
             """SELECT post_date, MAX(state = 'posted' AND (reveal_at IS NULL OR reveal_at > ?))
                FROM posts
                WHERE team_id = ? AND kind = 'challenge' AND state IN ('posted', 'revealed')
@@ -171,9 +176,19 @@ def current_streaks(
                GROUP BY post_date ORDER BY post_date DESC LIMIT ?""",
             [utc_text(now), team, today.isoformat(), limit],
         )]
-        for team, limit in depth.items()
-    }
-    return {m.id: streak(days[m.team_id], answered[m.id]) for m in members}
+
+    days: dict[str, list[tuple[date, bool]]] = {}
+    bonus: dict[str, Callable[[date], bool] | None] = {}
+    for team, limit in depth.items():
+        bonus[team] = None if bonus_day is None else partial(bonus_day, team)
+        days[team] = recent(team, limit)
+        while (check := bonus[team]) is not None and len(days[team]) == limit:
+            wanted = depth[team] + sum(check(day) for day, _ in days[team])
+            if wanted == limit:
+                break
+            limit = wanted
+            days[team] = recent(team, limit)
+    return {m.id: streak(days[m.team_id], answered[m.id], bonus[m.team_id]) for m in members}
 
 
 # ---------------------------------------------------------------- member stats
@@ -182,10 +197,11 @@ def current_streaks(
 _EFFECTIVE = "CASE WHEN s.reason = 'violation' THEN 0 ELSE s.score END"
 
 
-def member_stats(db: Database, member: Member, *, now: datetime, tz: str) -> MemberStats:
+def member_stats(db: Database, member: Member, *, now: datetime, tz: str,
+                 bonus_day: BonusDay | None = None) -> MemberStats:
     week = period_for("week", now=now, tz=tz)
     board = leaderboard(db, period=week, scope="team", team_id=member.team_id, now=now,
-                        top=1, asker=member)
+                        top=1, asker=member, bonus_day=bonus_day)
     mine = board.rows[0] if board.rows and board.rows[0].member.id == member.id else board.asker_row
     assert mine is not None
     points, answers, passes = db.execute(

@@ -48,7 +48,7 @@ from coachbot.domain.records import (
     utc_text,
 )
 from coachbot.domain.reports import Leaderboard, MemberStats, TeamInsight
-from coachbot.domain.scoring import Policy, Prior, decide, read_grade
+from coachbot.domain.scoring import BonusDay, Policy, Prior, decide, read_grade
 from coachbot.domain.teams import DEFAULT_TZ
 from coachbot.store import reads as read
 from coachbot.store.erasure import ErasureStore
@@ -633,6 +633,7 @@ class Store(QueueStore, ErasureStore):
         tz: str = DEFAULT_TZ,
         top: int = 10,
         asker: tuple[str, str] | None = None,
+        bonus_day: BonusDay | None = None,
     ) -> Leaderboard:
         """Standings for a period and scope; see :func:`coachbot.store.reads.leaderboard`.
 
@@ -645,11 +646,12 @@ class Store(QueueStore, ErasureStore):
         window = read.period_for(period, now=now, tz=tz, start=start, end=end)
         with self._read() as db:
             return read.leaderboard(db, period=window, scope=scope, now=now, team_id=team_id,
-                                    platform=platform, channel=channel, top=top, asker=who)
+                                    platform=platform, channel=channel, top=top, asker=who, bonus_day=bonus_day)
 
-    def member_stats(self, member: Member, *, now: datetime, tz: str = DEFAULT_TZ) -> MemberStats:
+    def member_stats(self, member: Member, *, now: datetime, tz: str = DEFAULT_TZ,
+                     bonus_day: BonusDay | None = None) -> MemberStats:
         with self._read() as db:
-            return read.member_stats(db, member, now=now, tz=tz)
+            return read.member_stats(db, member, now=now, tz=tz, bonus_day=bonus_day)
 
     def team_insight(
         self, team_id: str, *, period: str = "week", now: datetime, tz: str = DEFAULT_TZ,

@@ -24,7 +24,7 @@ from coachbot.domain.reports import Leaderboard, MemberStats, TeamInsight
 from coachbot.domain.rotation import pick_challenge, pick_tip
 from coachbot.domain.teams import DEFAULT_TZ, Settings, Team, role_for
 from coachbot.domain.text import MAX_REPLY_CHARS, clean
-from coachbot.domain.timetable import reveal_at
+from coachbot.domain.timetable import days_off, reveal_at
 from coachbot.grading import grade_reply
 from coachbot.logfmt import q
 from coachbot.present import views
@@ -59,6 +59,7 @@ class Coach:
         self.store = store
         self.library = library
         self.settings = settings
+        self.days_off = days_off(settings.teams)   # streaks skip unanswered challenges posted on days off
         self.chat = chat
         self.outbox = outbox
         for team in settings.teams:
@@ -245,7 +246,8 @@ class Coach:
 
     def post_summary(self, team: Team, now: datetime, *, deadline: datetime | None = None,
                      manual: bool = False) -> list[Posted]:
-        board = self.store.leaderboard(period="week", scope="team", team_id=team.id, now=now, tz=team.timezone, top=5)
+        board = self.store.leaderboard(period="week", scope="team", team_id=team.id, now=now, tz=team.timezone, top=5,
+                                       bonus_day=self.days_off)
         ins = self.store.team_insight(team.id, period="week", now=now, tz=team.timezone)
         lang = team.language
         msg = views.leaderboard(board, title=strings(lang).summary_title.format(team=team.name), lang=lang)
@@ -282,7 +284,7 @@ class Coach:
         tz = team.timezone if team else DEFAULT_TZ
         return self.store.leaderboard(period=period, scope="everyone" if everyone else "team",
                                       team_id=None if everyone or team is None else team.id,
-                                      now=now, tz=tz, top=10, asker=asker)
+                                      now=now, tz=tz, top=10, asker=asker, bonus_day=self.days_off)
 
     def find_member(self, query: str) -> Member | None:
         return self.store.find_member(query)
@@ -291,7 +293,7 @@ class Coach:
         return self.store.member(msg.platform, msg.user)
 
     def member_stats(self, member: Member, team: Team, now: datetime) -> MemberStats:
-        return self.store.member_stats(member, now=now, tz=team.timezone)
+        return self.store.member_stats(member, now=now, tz=team.timezone, bonus_day=self.days_off)
 
     def insight(self, team: Team, now: datetime, *, period: str = "month") -> TeamInsight:
         return self.store.team_insight(team.id, period=period, now=now, tz=team.timezone)

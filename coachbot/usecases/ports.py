@@ -12,6 +12,7 @@ from typing import Any, Protocol
 
 from coachbot.domain.records import Answer, Delivery, InboxItem, Member, Post, Submission
 from coachbot.domain.reports import Leaderboard, MemberStats, TeamInsight
+from coachbot.domain.scoring import BonusDay
 from coachbot.present.messages import Message
 
 
@@ -166,7 +167,8 @@ class Records(Protocol):
     def leaderboard(self, *, period: str = "week", scope: str = "team", team_id: str | None = None,
                     platform: str | None = None, channel: str | None = None, start: date | None = None,
                     end: date | None = None, now: datetime, tz: str = ..., top: int = 10,
-                    asker: tuple[str, str] | None = None) -> Leaderboard: ...
-    def member_stats(self, member: Member, *, now: datetime, tz: str = ...) -> MemberStats: ...
+                    asker: tuple[str, str] | None = None, bonus_day: BonusDay | None = None) -> Leaderboard: ...
+    def member_stats(self, member: Member, *, now: datetime, tz: str = ...,
+                     bonus_day: BonusDay | None = None) -> MemberStats: ...
     def team_insight(self, team_id: str, *, period: str = "week", now: datetime, tz: str = ...,
                      start: date | None = None, end: date | None = None) -> TeamInsight: ...

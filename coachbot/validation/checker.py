@@ -6,6 +6,7 @@ problem, so a person sees all of them at once as ``path:line: field: message``.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from coachbot.domain.errors import Problem
@@ -80,9 +81,20 @@ class Checker:
             self.problem(key, f"needs at least {min_len} entries, has {len(value)}")
         return value
 
-    def texts(self, key: Key, *, required: bool = True, min_len: int = 0) -> tuple[str, ...]:
-        items = self.seq(key, required=required, min_len=min_len)
-        return tuple(t for i in range(len(items)) if (t := self.text(key + (i,))))
+    def texts(self, key: Key, *, required: bool = True, min_len: int = 0, ids: bool = False) -> tuple[str, ...]:
+        """A list of texts; one plain text is read as a one-item list. With ``ids`` it is split at commas
+        (names may hold spaces) (``leads: U0LEAD`` and ``admins: U1, U2`` mean what they say)."""
+        value = self.get(key)
+        if isinstance(value, (str, int)) and not isinstance(value, bool):
+            text = str(value).strip()
+            items = tuple(t for t in re.split(r"\s*[,，、;；]\s*", text) if t) if ids else ((text,) if text else ())
+            if not items and required:
+                self.problem(key, "is required")
+            elif len(items) < min_len:
+                self.problem(key, f"needs at least {min_len} entries, has {len(items)}")
+            return items
+        listed = self.seq(key, required=required, min_len=min_len)
+        return tuple(t for i in range(len(listed)) if (t := self.text(key + (i,))))
 
     def mapping(self, key: Key) -> bool:
         if not isinstance(self.get(key), dict):
