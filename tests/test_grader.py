@@ -203,12 +203,13 @@ def test_first_character_lookahead_keeps_matches_identical(library):
             if not patterns:
                 continue
             plain = re.compile("|".join(f"(?:{p})" for p in patterns))
-            fast = _alternation(patterns)
-            for t in texts:
-                assert [m.span() for m in plain.finditer(t)] == [m.span() for m in fast.finditer(t)], flag.id
-    assert _alternation(("(你|您)?滚", "a*")).pattern == "(?:(你|您)?滚)|(?:a*)"   # may match empty: no look-ahead
-    assert _alternation(("[^|]滚",)).pattern == "(?:[^|]滚)"                   # any first character: no look-ahead
-    assert _alternation(("(?<!不)(你|您)滚",)).pattern.startswith("(?=[你您])")
+            for shipped in (True, False):   # on re, and on the budgeted regex engine a team's own content uses
+                fast = _alternation(patterns, flag.id, shipped)
+                for t in texts:
+                    assert [m.span() for m in plain.finditer(t)] == [m.span() for m in fast.finditer(t)], flag.id
+    assert _alternation(("(你|您)?滚", "a*"), "t", True).pattern == "(?:(你|您)?滚)|(?:a*)"   # may match empty
+    assert _alternation(("[^|]滚",), "t", True).pattern == "(?:[^|]滚)"                   # any first character
+    assert _alternation(("(?<!不)(你|您)滚",), "t", True).pattern.startswith("(?=[你您])")
 
 
 def test_a_threatening_flag_is_also_reported_as_a_threat_without_a_condition():

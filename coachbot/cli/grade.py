@@ -12,11 +12,12 @@ from coachbot.domain.errors import CoachbotError, UsageError
 from coachbot.domain.text import closest
 from coachbot.grading.calibrate import calibrate
 from coachbot.grading.grader import Grade, grade_reply
+from coachbot.present.views import grade_notes
 
 
 def grade_text(grade: Grade) -> str:
     lines = [f"得分 {grade.score}/100  {'通过' if grade.passed else '未通过'}"]
-    lines.extend(grade.notes)
+    lines.extend(grade_notes(grade))
     for c in grade.criteria:
         mark = "✓" if c.met else "✗"
         detail = f"命中：{c.evidence}" if c.met else f"建议：{c.feedback}"

@@ -8,7 +8,7 @@ overrides the built-in one.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from coachbot.content.models import Challenge, Script, Shared, Tip
@@ -76,9 +76,19 @@ def _yaml_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.glob("*.y*ml") if p.suffix in (".yaml", ".yml") and p.is_file())
 
 
+def shipped(path: Path | None) -> bool:
+    """Whether ``path`` is part of coachbot's own content (not a team's folder, not made in code)."""
+    if path is None:
+        return False
+    root, path = builtin_root().resolve(), path.resolve()
+    return any(path.is_relative_to(root / kind) for kind in KINDS)
+
+
 def _load_shared(folder: Path, problems: list[Problem], base: Shared | None = None) -> Shared:
     flags = list(base.red_flags) if base else []
     lexicon = dict(base.lexicon) if base else {}
+    ours = set(base.shipped_groups) if base else set()
+    own = shipped(folder)
     for name in (LEXICON_FILE, RED_FLAGS_FILE):
         path = folder / name
         if not path.is_file():
@@ -89,12 +99,14 @@ def _load_shared(folder: Path, problems: list[Problem], base: Shared | None = No
             problems.append(Problem(str(path), exc.line, "yaml", exc.message))
             continue
         if name == LEXICON_FILE:
-            lexicon.update(parse_lexicon(loaded, problems))
+            groups = parse_lexicon(loaded, problems)
+            lexicon.update(groups)
+            ours = ours | set(groups) if own else ours - set(groups)
         else:
-            new = parse_shared_flags(loaded, problems)
+            new = [replace(f, shipped=own) for f in parse_shared_flags(loaded, problems)]
             new_ids = {f.id for f in new}
-            flags = [f for f in flags if f.id not in new_ids] + list(new)
-    return Shared(red_flags=tuple(flags), lexicon=lexicon)
+            flags = [f for f in flags if f.id not in new_ids] + new
+    return Shared(red_flags=tuple(flags), lexicon=lexicon, shipped_groups=frozenset(ours))
 
 
 def _add_file(lib: Library, path: Path, kind: str | None, problems: list[Problem]) -> None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from functools import cache
 from typing import Any
 
 from coachbot.content.models import (
@@ -30,6 +29,7 @@ from coachbot.content.models import (
 from coachbot.domain.errors import Problem
 from coachbot.domain.text import cjk_count
 from coachbot.validation.checker import Checker
+from coachbot.validation.regexes import regex_problem
 from coachbot.validation.yamlfile import Key, Loaded
 
 ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -115,23 +115,9 @@ def parse_script(loaded: Loaded, problems: list[Problem]) -> Script | None:
     return script
 
 
-@cache
-def regex_error(pattern: str) -> str | None:
-    """Why ``pattern`` is not a valid regular expression, or None.
-
-    Cached for the process: the catalogue holds over a thousand patterns, more than
-    ``re``'s own cache, so without this every load of the library compiles them all again.
-    """
-    try:
-        re.compile(pattern)
-    except re.error as exc:
-        return str(exc)
-    return None
-
-
 def _check_pattern(c: Checker, key: Key, phrase: str, lexicon: dict[str, tuple[str, ...]] | None) -> None:
     if phrase.startswith("re:"):
-        if (error := regex_error(phrase[3:])) is not None:
+        if (error := regex_problem(phrase[3:])) is not None:
             c.problem(key, f"bad regular expression: {error}")
     elif phrase.startswith("@") and lexicon is not None and phrase[1:] not in lexicon:
         c.problem(key, f"unknown synonym group {phrase!r} (not in _lexicon.yaml)")
@@ -148,7 +134,7 @@ def _parse_flag(c: Checker, key: Key) -> RedFlag | None:
     unless = c.texts(key + ("unless",), required=False)
     for field_name, items in (("patterns", patterns), ("unless", unless)):
         for i, p in enumerate(items):
-            if (error := regex_error(p)) is not None:
+            if (error := regex_problem(p)) is not None:
                 c.problem(key + (field_name, i), f"bad regular expression: {error}")
     return RedFlag(
         id=c.text(key + ("id",)), category=c.choice(key + ("category",), CATEGORIES),

@@ -80,17 +80,18 @@ class Outcome:
 
 def decide(
     prior: Prior, *, score: int, passed: bool, violation: bool, after_reveal: bool, policy: Policy,
-    too_short: bool = False,
+    unjudged: bool = False,
 ) -> Outcome:
     """Score one reply given the member's earlier replies to the same post.
 
     A violation always earns 0 and is reported as ``violation`` (in a counted
-    slot it uses that slot up: a breach cannot be retried away). A reply too
-    short to judge is practice: it never uses up a scored attempt.
+    slot it uses that slot up: a breach cannot be retried away). A reply that
+    could not be judged (too short, or grading ran out of time) is practice:
+    it never uses up a scored attempt.
     """
     attempt = prior.attempts + 1
     passed = passed and not violation
-    counted = not after_reveal and not (too_short and not violation) and prior.counted < policy.counted_attempts
+    counted = not after_reveal and not (unjudged and not violation) and prior.counted < policy.counted_attempts
     if not counted:
         reason = "violation" if violation else ("after_reveal" if after_reveal else "practice")
         return Outcome(attempt, False, reason, 0, passed, 0, 0)
@@ -105,6 +106,8 @@ def decide(
         pass_credit=1 if passed and not prior.passed else 0,
     )
 
+
+UNJUDGED = ("too_short", "timeout")   # grader verdicts that judged nothing, so use up no attempt
 
 BonusDay = Callable[[str, date], bool]   # (team id, day): is it a day off for that team?
 

@@ -16,7 +16,10 @@ import re._constants as _sc  # type: ignore[import-not-found]
 import re._parser as _sp  # type: ignore[import-not-found]
 from dataclasses import dataclass
 
+import regex
+
 from coachbot.content.models import RedFlag
+from coachbot.grading import rx
 from coachbot.grading.prepared import Prepared
 
 # Disclaimers: a negation that ends at most WINDOW characters before the match.
@@ -87,8 +90,8 @@ class Violation:
 @dataclass(frozen=True)
 class CompiledFlag:
     flag: RedFlag
-    pattern: re.Pattern[str]
-    unless: re.Pattern[str] | None
+    pattern: rx.Matcher
+    unless: rx.Matcher | None
     prefilter: bool = False   # one search over ``Prepared.marked`` can rule the flag out
 
     def find(self, reply: Prepared) -> Violation | None:
@@ -120,7 +123,7 @@ class CompiledFlag:
                                  coercive=self._coercive(reply, clauses, k, m))
         return None
 
-    def _coercive(self, reply: Prepared, clauses: list[tuple[int, int]], k: int, m: re.Match[str]) -> bool:
+    def _coercive(self, reply: Prepared, clauses: list[tuple[int, int]], k: int, m: re.Match[str] | regex.Match[str]) -> bool:
         """Whether the match in clause ``k`` is also a threat: used as leverage, or threatening by nature."""
         if self.flag.threatening:
             return True
@@ -180,7 +183,7 @@ def _first_of_op(op, av) -> tuple[set[str] | None, bool]:
     return None, False
 
 
-def _alternation(patterns: tuple[str, ...]) -> re.Pattern[str]:
+def _alternation(patterns: tuple[str, ...], source: str, shipped: bool) -> rx.Matcher:
     """One regex for a list of alternatives, led by a look-ahead on the characters a match can start with.
 
     Python's ``re`` cannot skip ahead through an alternation of groups, so it tries every
@@ -193,11 +196,11 @@ def _alternation(patterns: tuple[str, ...]) -> re.Pattern[str]:
         for p in patterns:
             chars, nullable = _first_of_seq(_sp.parse(p))
             if chars is None or nullable:
-                return re.compile(body)
+                return rx.compile(body, source, shipped=shipped)
             first |= chars
     except Exception:  # an unfamiliar construct: fall back to the plain alternation
-        return re.compile(body)
-    return re.compile(f"(?=[{''.join(re.escape(c) for c in sorted(first))}])(?:{body})")
+        return rx.compile(body, source, shipped=shipped)
+    return rx.compile(f"(?=[{''.join(re.escape(c) for c in sorted(first))}])(?:{body})", source, shipped=shipped)
 
 
 # Constructs whose meaning at a clause's edge differs between a clause searched on its own and the
@@ -216,7 +219,9 @@ def _prefilter_safe(patterns: tuple[str, ...]) -> bool:
     return not any(_EDGE_SENSITIVE.search(p) for p in patterns)
 
 
-def compile_flag(flag: RedFlag) -> CompiledFlag:
-    pattern = _alternation(flag.patterns)
-    unless = _alternation(flag.unless) if flag.unless else None
+def compile_flag(flag: RedFlag, *, shipped: bool | None = None) -> CompiledFlag:
+    """``shipped`` (else the flag's own) says whether its patterns may run outside the grading budget."""
+    own = flag.shipped if shipped is None else shipped
+    pattern = _alternation(flag.patterns, f"red flag {flag.id}", own)
+    unless = _alternation(flag.unless, f"red flag {flag.id} (unless)", own) if flag.unless else None
     return CompiledFlag(flag, pattern, unless, prefilter=_prefilter_safe(flag.patterns))

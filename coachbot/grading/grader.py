@@ -7,7 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from coachbot.content.library import shipped
 from coachbot.content.models import Challenge, Shared
+from coachbot.domain.scoring import UNJUDGED
+from coachbot.grading import rx
 from coachbot.grading.flags import (
     COERCION_LABEL,
     COERCION_RULE,
@@ -28,6 +31,8 @@ VERDICT_TOO_SHORT = "too_short"
 VERDICT_KEYWORDS = "keyword_list"
 VERDICT_VIOLATION = "violation"
 VERDICT_CRITICAL = "critical_missed"
+VERDICT_TIMEOUT = "timeout"            # a rule ran past the grading budget: nothing judged
+assert set(UNJUDGED) == {VERDICT_TOO_SHORT, VERDICT_TIMEOUT}
 KEYWORD_CAP = 30
 
 
@@ -56,14 +61,18 @@ class Grade:
     violations: tuple[Violation, ...]
     verdict: str = VERDICT_OK
     notes: tuple[str, ...] = field(default_factory=tuple)
+    slow_rule: str | None = None     # with the timeout verdict: the rule that ran out of time
 
     def as_json(self) -> dict:
-        return {
+        out = {
             "challenge": self.challenge, "score": self.score, "passed": self.passed,
             "criteria": [c.as_json() for c in self.criteria],
             "violations": [v.as_json() for v in self.violations],
             "verdict": self.verdict, "notes": list(self.notes),
         }
+        if self.slow_rule is not None:
+            out["slow_rule"] = self.slow_rule
+        return out
 
     @property
     def missed(self) -> tuple[CriterionResult, ...]:
@@ -96,10 +105,11 @@ def compiled(challenge: Challenge, shared: Shared) -> CompiledRubric:
     hit = _CACHE.get(key)
     if hit is not None and hit[0] is challenge and hit[1] is shared:
         return hit[2]
+    own = shipped(challenge.path)
     rubric = CompiledRubric(
         challenge,
-        tuple(compile_criterion(c, shared.lexicon) for c in challenge.criteria),
-        tuple(compile_flag(f) for f in (*shared.red_flags, *challenge.red_flags)),
+        tuple(compile_criterion(c, shared, shipped=own) for c in challenge.criteria),
+        (*(compile_flag(f) for f in shared.red_flags), *(compile_flag(f, shipped=own) for f in challenge.red_flags)),
     )
     if len(_CACHE) > 512:
         _CACHE.clear()
@@ -133,10 +143,22 @@ def suspected_violations(reply: Prepared, shared: Shared, known: tuple[Violation
     return tuple(_as_violation(f, reply, shared) for f in suspicions(reply) if f.category not in seen)
 
 
-def grade_reply(challenge: Challenge, text: str, shared: Shared) -> Grade:
-    """Score ``text`` against ``challenge``'s rubric; every point won or lost is explained."""
+def grade_reply(challenge: Challenge, text: str, shared: Shared, *, seconds: float = rx.BUDGET_SECONDS) -> Grade:
+    """Score ``text`` against ``challenge``'s rubric; every point won or lost is explained.
+
+    Grading has a hard budget of ``seconds``: a rule that runs past it (a slow
+    pattern in a team's own content) ends grading with the ``timeout`` verdict,
+    which scores nothing and uses up no attempt, and names the rule.
+    """
     rubric = compiled(challenge, shared)
-    reply = prepare(text)
+    try:
+        with rx.budget(seconds):
+            return _grade(challenge, rubric, prepare(text), shared)
+    except rx.OutOfTime as slow:
+        return Grade(challenge.id, 0, False, (), (), VERDICT_TIMEOUT, slow_rule=slow.source)
+
+
+def _grade(challenge: Challenge, rubric: CompiledRubric, reply: Prepared, shared: Shared) -> Grade:
     violations = find_violations(reply, rubric.flags)
     violations += suspected_violations(reply, shared, violations)
 

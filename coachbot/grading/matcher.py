@@ -9,16 +9,20 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from coachbot.content.models import Criterion
+from coachbot.content.models import Criterion, Shared
 from coachbot.domain.text import normalize
+from coachbot.grading import rx
 from coachbot.grading.prepared import Prepared
 
 
-def _expand(phrases: tuple[str, ...], lexicon: dict[str, tuple[str, ...]], depth: int = 0) -> list[str]:
+def _expand(phrases: tuple[str, ...], lexicon: dict[str, tuple[str, ...]], used: set[str],
+            depth: int = 0) -> list[str]:
+    """The regex alternatives of ``phrases``; the synonym groups they name are added to ``used``."""
     out: list[str] = []
     for p in phrases:
         if p.startswith("@") and depth < 3:
-            out.extend(_expand(lexicon.get(p[1:], ()), lexicon, depth + 1))
+            used.add(p[1:])
+            out.extend(_expand(lexicon.get(p[1:], ()), lexicon, used, depth + 1))
         elif p.startswith("re:"):
             out.append(p[3:])
         else:
@@ -28,20 +32,25 @@ def _expand(phrases: tuple[str, ...], lexicon: dict[str, tuple[str, ...]], depth
     return out
 
 
-def compile_phrases(phrases: tuple[str, ...], lexicon: dict[str, tuple[str, ...]]) -> re.Pattern[str] | None:
-    parts = _expand(phrases, lexicon)
+def compile_phrases(phrases: tuple[str, ...], shared: Shared, source: str = "phrases", *,
+                    shipped: bool = False) -> rx.Matcher | None:
+    """One pattern for a list of phrases; it runs on ``re`` only if the phrases and every group they
+    name are coachbot's own (see :func:`coachbot.grading.rx.compile`)."""
+    used: set[str] = set()
+    parts = _expand(phrases, shared.lexicon, used)
     if not parts:
         return None
     # Longer alternatives first so the quoted evidence is the most specific phrase.
     parts.sort(key=len, reverse=True)
-    return re.compile("|".join(f"(?:{p})" for p in parts))
+    return rx.compile("|".join(f"(?:{p})" for p in parts), source,
+                      shipped=shipped and used <= shared.shipped_groups)
 
 
 @dataclass(frozen=True)
 class CompiledCriterion:
     criterion: Criterion
-    any: re.Pattern[str] | None
-    all: tuple[re.Pattern[str], ...]
+    any: rx.Matcher | None
+    all: tuple[rx.Matcher, ...]
 
     def match(self, reply: Prepared) -> tuple[bool, list[tuple[int, int]]]:
         """Whether the criterion is met, and the spans of ``reply.flat`` that show it."""
@@ -59,8 +68,11 @@ class CompiledCriterion:
         return True, spans
 
 
-def compile_criterion(criterion: Criterion, lexicon: dict[str, tuple[str, ...]]) -> CompiledCriterion:
-    groups = tuple(p for g in criterion.evidence.all if (p := compile_phrases(g, lexicon)) is not None)
-    return CompiledCriterion(criterion, compile_phrases(criterion.evidence.any, lexicon), groups)
+def compile_criterion(criterion: Criterion, shared: Shared, *, shipped: bool = False) -> CompiledCriterion:
+    source = f"criterion {criterion.id}"
+    groups = tuple(p for g in criterion.evidence.all
+                   if (p := compile_phrases(g, shared, source, shipped=shipped)) is not None)
+    return CompiledCriterion(criterion, compile_phrases(criterion.evidence.any, shared, source, shipped=shipped),
+                             groups)
 
 

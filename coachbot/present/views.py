@@ -14,10 +14,12 @@ from coachbot.grading.gaming import MIN_CHARS
 from coachbot.grading.grader import (
     VERDICT_CRITICAL,
     VERDICT_KEYWORDS,
+    VERDICT_TIMEOUT,
     VERDICT_TOO_SHORT,
     VERDICT_VIOLATION,
     Grade,
 )
+from coachbot.grading.rx import BUDGET_SECONDS
 from coachbot.present.messages import Button, Message, Section
 from coachbot.present.plain import script_text
 from coachbot.present.strings import Strings, strings
@@ -91,9 +93,11 @@ def weak_skill_reason(weak: str, lang: str = "zh") -> str:
 
 def grade_notes(grade: Grade, lang: str = "zh") -> tuple[str, ...]:
     """The grader's verdict notes: its own Chinese notes, or the team language's built from the verdict."""
+    s = strings(lang)
+    if grade.verdict == VERDICT_TIMEOUT:
+        return (s.note_timeout.format(seconds=f"{BUDGET_SECONDS:g}"),)
     if lang != "en":
         return grade.notes
-    s = strings(lang)
     if grade.verdict == VERDICT_VIOLATION:
         items = "; ".join(s.note_violation_item.format(evidence=v.evidence, label=v.label) for v in grade.violations)
         return (s.note_violation.format(items=items),)
@@ -122,6 +126,8 @@ def feedback(grade: Grade, *, reason: str, points: int, attempt: int, privacy_no
         head += s.earned.format(points=points)
     elif grade.verdict == VERDICT_TOO_SHORT and reason == "practice":
         head += s.still_open
+    elif grade.verdict == VERDICT_TIMEOUT and reason == "practice":
+        head += s.not_judged
     elif attempt > 1:
         head += s.attempt.format(attempt=attempt)
     if lang == "en" and not head.endswith("."):

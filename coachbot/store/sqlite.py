@@ -48,7 +48,7 @@ from coachbot.domain.records import (
     utc_text,
 )
 from coachbot.domain.reports import Leaderboard, MemberStats, TeamInsight
-from coachbot.domain.scoring import BonusDay, Policy, Prior, decide, read_grade
+from coachbot.domain.scoring import UNJUDGED, BonusDay, Policy, Prior, decide, read_grade
 from coachbot.domain.teams import DEFAULT_TZ
 from coachbot.store import reads as read
 from coachbot.store.erasure import ErasureStore
@@ -485,7 +485,7 @@ class Store(QueueStore, ErasureStore):
             outcome = decide(
                 Prior(attempts, counted, best, bool(passed_before)), score=score, passed=passed,
                 violation=bool(categories), after_reveal=after_reveal, policy=rules,
-                too_short=grade.get("verdict") == "too_short",
+                unjudged=grade.get("verdict") in UNJUDGED,
             )
             cursor = db.execute(
                 "INSERT INTO submissions (post_id, member_id, attempt, event_id, text, submitted_at,"

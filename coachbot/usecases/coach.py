@@ -368,6 +368,10 @@ class Coach:
         cut = len(answer) > MAX_REPLY_CHARS
         answer = answer[:MAX_REPLY_CHARS]
         grade = grade_reply(challenge, answer, self.library.shared)
+        if grade.slow_rule is not None:
+            log.error("event=grading_timeout team=%s challenge=%s rule=%s chars=%d "
+                      'hint="a pattern in this challenge or the red flags is too slow; fix it and run coachbot validate"',
+                      team.id, challenge.id, q(grade.slow_rule), len(answer))
         sub = self.store.record_submission(post=post, member=member, text=answer, grade=grade.as_json(),
                                            at=now, event_id=msg.event_id, policy=self.settings.policy)
         if sub is None:

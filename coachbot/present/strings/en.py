@@ -74,6 +74,9 @@ class En(Zh):
                       "customer's personal information in the group or in practice answers.")
     note_violation = "Compliance problem: this reply scores 0 and cannot pass: {items}"
     note_violation_item = "“{evidence}” ({label})"
+    note_timeout = ("A rule of this challenge is too slow: grading did not finish within {seconds} s. "
+                    "This reply scores nothing and uses up no attempt; the admins have it in the log.")
+    not_judged = " (not judged: it does not use up your scored attempt, send it again)"
     note_too_short = ("Your reply is too short (under {min_chars} characters). "
                       "Write out everything you would actually say to the customer on the call.")
     note_keywords = ("This reads like a list of keywords, not something you would say to a customer. "

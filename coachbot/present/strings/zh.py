@@ -69,6 +69,8 @@ class Zh:
     # English framing of the grader's verdicts; Chinese teams read the grader's own notes
     note_violation = "出现合规问题，本题记 0 分，也不能通过：{items}"
     note_violation_item = "「{evidence}」（{label}）"
+    note_timeout = "这道题的评分规则太慢，{seconds} 秒内没有评完：这次不计分，也不占用作答机会，已记进日志交给管理员处理。"
+    not_judged = "（没有评完，不占用计分机会，可以再发一次）"
     note_too_short = "回答太短了（不到{min_chars}个字）。请写出你在电话里会对客户说的完整的话。"
     note_keywords = "这像是关键词的罗列，不是对客户说的话。请用完整的句子回答，就像在电话里那样。"
     note_critical = "缺少关键一步：{missed}，这一步没有做到，回答不能通过。"
