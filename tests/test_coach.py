@@ -180,6 +180,30 @@ def test_chinese_command_aliases(make_bot, library):
     assert "使用说明" in say(bot, "alice", "/教练 帮助", MORNING)[0].message.fallback
 
 
+def test_last_week_and_last_month_boards_count_only_their_own_days(make_bot):
+    bot, _ = make_bot()
+    t = bot.settings.teams[0]
+    last_week = MORNING - timedelta(days=7)
+    bot.coach.post_challenge(t, last_week + timedelta(hours=1), content_id="broken-promise")
+    say(bot, "alice", GOOD, last_week + timedelta(hours=2))
+    this_week = [say(bot, "boss", f"/排行榜 {w}", MORNING)[0].message for w in ("本周", "上周", "上月", "last-week")]
+    assert "alice" not in this_week[0].fallback
+    assert "上周排行榜" in this_week[1].fallback and "alice" in this_week[1].fallback
+    assert "alice" not in this_week[2].fallback              # 2026-11-18 is this month, not October
+    assert this_week[3].fallback == this_week[1].fallback
+    next_month = say(bot, "boss", "/排行榜 上個月", datetime(2026, 12, 7, 9, 0, tzinfo=TZ))[0].message.fallback
+    assert "上月排行榜" in next_month and "alice" in next_month
+
+
+def test_coach_challenges_lists_every_challenge_id_and_title(make_bot, library):
+    bot, _ = make_bot()
+    listed = say(bot, "alice", "/coach challenges", MORNING)[0].message.fallback
+    for challenge in library.challenges.values():
+        assert f"{challenge.id}  {challenge.title}" in listed
+    assert f"全部挑战题（{len(library.challenges)} 道）" in listed and "/coach post-now challenge" in listed
+    assert say(bot, "alice", "/教练 题目", MORNING)[0].message.fallback == listed
+
+
 def test_unexpected_error_gets_apology_with_reference_not_traceback(make_bot, monkeypatch):
     bot, _ = make_bot()
     monkeypatch.setattr(bot.coach.store, "leaderboard", lambda **kw: 1 / 0)

@@ -118,6 +118,14 @@ def test_cli_grade_reads_stdin_when_text_absent():
     assert json.loads(out.output)["passed"] is True
 
 
+def test_cli_grade_refuses_a_reply_that_is_not_utf8_with_a_clear_error():
+    out = CliRunner().invoke(main, ["grade", "broken-promise"], input=GOOD.encode("gbk"))
+    assert out.exit_code == 2 and "not UTF-8" in out.output and "iconv" in out.output
+    assert "Traceback" not in out.output
+    bom = CliRunner().invoke(main, ["grade", "broken-promise", "--json"], input=b"\xef\xbb\xbf" + GOOD.encode())
+    assert json.loads(bom.output)["passed"] is True          # a BOM from Windows Notepad is fine
+
+
 def test_cli_grade_unknown_challenge_exits_2_with_suggestions():
     out = CliRunner().invoke(main, ["grade", "broken-promis", "--text", GOOD])
     assert out.exit_code == 2

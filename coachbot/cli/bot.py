@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -10,6 +11,7 @@ import click
 
 from coachbot.cli import context
 from coachbot.domain.teams import DEFAULT_TZ
+from coachbot.domain.workdays import holiday_data_warnings
 from coachbot.settings import STARTER
 
 
@@ -36,7 +38,9 @@ def run_console_cmd(config: str | None, db: str | None, now: str | None) -> None
     fixed = _parse_now(now)
     clock = (lambda: fixed) if fixed else (lambda: datetime.now(UTC))
     chat = ConsoleChat(sys.stdout)
-    bot = build(settings, chat, clock=clock)
+    bot = build(settings, chat, clock=clock)   # logs (to stderr) any problem in the team's content folders
+    for line in holiday_data_warnings(settings.teams, clock()):
+        logging.getLogger("coachbot.console").warning(line)
     interactive = sys.stdin.isatty()
     try:
         run_console(bot.inbox, chat, clock, db=settings.database, read_line=stdin_reader(interactive),

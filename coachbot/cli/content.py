@@ -17,18 +17,25 @@ from coachbot.present.views import suggestions
 
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path())
-def validate(paths: tuple[str, ...]) -> None:
-    """Check content files against the schema; report every problem as path:line: field: message."""
+@click.option("--config", type=click.Path(dir_okay=False),
+              help="coachbot.yaml whose content_dirs to check (default: COACHBOT_CONFIG).")
+@click.pass_context
+def validate(ctx: click.Context, paths: tuple[str, ...], config: str | None) -> None:
+    """Check content files against the schema; report every problem as path:line: field: message.
+
+    Without PATHS: the built-in content, the configured content_dirs and every --content folder.
+    """
     from coachbot.content.library import builtin_root
 
-    targets = list(paths) or [str(builtin_root())]
+    targets = list(paths) or [str(builtin_root()), *context.settings(config).content_dirs,
+                              *ctx.ensure_object(dict).get("content_dirs", ())]
     problems, count = validate_paths(targets)
     for p in problems:
         click.echo(str(p))
     if problems:
         click.echo(f"{len(problems)} problem(s) in {count} file(s).", err=True)
         sys.exit(1)
-    click.echo(f"OK: {count} file(s) checked, no problems.")
+    click.echo(f"OK: {count} file(s) checked in {', '.join(targets)}, no problems.")
 
 
 @click.command()

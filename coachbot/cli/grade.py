@@ -27,6 +27,16 @@ def grade_text(grade: Grade) -> str:
     return "\n".join(lines)
 
 
+def _stdin_text() -> str:
+    """The reply from stdin as UTF-8 (a GBK file from a Windows export is the usual surprise)."""
+    data = sys.stdin.buffer.read()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"the reply on stdin is not UTF-8 (byte {exc.start}: {data[exc.start:exc.start + 1]!r}); "
+                         "convert it first, e.g. iconv -f GBK -t UTF-8 reply.txt | coachbot grade …") from None
+
+
 @click.command()
 @click.argument("challenge_id")
 @click.option("--text", help="The reply to grade; read from stdin when absent.")
@@ -39,7 +49,7 @@ def grade(ctx: click.Context, challenge_id: str, text: str | None, as_json: bool
     if challenge is None:
         close = closest(challenge_id, lib.challenges)
         raise UsageError(f"no challenge {challenge_id!r}. Did you mean: {', '.join(close)}?")
-    reply = text if text is not None else sys.stdin.read()
+    reply = text if text is not None else _stdin_text()
     result = grade_reply(challenge, reply, lib.shared)
     click.echo(json.dumps(result.as_json(), ensure_ascii=False) if as_json else grade_text(result))
 

@@ -34,7 +34,8 @@ from coachbot.present.views import skill as skill_label
 from coachbot.store import Store
 
 REASON_LABELS = {"counted": "计分", "practice": "练习", "after_reveal": "揭晓后", "violation": "违规"}
-PERIOD_LABELS = {"today": "今天", "week": "本周", "month": "本月", "all": "全部", "range": ""}
+PERIOD_LABELS = {"today": "今天", "week": "本周", "month": "本月", "all": "全部", "last_week": "上周", "last_month": "上月",
+                 "range": ""}
 
 db_option = click.option(
     "--db", "db_path", type=click.Path(dir_okay=False, path_type=Path),
@@ -193,7 +194,8 @@ def _board_csv(board: Leaderboard, out: TextIO) -> None:
 
 @click.command("leaderboard")
 @click.option("--team", "team_id", metavar="TEAM_ID", help="只看这个团队（默认所有成员）")
-@click.option("--period", type=click.Choice(PERIODS), default=None, help="today|week|month|all（默认 week）")
+@click.option("--period", type=click.Choice(PERIODS), default=None,
+              help="today|week|month|all|last_week|last_month（默认 week）")
 @_with(range_options)
 @click.option("--top", type=click.IntRange(min=1), default=10, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")

@@ -7,9 +7,10 @@ overrides the built-in one.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TypeVar
 
 from coachbot.content.models import Challenge, Script, Shared, Tip
 from coachbot.content.schema import (
@@ -21,7 +22,9 @@ from coachbot.content.schema import (
 )
 from coachbot.domain.errors import ContentError, Problem
 from coachbot.domain.text import normalize
-from coachbot.validation.yamlfile import YamlError, load
+from coachbot.validation.yamlfile import Loaded, YamlError, load, loads
+
+T = TypeVar("T")
 
 KINDS = ("tips", "playbook", "challenges")
 RED_FLAGS_FILE = "_red-flags.yaml"
@@ -40,12 +43,21 @@ def builtin_root() -> Path:
     return Path(__file__).resolve().parents[2]
 
 
+LastGood = Callable[[Path], "str | None"]   # the text of a team's file as it last loaded without problems
+
+STANDINS = ("last_good", "builtin", "none")   # what serves in place of a broken file of a team's
+
+
 @dataclass
 class Library:
     tips: dict[str, Tip] = field(default_factory=dict)
     scripts: dict[str, Script] = field(default_factory=dict)
     challenges: dict[str, Challenge] = field(default_factory=dict)
     shared: Shared = field(default_factory=Shared)
+    # A team's own files: the text of each that loaded without problems (to keep as its last good
+    # version), and for each that did not, what serves instead (one of STANDINS).
+    good_files: dict[Path, str] = field(default_factory=dict)
+    standins: dict[Path, str] = field(default_factory=dict)
 
     def tip(self, tip_id: str) -> Tip | None:
         return self.tips.get(tip_id)
@@ -84,7 +96,44 @@ def shipped(path: Path | None) -> bool:
     return any(path.is_relative_to(root / kind) for kind in KINDS)
 
 
-def _load_shared(folder: Path, problems: list[Problem], base: Shared | None = None) -> Shared:
+def _parse(path: Path, text: str | None, parse: Callable[[Loaded, list[Problem]], T],
+           problems: list[Problem]) -> T | None:
+    try:
+        loaded = loads(text, path) if text is not None else load(path)
+    except YamlError as exc:
+        problems.append(Problem(str(path), exc.line, "yaml", exc.message))
+        return None
+    return parse(loaded, problems)
+
+
+def _guarded(lib: Library, path: Path, parse: Callable[[Loaded, list[Problem]], T], problems: list[Problem],
+             last_good: LastGood | None, *, checking: bool = False) -> T | None:
+    """Parse one file. With problems it is reported and left out — and a team's file is replaced by its last
+    good version when there is one, so one broken file never takes the item (or the bot) down.
+    ``checking`` (``validate``) keeps what parsed, so checks across files can report on it too."""
+    found: list[Problem] = []
+    result = _parse(path, None, parse, found)
+    problems.extend(found)
+    if checking:
+        return result
+    if shipped(path):
+        return result if not found else None
+    if not found:
+        lib.good_files[path] = path.read_text(encoding="utf-8")
+        return result
+    lib.standins[path] = "none"
+    if last_good is not None and (text := last_good(path)) is not None:
+        spare: list[Problem] = []
+        result = _parse(path, text, parse, spare)
+        if not spare:
+            lib.standins[path] = "last_good"
+            return result
+    return None
+
+
+def _load_shared(folder: Path, problems: list[Problem], base: Shared | None = None, *,
+                 lib: Library | None = None, last_good: LastGood | None = None) -> Shared:
+    lib = lib if lib is not None else Library()
     flags = list(base.red_flags) if base else []
     lexicon = dict(base.lexicon) if base else {}
     ours = set(base.shipped_groups) if base else set()
@@ -93,52 +142,71 @@ def _load_shared(folder: Path, problems: list[Problem], base: Shared | None = No
         path = folder / name
         if not path.is_file():
             continue
-        try:
-            loaded = load(path)
-        except YamlError as exc:
-            problems.append(Problem(str(path), exc.line, "yaml", exc.message))
-            continue
         if name == LEXICON_FILE:
-            groups = parse_lexicon(loaded, problems)
+            groups = _guarded(lib, path, parse_lexicon, problems, last_good)
+            if groups is None:
+                continue
             lexicon.update(groups)
             ours = ours | set(groups) if own else ours - set(groups)
         else:
-            new = [replace(f, shipped=own) for f in parse_shared_flags(loaded, problems)]
+            parsed = _guarded(lib, path, parse_shared_flags, problems, last_good)
+            if parsed is None:
+                continue
+            new = [replace(f, shipped=own) for f in parsed]
             new_ids = {f.id for f in new}
             flags = [f for f in flags if f.id not in new_ids] + new
     return Shared(red_flags=tuple(flags), lexicon=lexicon, shipped_groups=frozenset(ours))
 
 
-def _add_file(lib: Library, path: Path, kind: str | None, problems: list[Problem]) -> None:
-    try:
-        loaded = load(path)
-    except YamlError as exc:
-        problems.append(Problem(str(path), exc.line, "yaml", exc.message))
-        return
-    kind = kind or kind_of(path, loaded.data)
-    if kind == "tips":
-        if tip := parse_tip(loaded, problems):
-            lib.tips[tip.id] = tip
-    elif kind == "playbook":
-        if script := parse_script(loaded, problems):
-            lib.scripts[script.id] = script
-    elif kind == "challenges":
-        if challenge := parse_challenge(loaded, problems, lib.shared):
-            lib.challenges[challenge.id] = challenge
-    else:
-        problems.append(Problem(str(path), 1, "(file)", "cannot tell whether this is a tip, a script or a challenge; put it under tips/, playbook/ or challenges/"))
+def _item(kind: str | None, shared: Shared) -> Callable[[Loaded, list[Problem]], Tip | Script | Challenge | None]:
+    def parse(loaded: Loaded, problems: list[Problem]) -> Tip | Script | Challenge | None:
+        found = kind or kind_of(loaded.path, loaded.data)
+        if found == "tips":
+            return parse_tip(loaded, problems)
+        if found == "playbook":
+            return parse_script(loaded, problems)
+        if found == "challenges":
+            return parse_challenge(loaded, problems, shared)
+        problems.append(Problem(str(loaded.path), 1, "(file)", "cannot tell whether this is a tip, a script or a "
+                                                               "challenge; put it under tips/, playbook/ or challenges/"))
+        return None
+    return parse
 
 
-def _load_root(lib: Library, root: Path, problems: list[Problem]) -> None:
+def _add_file(lib: Library, path: Path, kind: str | None, problems: list[Problem],
+              last_good: LastGood | None = None, *, checking: bool = False) -> None:
+    """Add one item; an item whose file has problems is left out (or stood in for, see :func:`_guarded`)."""
+    item = _guarded(lib, path, _item(kind, lib.shared), problems, last_good, checking=checking)
+    if isinstance(item, Tip):
+        lib.tips[item.id] = item
+    elif isinstance(item, Script):
+        lib.scripts[item.id] = item
+    elif isinstance(item, Challenge):
+        lib.challenges[item.id] = item
+
+
+def _same_ids(files: list[Path], problems: list[Problem]) -> list[Path]:
+    """``x.yaml`` and ``x.yml`` in one folder would define one id twice: both are reported, neither loads."""
+    stems: dict[str, list[Path]] = {}
+    for path in files:
+        stems.setdefault(path.stem, []).append(path)
+    for stem, paths in stems.items():
+        if len(paths) > 1:
+            for path in paths:
+                other = next(p for p in paths if p != path)
+                problems.append(Problem(str(path), 1, "id", f"{other.name} defines the same id {stem!r}; keep one"))
+    return [p for p in files if len(stems[p.stem]) == 1]
+
+
+def _load_root(lib: Library, root: Path, problems: list[Problem], last_good: LastGood | None = None) -> None:
     """Load ``root/{tips,playbook,challenges}`` into ``lib`` (later roots override)."""
     if (root / "challenges").is_dir():
-        lib.shared = _load_shared(root / "challenges", problems, lib.shared)
+        lib.shared = _load_shared(root / "challenges", problems, lib.shared, lib=lib, last_good=last_good)
     for kind in KINDS:
         folder = root / kind
         if folder.is_dir():
-            for path in _yaml_files(folder):
-                if not path.name.startswith("_"):
-                    _add_file(lib, path, kind, problems)
+            for path in _same_ids([p for p in _yaml_files(folder) if not p.name.startswith("_")], problems):
+                _add_file(lib, path, kind, problems, last_good)
 
 
 def cross_check(lib: Library, problems: list[Problem], only: Iterable[Path] | None = None) -> None:
@@ -173,15 +241,25 @@ def cross_check(lib: Library, problems: list[Problem], only: Iterable[Path] | No
         seen[flag.id] = flag.id
 
 
-def load_library(extra_dirs: Iterable[Path | str] = (), *, root: Path | None = None) -> tuple[Library, list[Problem]]:
-    """Load built-in content plus ``extra_dirs`` (each a folder with tips/, playbook/, challenges/)."""
+def load_library(extra_dirs: Iterable[Path | str] = (), *, root: Path | None = None,
+                 last_good: LastGood | None = None) -> tuple[Library, list[Problem]]:
+    """Load built-in content plus ``extra_dirs`` (each a folder with tips/, playbook/, challenges/).
+
+    Every problem is reported, and no item from a file with problems is loaded: a
+    team's broken file is replaced by its ``last_good`` text when there is one, or
+    leaves the built-in item of that id in place (``Library.standins`` says which).
+    """
     lib = Library()
     problems: list[Problem] = []
     for folder in [root or builtin_root(), *map(Path, extra_dirs)]:
         if not Path(folder).is_dir():
             problems.append(Problem(str(folder), 1, "content_dirs", "folder does not exist"))
             continue
-        _load_root(lib, Path(folder), problems)
+        _load_root(lib, Path(folder), problems, last_good)
+    for path, standin in lib.standins.items():
+        by_kind: dict[str, dict] = {"tips": lib.tips, "playbook": lib.scripts, "challenges": lib.challenges}
+        if standin == "none" and path.stem in by_kind.get(kind_of(path) or "", {}) and not path.name.startswith("_"):
+            lib.standins[path] = "builtin"
     cross_check(lib, problems)
     return lib, sorted(problems)
 
@@ -209,20 +287,21 @@ def validate_paths(paths: Iterable[Path | str]) -> tuple[list[Problem], int]:
             problems.append(Problem(str(path), 1, "(file)", "no such file or folder"))
             continue
         if path.is_dir() and any((path / k).is_dir() for k in KINDS):
-            files = [f for k in KINDS if (path / k).is_dir() for f in _yaml_files(path / k) if not f.name.startswith("_")]
+            files = [f for k in KINDS if (path / k).is_dir()
+                     for f in _same_ids([g for g in _yaml_files(path / k) if not g.name.startswith("_")], problems)]
             if (path / "challenges").is_dir():
                 lib.shared = _load_shared(path / "challenges", problems, lib.shared)
         elif path.is_dir():
             if path.name == "challenges":
                 lib.shared = _load_shared(path, problems, lib.shared)
-            files = [f for f in _yaml_files(path) if not f.name.startswith("_")]
+            files = _same_ids([f for f in _yaml_files(path) if not f.name.startswith("_")], problems)
         else:
             files = [path]
         for f in files:
             if f.name.startswith("_") and f.parent.name == "challenges":
                 lib.shared = _load_shared(f.parent, problems, lib.shared)
                 continue
-            _add_file(lib, f, kind_of(f) if path.is_file() else None, problems)
+            _add_file(lib, f, kind_of(f) if path.is_file() else None, problems, checking=True)
             checked.append(f)
     cross_check(lib, problems, only=checked)
     return sorted(set(problems)), len(checked)

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from coachbot.domain.errors import StoreError
 from coachbot.domain.records import Member, utc_text
 
-PERIODS = ("today", "week", "month", "all")
+PERIODS = ("today", "week", "month", "all", "last_week", "last_month")
 SCOPES = ("channel", "team", "everyone")
 
 
@@ -28,7 +28,7 @@ def zone(tz: str) -> ZoneInfo:
 class Period:
     """Local days ``start``..``end`` inclusive; ``None`` is open-ended."""
 
-    name: str  # today | week | month | all | range
+    name: str  # one of PERIODS, or range
     start: date | None
     end: date | None
     tz: str
@@ -44,9 +44,12 @@ class Period:
 def period_for(
     period: str, *, now: datetime, tz: str, start: date | None = None, end: date | None = None
 ) -> Period:
-    """Resolve ``today``/``week``/``month``/``all`` in ``tz``, or a from-to range.
+    """Resolve ``today``/``week``/``month``/``all``/``last_week``/``last_month`` in ``tz``, or a from-to range.
 
     Weeks start on Monday. Giving ``start`` or ``end`` makes a range.
+
+        >>> period_for("last_month", now=datetime(2027, 1, 5, 12, tzinfo=zone("UTC")), tz="Asia/Shanghai").start
+        datetime.date(2026, 12, 1)
     """
     today = now.astimezone(zone(tz)).date()
     if start is not None or end is not None:
@@ -55,11 +58,13 @@ def period_for(
         return Period("range", start, end, tz)
     if period == "today":
         return Period(period, today, today, tz)
-    if period == "week":
-        monday = today - timedelta(days=today.weekday())
+    if period in ("week", "last_week"):
+        monday = today - timedelta(days=today.weekday() + (7 if period == "last_week" else 0))
         return Period(period, monday, monday + timedelta(days=6), tz)
-    if period == "month":
+    if period in ("month", "last_month"):
         first = today.replace(day=1)
+        if period == "last_month":
+            first = (first - timedelta(days=1)).replace(day=1)
         following = (first + timedelta(days=32)).replace(day=1)
         return Period(period, first, following - timedelta(days=1), tz)
     if period == "all":

@@ -241,6 +241,15 @@ def script(sc: Script, *, lang: str = "zh") -> Message:
                    meta={"content_id": sc.id})
 
 
+def challenge_list(challenges: Iterable[Challenge], *, lang: str = "zh") -> Message:
+    """Every challenge a lead can post: id, title, difficulty and skills."""
+    s = strings(lang)
+    rows = [f"{ch.id}  {ch.title}  {'★' * ch.difficulty}{'☆' * (3 - ch.difficulty)}  "
+            + _join(s, (skill(t, lang) for t in ch.tags)) for ch in sorted(challenges, key=lambda c: c.id)]
+    return Message(title=s.challenge_list_title.format(count=len(rows)), kind="info",
+                   sections=(Section("\n".join(rows)), Section(s.challenge_list_hint)))
+
+
 def suggestions(query: str, found: list[Script], *, lang: str = "zh") -> Message:
     s = strings(lang)
     if not found:

@@ -6,13 +6,15 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
-from coachbot.content.library import Library, load_library
-from coachbot.domain.errors import ContentError
+from coachbot.content.library import Library, load_library, shipped
+from coachbot.domain.errors import ContentError, Problem
 from coachbot.domain.teams import LOCAL_PLATFORMS, Settings
 from coachbot.logfmt import LineFormatter
 from coachbot.store import Store
 from coachbot.usecases.coach import Coach
+from coachbot.usecases.content_notice import log_content_problems, notify_leads
 from coachbot.usecases.inbox import InboxWorker
 from coachbot.usecases.outbox import Outbox
 from coachbot.usecases.ports import Chat
@@ -28,6 +30,7 @@ class Bot:
     coaches: dict[str, Coach]
     outbox: Outbox
     inbox: InboxWorker
+    content_problems: tuple[Problem, ...] = ()   # in a team's content folders: reported, stood in for
 
     @property
     def coach(self) -> Coach:
@@ -43,11 +46,21 @@ class Bot:
         self.store.close()
 
 
-def load_content(settings: Settings) -> Library:
-    library, problems = load_library(settings.content_dirs)
-    if problems:
-        raise ContentError(problems)
-    return library
+def load_content(settings: Settings, store: Store | None = None) -> tuple[Library, list[Problem]]:
+    """Built-in content and the configured folders.
+
+    A problem in coachbot's own content stops the start (a broken release). A
+    team's broken file does not: it is reported and stood in for by the version
+    that last loaded without problems (kept in the store), else the built-in item
+    of that id, else left out — and every other item keeps serving.
+    """
+    library, problems = load_library(settings.content_dirs, last_good=store.content_snapshot if store else None)
+    ours = [p for p in problems if shipped(Path(p.path))]
+    if ours:
+        raise ContentError(ours)
+    if store is not None and not store.read_only:
+        store.keep_content(library.good_files, at=utcnow())
+    return library, problems
 
 
 def utcnow() -> datetime:
@@ -58,15 +71,21 @@ def build(settings: Settings, *chats: Chat, library: Library | None = None, inli
           clock: Callable[[], datetime] = utcnow) -> Bot:
     """The bot over ``chats``. ``inline`` (the default for the console and the fake platform) delivers each
     message as it is queued, in the caller; otherwise worker threads do (:mod:`coachbot.runtime.workers`)."""
-    library = library or load_content(settings)
     store = Store(settings.database)
+    problems: list[Problem] = []
+    if library is None:
+        library, problems = load_content(settings, store)
     store.release_inbox()
     if inline is None:
         inline = all(chat.platform in LOCAL_PLATFORMS for chat in chats)
     outbox = Outbox(store, {chat.platform: chat for chat in chats}, clock=clock, inline=inline)
     coaches = {chat.platform: Coach(store=store, library=library, settings=settings, chat=chat, outbox=outbox)
                for chat in chats}
-    return Bot(settings, store, library, coaches, outbox, InboxWorker(store, coaches, outbox, clock=clock))
+    if problems:
+        log_content_problems(problems, library.standins)
+        notify_leads(outbox, settings, coaches, problems, library.standins, now=clock())
+    return Bot(settings, store, library, coaches, outbox, InboxWorker(store, coaches, outbox, clock=clock),
+               tuple(problems))
 
 
 def setup_logging(level: str = "INFO") -> None:

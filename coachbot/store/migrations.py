@@ -208,6 +208,21 @@ def m004_inbox_outbox(db: Database) -> None:
     )
 
 
+@MIGRATIONS()
+def m005_content_snapshots(db: Database) -> None:
+    """The last good version of each file in a team's content folders, so a broken edit never takes its
+    item away: the bot serves the version that last loaded without problems until the file is fixed."""
+    db.executescript(
+        """
+        CREATE TABLE content_snapshots (
+            path     TEXT PRIMARY KEY,      -- the file, absolute
+            text     TEXT NOT NULL,
+            saved_at TEXT NOT NULL
+        ) STRICT;
+        """
+    )
+
+
 def unknown(db: Database, migrations: Migrations = MIGRATIONS) -> list[str]:
     """Applied migrations this code does not know, i.e. the file is newer. Read-only."""
     known = {m.name for m in migrations._migrations}  # Migrations lists its names nowhere public

@@ -617,6 +617,26 @@ class Store(QueueStore, ErasureStore):
         with self._write() as db:
             return db.execute("DELETE FROM events WHERE seen_at < ?", [utc_text(before)]).rowcount
 
+    # ------------------------------------------------------------ a team's content, as it last loaded
+
+    def content_snapshot(self, path: Path) -> str | None:
+        """The text of a team's content file as it last loaded without problems."""
+        with self._read() as db:
+            row = db.execute("SELECT text FROM content_snapshots WHERE path = ?", [str(path.resolve())]).fetchone()
+        return row[0] if row else None
+
+    def keep_content(self, files: Mapping[Path, str], *, at: datetime) -> int:
+        """Keep these texts as the last good versions of their files; returns how many changed."""
+        changed = 0
+        with self._write() as db:
+            for path, text in files.items():
+                changed += db.execute(
+                    """INSERT INTO content_snapshots (path, text, saved_at) VALUES (?, ?, ?)
+                       ON CONFLICT (path) DO UPDATE SET text = excluded.text, saved_at = excluded.saved_at
+                       WHERE content_snapshots.text != excluded.text""",
+                    [str(path.resolve()), text, utc_text(at)]).rowcount
+        return changed
+
     # ------------------------------------------------------------ reading
 
     def leaderboard(

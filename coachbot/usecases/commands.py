@@ -30,7 +30,8 @@ from coachbot.usecases.ports import Incoming, Reply
 
 PERIOD_WORDS = {"today": "today", "今天": "today", "今日": "today", "week": "week", "本周": "week", "周": "week",
                 "month": "month", "本月": "month", "月": "month", "all": "all", "全部": "all", "总": "all",
-                "累计": "all"}
+                "累计": "all", "上周": "last_week", "last-week": "last_week", "lastweek": "last_week",
+                "上月": "last_month", "上个月": "last_month", "last-month": "last_month", "lastmonth": "last_month"}
 EVERYONE = {"everyone", "all-teams", "全员", "所有人", "全部团队"}
 POST_KINDS = {"lesson": "lesson", "challenge": "challenge", "summary": "summary",
               "小课": "lesson", "挑战": "challenge", "小结": "summary"}
@@ -194,6 +195,10 @@ def coach_skills(ctx: Ctx, args: list[str]) -> list[Reply]:
     return _reply(views.insight(ctx.coach.insight(team, ctx.now), team.name, lang=ctx.lang))
 
 
+def coach_challenges(ctx: Ctx, args: list[str]) -> list[Reply]:
+    return _reply(views.challenge_list(ctx.coach.library.challenges.values(), lang=ctx.lang))
+
+
 def coach_post_now(ctx: Ctx, args: list[str]) -> list[Reply]:
     team = ctx.require_team()
     if not args or args[0] not in POST_KINDS:
@@ -212,19 +217,24 @@ def coach_post_now(ctx: Ctx, args: list[str]) -> list[Reply]:
         posted = coach.post_challenge(team, ctx.now, content_id=content_id, manual=True)
     else:
         posted = coach.post_summary(team, ctx.now, manual=True)
-    return _say(ctx, post_outcome(ctx, kind, posted))
+    return _say(ctx, post_outcome(ctx, kind, posted, asked=content_id))
 
 
 POST_WAIT_SECONDS = 5.0   # how long /coach post-now waits to see the platform take the post
 
 
-def post_outcome(ctx: Ctx, kind: str, posted: list[Posted]) -> str:
+def post_outcome(ctx: Ctx, kind: str, posted: list[Posted], *, asked: str | None = None) -> str:
     """What really happened to a post-now, channel by channel: sent, still trying (and why), or failed (and why)."""
     what = ctx.s.post_kinds[kind]
     if not posted:
         return ctx.s.not_posted_no_channel.format(what=what)
     fresh = [p for p in posted if p.fresh]
     if not fresh:
+        other = next((p.post for p in posted if asked and p.post.content_id != asked), None)
+        if other is not None:   # today's went out already, and it is not the one asked for
+            item = ctx.coach.library.challenge(other.content_id) or ctx.coach.library.tip(other.content_id)
+            return ctx.s.already_posted_other.format(what=what, title=item.title if item else other.content_id,
+                                                     asked=asked)
         on_its_way = any(p.post.state == "pending" for p in posted)
         return (ctx.s.already_on_its_way if on_its_way else ctx.s.already_posted).format(what=what)
     found = ctx.coach.outbox.wait([p.key for p in fresh if p.key], timeout=POST_WAIT_SECONDS)
@@ -297,6 +307,7 @@ COACH = Command("coach", ("coach", "教练"), cmd_coach, slash=True, sub=(
     Command("coach today", ("today", "今天", "今日"), coach_today),
     Command("coach stats", ("stats", "我的", "成绩"), coach_stats),
     Command("coach skills", ("skills", "技能"), coach_skills, leads_only=True),
+    Command("coach challenges", ("challenges", "题目", "挑战列表"), coach_challenges),
     POST_NOW,
     Command("coach reveal", ("reveal", "公布", "揭晓"), coach_reveal, leads_only=True),
     FORGET,

@@ -32,7 +32,8 @@ class En(Zh):
         "violation": "Compliance problem: this challenge scores 0",
     }
     personal_data = {"身份证号": "ID card number", "银行卡号": "bank card number", "手机号": "mobile number"}
-    periods = {"today": "today", "week": "this week", "month": "this month", "all": "all time"}
+    periods = {"today": "today", "week": "this week", "month": "this month", "all": "all time",
+               "last_week": "last week", "last_month": "last month"}
     post_kinds = {"lesson": "lesson", "challenge": "challenge", "summary": "weekly summary"}
 
     # ------------------------------------------------------------ lesson and challenge cards
@@ -128,18 +129,21 @@ class En(Zh):
     shared_by = "Shared to the channel by {by}"
     no_script = "No script found for “{query}”. Type /script to see them all."
     did_you_mean_script = "No script matches “{query}” exactly. Did you mean:"
+    challenge_list_title = "All challenges ({count})"
+    challenge_list_hint = "To post one: /coach post-now challenge <id> (leads)"
     script_index = "All scripts (type /script <name> to open one):"
 
     # ------------------------------------------------------------ commands
     command_usage = {
         "script": "/script <situation or keyword>, e.g. /script broken-promise; with no argument it lists every script",
-        "leaderboard": "/leaderboard [today|week|month|all] [team id|everyone], e.g. /leaderboard week",
-        "coach": "/coach help | today | stats [member] | skills | post-now lesson|challenge|summary [ID] | reveal",
+        "leaderboard": "/leaderboard [today|week|month|all|last-week|last-month] [team id|everyone], e.g. /leaderboard week",
+        "coach": "/coach help | today | stats [member] | skills | challenges | post-now lesson|challenge|summary [ID] | reveal",
         "help": "/help",
         "coach help": "/coach help",
         "coach today": "/coach today",
         "coach stats": "/coach stats [member]",
         "coach skills": "/coach skills",
+        "coach challenges": "/coach challenges",
         "coach post-now": "/coach post-now lesson|challenge|summary [ID]",
         "coach reveal": "/coach reveal",
         "coach forget": "/coach forget <member>",
@@ -153,14 +157,15 @@ class En(Zh):
         "coach today": "today's lesson and challenge",
         "coach stats": "my points, rank, streak and recent feedback",
         "coach skills": "the team's weakest skills and most often missed steps",
+        "coach challenges": "every challenge's id and title (leads post one with post-now)",
         "coach post-now": "post now",
         "coach reveal": "reveal today's model answer now",
         "coach forget": "erase a member's replies and record (personal information law)",
     }
     slash_hint = {
         "script": "[situation or keyword, e.g. broken-promise]",
-        "leaderboard": "[today|week|month|all] [everyone]",
-        "coach": "help | today | stats | skills | post-now lesson|challenge|summary | reveal",
+        "leaderboard": "[today|week|month|all|last-week|last-month] [everyone]",
+        "coach": "help | today | stats | skills | challenges | post-now lesson|challenge|summary | reveal",
     }
     help_title = "coachbot help"
     help_intro = ("Every working day: a short lesson in the morning, then a role-play challenge. Write what you would say "
@@ -189,6 +194,8 @@ class En(Zh):
     no_challenge = "No challenge {id} found."
     no_challenge_id = "There is no challenge with id {id}. Did you mean: {close}"
     already_posted = "Today's {what} has already gone out; it won't be posted twice."
+    already_posted_other = ("Today's {what} is already out — \"{title}\" — so {asked} was not posted: one {what} a day, "
+                            "and today's replies go to it.")
     already_on_its_way = "Today's {what} is already on its way; it won't be posted twice."
     not_posted_no_channel = "The {what} didn't go out: this team has no channel on this platform yet."
     post_queued = ("The {what} is queued, but the platform hasn't taken it yet ({error}). It will be retried "
@@ -201,6 +208,16 @@ class En(Zh):
     already_revealed = "Today's answer has already been revealed."
     revealed = "Revealed the model answer."
     challenge_withdrawn = "This challenge has been withdrawn. Please wait for the next one."
+    content_problem_title = "Problems in the team's content"
+    content_problem_intro = "{files} file(s) in the team's content folders did not load; everything else is in use:"
+    content_standins = {
+        "last_good": "the version that last loaded without problems is in use",
+        "builtin": "the built-in item with the same id is in use",
+        "none": "this item is offline for now",
+    }
+    content_problem_file = "{file}: {standin}"
+    content_problem_more = "... and {more} more problem(s)"
+    content_problem_fix = "Details below; fix them, check with `coachbot validate`, and restart coachbot."
     apology = ("Sorry, something went wrong with your message (reference {ref}). "
                "Please try again later, or give the reference to your team lead.")
 

@@ -30,7 +30,7 @@ class Zh:
         "violation": "有合规问题，本题记 0 分",
     }
     personal_data = {"身份证号": "身份证号", "银行卡号": "银行卡号", "手机号": "手机号"}
-    periods = {"today": "今日", "week": "本周", "month": "本月", "all": "累计"}
+    periods = {"today": "今日", "week": "本周", "month": "本月", "all": "累计", "last_week": "上周", "last_month": "上月"}
     post_kinds = {"lesson": "小课", "challenge": "挑战", "summary": "本周小结"}
 
     # ------------------------------------------------------------ lesson and challenge cards
@@ -118,18 +118,21 @@ class Zh:
     shared_by = "由 {by} 分享到频道"
     no_script = "没有找到与「{query}」相关的话术。输入 /script 查看全部话术。"
     did_you_mean_script = "没有找到与「{query}」完全对应的话术，你是不是要找："
+    challenge_list_title = "全部挑战题（{count} 道）"
+    challenge_list_hint = "发布其中一道：/coach post-now challenge <编号>（组长）"
     script_index = "全部话术（输入 /script 名称 查看）："
 
     # ------------------------------------------------------------ commands (keys: coachbot.usecases.commands)
     command_usage = {
         "script": "/script <情况或关键词>，例如 /script 爽约、/script broken-promise；不带参数列出全部话术",
-        "leaderboard": "/leaderboard [today|week|month|all] [团队ID|everyone]，例如 /排行榜 本周",
-        "coach": "/coach help｜today｜stats [成员]｜skills｜post-now lesson|challenge|summary [ID]｜reveal",
+        "leaderboard": "/leaderboard [today|week|month|all|last-week|last-month] [团队ID|everyone]，例如 /排行榜 本周、/排行榜 上周",
+        "coach": "/coach help｜today｜stats [成员]｜skills｜challenges｜post-now lesson|challenge|summary [ID]｜reveal",
         "help": "/help",
         "coach help": "/coach help",
         "coach today": "/coach today",
         "coach stats": "/coach stats [成员]",
         "coach skills": "/coach skills",
+        "coach challenges": "/coach challenges",
         "coach post-now": "/coach post-now lesson|challenge|summary [ID]",
         "coach reveal": "/coach reveal",
         "coach forget": "/coach forget <成员>",
@@ -143,14 +146,15 @@ class Zh:
         "coach today": "今天的小课和挑战",
         "coach stats": "我的积分、排名、连续天数和最近反馈",
         "coach skills": "团队最弱的技能和最常失分的步骤",
+        "coach challenges": "全部挑战题的编号和题目（组长可用 post-now 发布）",
         "coach post-now": "立即发布",
         "coach reveal": "立即公布今天的参考答案",
         "coach forget": "删除一位成员的全部作答和记录（个人信息保护法）",
     }
     slash_hint = {   # the short argument hint platforms show beside a slash command
         "script": "[情况或关键词，例如 爽约]",
-        "leaderboard": "[today|week|month|all] [everyone]",
-        "coach": "help | today | stats | skills | post-now lesson|challenge|summary | reveal",
+        "leaderboard": "[today|week|month|all|last-week|last-month] [everyone]",
+        "coach": "help | today | stats | skills | challenges | post-now lesson|challenge|summary | reveal",
     }
     help_title = "coachbot 使用说明"
     help_intro = "每个工作日：上午一节小课，随后一道情景挑战。直接在频道里写下你会对客户说的话，机器人私下给你打分和点评。"
@@ -178,6 +182,7 @@ class Zh:
     no_challenge = "没有找到挑战 {id}。"
     no_challenge_id = "没有 id 为 {id} 的挑战。你是不是要找：{close}"
     already_posted = "今天的{what}已经发过了，不会重复发布。"
+    already_posted_other = "今天的{what}已经发过了，是「{title}」，所以没有再发 {asked}：每天只发一个{what}，今天的回答都算在它名下。"
     already_on_its_way = "今天的{what}已经在发送队列里了，不会重复发布。"
     not_posted_no_channel = "{what}没有发出去：这个团队在本平台还没有配置频道。"
     post_queued = "{what}已进入发送队列，但平台还没有接收（{error}）。会自动重试，发出后会出现在频道里。"
@@ -189,6 +194,16 @@ class Zh:
     already_revealed = "今天的答案已经公布过了。"
     revealed = "已公布参考答案。"
     challenge_withdrawn = "这道挑战已经下线了，请等下一题。"
+    content_problem_title = "团队内容有问题"
+    content_problem_intro = "团队内容文件夹里有 {files} 个文件没能加载，其余内容照常使用："
+    content_standins = {
+        "last_good": "正在使用它上次正常加载的版本",
+        "builtin": "正在使用同名的内置版本",
+        "none": "这一条暂时下线",
+    }
+    content_problem_file = "{file}：{standin}"
+    content_problem_more = "……另有 {more} 条问题"
+    content_problem_fix = "问题明细见下；改好后运行 `coachbot validate` 检查，重启 coachbot 后生效。"
     apology = "抱歉，处理你的消息时出了点问题（编号 {ref}）。请稍后再试，或把编号告诉组长。"
 
     # ------------------------------------------------------------ chat platforms
