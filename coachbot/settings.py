@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -87,6 +87,97 @@ def _schedule(c: Checker, key: tuple) -> Schedule:
     return Schedule(**values)
 
 
+# ---------------------------------------------------------------- WeCom
+
+WECOM_BOT_MODES = ("long-connection", "callback", "none")
+WEBHOOK_PREFIX = "webhook:"
+_ENV_NAME = re.compile(r"^[A-Z_][A-Z0-9_]*$")
+
+
+@dataclass(frozen=True)
+class WeComOptions:
+    """The ``wecom:`` section: which WeCom surfaces this deployment uses. Secrets stay in the environment.
+
+    ``bot`` is the AI bot (智能机器人): its long connection (answers, commands and posts, no public URL) or its
+    HTTP callback (answers and commands; it cannot message anyone first). ``app`` is the self-built app
+    (自建应用): private messages to any member, and a one-to-one chat of its own. Group robot webhooks post
+    into groups. ``None`` means "from the environment" (see :func:`wecom_surfaces`).
+    """
+
+    bot: str | None = None
+    app: bool | None = None
+    private: str | None = None          # bot | app: where private feedback goes (default: app when there is one)
+    group_ack: bool = True              # "已收到 @小王，反馈已私信" in the group after a group answer
+    names: Mapping[str, str] = field(default_factory=dict)      # userid -> display name
+    webhooks: Mapping[str, str] = field(default_factory=dict)   # group chat id -> env variable with its robot key
+
+
+def wecom_surfaces(options: WeComOptions, env: Mapping[str, str]) -> WeComOptions:
+    """``options`` with the surfaces it leaves open read from which variables are set."""
+    bot = options.bot
+    if bot is None:
+        bot = "long-connection" if env.get("WECOM_BOT_ID") else "callback" if env.get("WECOM_TOKEN") and \
+            not env.get("WECOM_APP_SECRET") else "none"
+    app = options.app if options.app is not None else bool(env.get("WECOM_APP_SECRET"))
+    private = options.private or ("app" if app else "bot")
+    return WeComOptions(bot, app, private, options.group_ack, options.names, options.webhooks)
+
+
+def wecom_problems(options: WeComOptions, teams: Sequence[Team]) -> list[tuple[tuple, str]]:
+    """What a combination of WeCom surfaces cannot do, as (config key, message): it must receive answers,
+    send private feedback, and reach every team's groups. ``options`` has its surfaces resolved."""
+    out: list[tuple[tuple, str]] = []
+    if options.bot == "none" and not options.app:
+        out.append((("wecom",), "nothing receives answers or commands: set bot: long-connection or callback "
+                                "(智能机器人), or app: true (自建应用)"))
+    if options.private == "bot" and options.bot != "long-connection":
+        out.append((("wecom", "private"), "private feedback needs a surface that can message a member first: the AI "
+                                          "bot's long connection (bot: long-connection) or the self-built app "
+                                          "(app: true, WECOM_APP_SECRET and WECOM_AGENT_ID); the AI bot's callback "
+                                          "can only answer in the chat a message came from, so a group answer's "
+                                          "feedback would be seen by the whole group"))
+    if options.private == "app" and not options.app:
+        out.append((("wecom", "private"), "private: app needs the self-built app (app: true)"))
+    for i, team in enumerate(teams):
+        for chat in team.channels.get("wecom", ()):
+            if chat.startswith(WEBHOOK_PREFIX):
+                continue
+            if options.bot != "long-connection" and chat not in options.webhooks:
+                out.append((("teams", i, "channels", "wecom"),
+                            f"scheduled posts cannot reach group {chat!r}: only the AI bot's long connection can post "
+                            f"into a group by itself; use it (bot: long-connection), or give the group a robot "
+                            f"webhook (wecom.webhooks: {{{chat}: WECOM_WEBHOOK_…}} or webhook:WECOM_WEBHOOK_…)"))
+    return out
+
+
+def _wecom(c: Checker) -> WeComOptions:
+    key: tuple = ("wecom",)
+    if c.get(key) is None or not c.mapping(key):
+        return WeComOptions()
+    c.known_fields(key, {"bot", "app", "private", "group_ack", "names", "webhooks"})
+    bot = c.choice(key + ("bot",), WECOM_BOT_MODES) if c.get(key + ("bot",)) is not None else None
+    flags: dict[str, bool | None] = {}
+    for name in ("app", "group_ack"):
+        value = c.get(key + (name,))
+        if value is not None and not isinstance(value, bool):
+            c.problem(key + (name,), "must be true or false")
+        flags[name] = value if isinstance(value, bool) else None
+    private = c.choice(key + ("private",), ("bot", "app")) if c.get(key + ("private",)) is not None else None
+    maps: dict[str, dict[str, str]] = {}
+    for name in ("names", "webhooks"):
+        maps[name] = {}
+        if c.get(key + (name,)) is not None and c.mapping(key + (name,)):
+            for k in c.get(key + (name,)):
+                maps[name][str(k)] = c.text(key + (name, k))
+    for chat, var in maps["webhooks"].items():
+        if var and not _ENV_NAME.match(var):
+            c.problem(key + ("webhooks", chat), f"{var!r} must name an environment variable (like "
+                                                "WECOM_WEBHOOK_TEAM_A) holding the robot's key, never the key itself")
+    return WeComOptions(bot or None, flags["app"], private or None,
+                        True if flags["group_ack"] is None else bool(flags["group_ack"]), maps["names"],
+                        maps["webhooks"])
+
+
 def _team(c: Checker, i: int, problems: list[Problem]) -> Team | None:
     key = ("teams", i)
     if not c.mapping(key):
@@ -107,6 +198,12 @@ def _team(c: Checker, i: int, problems: list[Problem]) -> Team | None:
             if platform not in PLATFORMS:
                 c.problem(key + ("channels", platform), f"unknown platform; use one of: {', '.join(PLATFORMS)}")
             channels[str(platform)] = c.texts(key + ("channels", platform), ids=True)
+            if platform == "wecom":
+                for j, chat in enumerate(channels["wecom"]):
+                    if chat.startswith(WEBHOOK_PREFIX) and not _ENV_NAME.match(chat[len(WEBHOOK_PREFIX):]):
+                        c.problem(key + ("channels", platform, j),
+                                  f"{chat!r}: after webhook: comes the name of the environment variable holding "
+                                  "the group robot's key (like webhook:WECOM_WEBHOOK_TEAM_A), never the key itself")
     elif node is not None:
         c.problem(key + ("channels",), "must map a platform to a list of channel ids")
     show = c.get(key + ("show_names",))
@@ -145,7 +242,8 @@ def load_settings(path: str | Path) -> Settings:
     c = Checker(loaded, problems)
     if not isinstance(loaded.data, dict):
         raise ConfigError([Problem(str(path), 1, "(file)", "must be a mapping")])
-    c.known_fields((), {"teams", "admins", "scoring", "content_dirs", "database", "grace_minutes", "retention_days"})
+    c.known_fields((), {"teams", "admins", "scoring", "content_dirs", "database", "grace_minutes", "retention_days",
+                        "wecom"})
     teams = [t for i, _ in enumerate(c.seq(("teams",), min_len=1)) if (t := _team(c, i, problems))]
     seen: set[str] = set()
     for i, t in enumerate(teams):
@@ -178,12 +276,18 @@ def load_settings(path: str | Path) -> Settings:
     grace = timedelta(minutes=c.integer(("grace_minutes",), lo=0, hi=24 * 60, default=120))
     retention = c.integer(("retention_days",), lo=1, hi=3650, default=0) if c.get(("retention_days",)) is not None \
         else None
+    wecom = _wecom(c)
+    if wecom.bot is not None or wecom.app is not None:   # declared: check the combination now (else at start)
+        declared = WeComOptions(wecom.bot or "none", bool(wecom.app), wecom.private or ("app" if wecom.app else "bot"),
+                                wecom.group_ack, wecom.names, wecom.webhooks)
+        for where, message in wecom_problems(declared, teams):
+            c.problem(where, message)
     if problems:
         raise ConfigError(sorted(problems))
     return Settings(
         teams=tuple(teams), admins=c.texts(("admins",), required=False, ids=True), policy=policy,
         content_dirs=content_dirs, database=str(base / database) if not Path(database).is_absolute() else database,
-        grace=grace, path=path, retention_days=retention,
+        grace=grace, path=path, retention_days=retention, platforms={"wecom": wecom},
     )
 
 

@@ -557,21 +557,25 @@ def test_start_up_waits_out_an_outage_and_a_revoked_token(api, caplog):
 def test_run_slack_in_socket_mode_connects_builds_and_cleans_up(api, tmp_path, monkeypatch):
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-    from coachbot.runtime import slack as slack_run
+    from coachbot.runtime import serve
 
     api.reset()
     started = []
-    monkeypatch.setattr(SocketModeHandler, "start", lambda self: started.append(
-        (self.app_token, self.client.web_client.base_url, self.app.client.base_url)))
+
+    def connect(self) -> None:   # connect, then Ctrl-C: the scheduler stops and the store closes
+        started.append((self.app_token, self.client.web_client.base_url, self.app.client.base_url))
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(SocketModeHandler, "connect", connect)
+    monkeypatch.setattr(SocketModeHandler, "close", lambda self: started.append("closed"))
     settings = Settings(teams=(Team(id="t1", name="一组"),), database=str(tmp_path / "bot.db"))
-    slack_run.run_slack(settings, env={"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_APP_TOKEN": "xapp-1",
+    serve.run_slack(settings, env={"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_APP_TOKEN": "xapp-1",
                                        "SLACK_API_URL": api.url})
-    assert started == [("xapp-1", api.url, api.url)]
+    assert started == [("xapp-1", api.url, api.url), "closed"]
     assert [c.method for c in api.calls()][:1] == ["auth.test"]
 
 
 def test_run_slack_in_http_mode_serves_with_waitress_on_the_port(api, tmp_path, monkeypatch):
-    from coachbot.runtime import slack as slack_run
 
     served = []
 
@@ -588,8 +592,10 @@ def test_run_slack_in_http_mode_serves_with_waitress_on_the_port(api, tmp_path, 
         served.append((host, port, app))
         return Server()
 
-    monkeypatch.setattr(slack_run, "create_server", fake_create_server)
+    from coachbot.runtime import serve
+
+    monkeypatch.setattr(serve, "create_server", fake_create_server)
     settings = Settings(teams=(Team(id="t1", name="一组"),), database=str(tmp_path / "bot.db"))
-    slack_run.run_slack(settings, port=3456, env={"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": SECRET,
-                                                  "SLACK_API_URL": api.url})
+    serve.run_slack(settings, port=3456, env={"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": SECRET,
+                                            "SLACK_API_URL": api.url})
     assert [(h, p) for h, p, _ in served] == [("127.0.0.1", 3456)]   # safe default: behind a local proxy

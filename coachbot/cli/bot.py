@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from coachbot.cli import context
+from coachbot.domain.errors import CoachbotError
 from coachbot.domain.teams import DEFAULT_TZ
 from coachbot.domain.workdays import holiday_data_warnings
 from coachbot.settings import STARTER
@@ -63,23 +64,31 @@ def console(config: str | None, db: str | None, now: str | None) -> None:
 @click.command()
 @click.option("--config", type=click.Path(dir_okay=False), help="coachbot.yaml (or COACHBOT_CONFIG).")
 @click.option("--db", help="SQLite file.")
-@click.option("--platform", type=click.Choice(["console", "slack"]), default=None,
-              help="Which chat platform; without one configured, the local console.")
-@click.option("--port", type=int, default=3000, show_default=True, help="HTTP port (Slack HTTP mode).")
+@click.option("--platform", default=None, metavar="NAMES",
+              help="console, slack, wecom, or several at once: slack,wecom (one process, one database). "
+                   "Default: the platforms coachbot.yaml maps teams to, else the local console.")
+@click.option("--port", type=int, default=3000, show_default=True,
+              help="HTTP port (Slack HTTP mode, WeCom callbacks, /healthz, /readyz).")
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Interface to listen on (HTTP mode). The default serves a reverse proxy on this machine; "
                    "use 0.0.0.0 to listen on every interface (e.g. in a container).")
 def run(config: str | None, db: str | None, platform: str | None, port: int, host: str) -> None:
     """Start the bot: the console when no platform is configured."""
+    from coachbot.runtime.serve import PLATFORM_NAMES, parse_platforms
+
     settings = context.settings(config, db)
-    configured = {p for t in settings.teams for p in t.channels if t.channels[p]}
-    chosen = platform or ("slack" if "slack" in configured else "console")
-    if chosen == "console":
+    configured = [p for p in PLATFORM_NAMES if any(t.channels.get(p) for t in settings.teams)]
+    console = platform.strip().lower() == "console" if platform is not None else not configured
+    if console:
         run_console_cmd(config, db, None)
         return
-    from coachbot.runtime.slack import run_slack
+    try:
+        chosen = parse_platforms(platform) if platform is not None else tuple(configured)
+    except CoachbotError as exc:
+        raise click.BadParameter(exc.message, param_hint="--platform") from None
+    from coachbot.runtime.serve import serve
 
-    run_slack(settings, port=port, host=host)
+    serve(settings, chosen, port=port, host=host)
 
 
 @click.command()

@@ -6,9 +6,11 @@ demo default) and read everywhere else.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 DEFAULT_TZ = "Asia/Shanghai"
@@ -56,6 +58,7 @@ class Settings:
     grace: timedelta = timedelta(hours=2)
     path: Path | None = None
     retention_days: int | None = None        # replies' text is erased after this many days; scores stay
+    platforms: Mapping[str, Any] = field(default_factory=dict)   # per-platform options, read by its adapter
 
     def team(self, team_id: str) -> Team | None:
         return next((t for t in self.teams if t.id == team_id), None)

@@ -77,21 +77,25 @@ def trigger_for(spec: str, tz: ZoneInfo, *, working_days: bool = False) -> BaseT
 
 
 class Scheduler:
-    """The running scheduler: its APScheduler, the coach it drives and the clock it reads."""
+    """The running scheduler: its APScheduler, the coaches it drives (one per platform) and the clock it reads."""
 
-    def __init__(self, coach, clock: Clock, aps: BackgroundScheduler) -> None:
+    def __init__(self, coach, clock: Clock, aps: BackgroundScheduler, *, more: tuple = ()) -> None:
         self.coach = coach
+        self.coaches = (coach, *more)
         self.clock = clock
         self.aps = aps
         self._warned: set[str] = set()
 
     def run(self, teams: Iterable[str] | None = None) -> list[tuple[due.Slot, str]]:
-        """A trigger fired: do whatever is due now (for ``teams``, reveals for everyone)."""
-        try:
-            return due.run_due(self.coach, self.clock(), teams=teams)
-        except Exception:
-            log.exception("event=scheduler_error job=run teams=%s", ",".join(teams or ["*"]))
-            return []
+        """A trigger fired: do whatever is due now (for ``teams``, reveals for everyone), on every platform."""
+        done: list[tuple[due.Slot, str]] = []
+        for coach in self.coaches:
+            try:
+                done += due.run_due(coach, self.clock(), teams=teams)
+            except Exception:
+                log.exception("event=scheduler_error job=run platform=%s teams=%s", coach.platform,
+                              ",".join(teams or ["*"]))
+        return done
 
     def tick(self) -> list[tuple[due.Slot, str]]:
         """The safety net every minute: everything due for every team, and the holiday data."""
@@ -136,7 +140,7 @@ def add_jobs(sched: Scheduler) -> None:
     """One job per team and kind, with explicit ids (re-adding replaces), plus the tick and housekeeping."""
     aps, settings = sched.aps, sched.coach.settings
     for team in settings.teams:
-        if not sched.coach.channels(team):
+        if not any(coach.channels(team) for coach in sched.coaches):
             continue
         kinds = ["lesson", "challenge", "summary"]
         if team.schedule.reveal_after is None and team.schedule.reveal:
@@ -151,8 +155,9 @@ def add_jobs(sched: Scheduler) -> None:
                 id=HOUSEKEEPING_ID, name="forget old de-duplication keys", replace_existing=True)
 
 
-def start_scheduler(coach, *, clock: Clock | None = None, paused: bool = False) -> Scheduler:
-    """Catch up after downtime, then run the jobs in a background (daemon) thread.
+def start_scheduler(coach, *more, clock: Clock | None = None, paused: bool = False) -> Scheduler:
+    """Catch up after downtime, then run the jobs in a background (daemon) thread; ``more`` coaches (other
+    platforms of the same process) are driven by the same jobs.
 
     ``clock`` is what the due logic reads (tests pass a fake); the trigger
     timing itself is APScheduler's own. ``paused`` registers the jobs without
@@ -164,12 +169,13 @@ def start_scheduler(coach, *, clock: Clock | None = None, paused: bool = False) 
         executors={"default": ThreadPoolExecutor(max_workers=1)},
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": grace},
     )
-    sched = Scheduler(coach, clock or system_clock, aps)
+    sched = Scheduler(coach, clock or system_clock, aps, more=more)
     sched.check_holiday_data()
-    try:
-        due.catch_up(coach, sched.clock())
-    except Exception:  # never keep the bot from starting; the tick tries again
-        log.exception("event=scheduler_error job=catch_up")
+    for each in sched.coaches:
+        try:
+            due.catch_up(each, sched.clock())
+        except Exception:  # never keep the bot from starting; the tick tries again
+            log.exception("event=scheduler_error job=catch_up platform=%s", each.platform)
     add_jobs(sched)
     aps.start(paused=paused)
     log.info("event=scheduler_started jobs=%d tick=%ss grace=%ss paused=%s",

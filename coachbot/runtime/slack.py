@@ -12,12 +12,10 @@ Secrets come from the environment only; a missing one is named in the error.
 from __future__ import annotations
 
 import logging
-import signal
-import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from slack_sdk import WebClient
@@ -28,18 +26,13 @@ from coachbot.logfmt import q
 from coachbot.platforms.slack.chat import SlackChat
 from coachbot.platforms.slack.client import api_error, is_auth_error, make_client
 from coachbot.platforms.slack.listeners import SlackListeners, build_app
-from coachbot.platforms.slack.server import DEFAULT_HOST, EVENTS_PATH, Readiness, create_server, wsgi_app
-from coachbot.runtime.app import Bot, build, setup_logging, utcnow
-from coachbot.runtime.schedule import start_scheduler
-from coachbot.runtime.workers import Workers
-from coachbot.settings import Env
+from coachbot.platforms.slack.server import Readiness, wsgi_app
+from coachbot.runtime.app import Bot, utcnow
+from coachbot.runtime.health import readiness as combined
 
 log = logging.getLogger(__name__)
 DRAIN_SECONDS = 10.0                  # how long a stop waits for work in hand
 FORM_TIMEOUT = 2.5                    # views.open must beat the trigger's 3 s
-OVERDUE = timedelta(minutes=5)        # /readyz: deliveries older than this count as overdue …
-MAX_OVERDUE = 100                     # … and more than this many of them means not ready
-MAX_WAITING = 1000                    # inbound events waiting to be handled
 
 
 class SlackSetupError(SetupError):
@@ -102,94 +95,66 @@ def wait_for_slack(client: WebClient, *, sleep: Callable[[float], None] = time.s
 
 
 def readiness(bot: Bot, chat: SlackChat, *, clock: Callable[[], datetime] = utcnow) -> Readiness:
-    """``/readyz``: the database takes writes, Slack answered the last call, the queues are not backing up."""
-
-    def check() -> tuple[bool, dict[str, Any]]:
-        detail: dict[str, Any] = {}
-        ok = True
-        try:
-            bot.store.check_writable()
-            detail["database"] = "writable"
-        except Exception as exc:
-            ok, detail["database"] = False, f"{type(exc).__name__}: {exc}"
-        health = chat.health()
-        detail["slack"] = health
-        if health["last_error"] is not None:
-            ok = False
-        detail["outbox_overdue"] = bot.store.outbox_backlog(now=clock(), older_than=OVERDUE)
-        detail["inbox_waiting"] = bot.store.inbox_waiting()
-        if detail["outbox_overdue"] > MAX_OVERDUE or detail["inbox_waiting"] > MAX_WAITING:
-            ok = False
-        return ok, detail
-
-    return check
+    """``/readyz`` for Slack alone: see :func:`coachbot.runtime.health.readiness`."""
+    return combined(bot, {"slack": lambda: (chat.health()["last_error"] is None, chat.health())}, clock=clock)
 
 
-def _interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
+@dataclass
+class SlackPart:
+    """Slack's share of a running bot: its client and chat, and once attached, the Bolt app."""
+
+    cfg: SlackEnv
+    client: WebClient
+    auth: dict
+    chat: SlackChat
+    app: Any = None
+    listeners: SlackListeners | None = None
+    handler: Any = None
+
+    @property
+    def http(self) -> bool:
+        return self.cfg.mode == "http"
+
+    def attach(self, bot: Bot) -> None:
+        coach = bot.coaches[self.chat.platform]
+        unmapped = [t.id for t in bot.settings.teams if not t.channels.get("slack")]
+        if unmapped:
+            log.warning("event=teams_without_slack_channels teams=%s hint=%s", ",".join(unmapped),
+                        q("add channel ids under teams[].channels.slack in coachbot.yaml"))
+        self.listeners = SlackListeners(coach, self.chat, fast_client=make_client(
+            self.cfg.bot_token, base_url=self.cfg.api_url, timeout=FORM_TIMEOUT))
+        self.app = build_app(coach, self.chat, signing_secret=self.cfg.signing_secret, auth=self.auth,
+                             listeners=self.listeners)
+
+    def wsgi(self, ready: Readiness | None) -> Callable[..., Any]:
+        listeners = self.listeners
+        assert listeners is not None
+        bot_user = self.auth.get("user_id")
+        return wsgi_app(self.app, signing_secret=self.cfg.signing_secret, readiness=ready,
+                        events=lambda body: listeners.accept_event(body, bot_user_id=bot_user))
+
+    def connect(self) -> None:
+        """Socket Mode: open the outbound WebSocket (returns at once; the handler keeps it up)."""
+        from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+        self.handler = SocketModeHandler(self.app, self.cfg.app_token, web_client=self.client)
+        log.info("event=slack_starting mode=socket")
+        self.handler.connect()
+
+    def health(self) -> tuple[bool, dict[str, Any]]:
+        health = self.chat.health()
+        return health["last_error"] is None, health
+
+    def stop(self) -> None:
+        if self.handler is not None:
+            self.handler.close()
 
 
-def _stop_on_sigterm() -> Any:
-    """Let ``docker stop``/systemd shut down cleanly: stop accepting, drain, close the database."""
-    if threading.current_thread() is threading.main_thread():
-        return signal.signal(signal.SIGTERM, _interrupt)
-    return None
-
-
-def run_slack(settings: Settings, port: int = 3000, *, host: str = DEFAULT_HOST, env: Mapping[str, str] | None = None,
-              drain_seconds: float = DRAIN_SECONDS) -> None:
-    """Run until interrupted: connect, build the bot, start its workers and the scheduler, serve Slack.
-
-    On SIGTERM or Ctrl-C: stop accepting (close the socket or the server), stop
-    the scheduler, let the workers finish what they hold for ``drain_seconds``,
-    close the database. Whatever was acknowledged and not finished stays in the
-    inbox and the outbox for the next start.
-    """
-    environment = Env.read(env)
-    cfg = slack_env(environment.platform)
-    setup_logging(environment.log_level)
+def prepare_slack(settings: Settings, env: Mapping[str, str]) -> SlackPart:
+    """Check the variables, wait until Slack answers (an outage is retried, not fatal), build the chat."""
+    cfg = slack_env(env)
     client = make_client(cfg.bot_token, base_url=cfg.api_url)
     auth = wait_for_slack(client)
     chat = SlackChat(client)
     chat.last_ok = time.monotonic()
-    bot = build(settings, chat)
-    unmapped = [t.id for t in settings.teams if not t.channels.get("slack")]
-    if unmapped:
-        log.warning("event=teams_without_slack_channels teams=%s hint=%s", ",".join(unmapped),
-                    q("add channel ids under teams[].channels.slack in coachbot.yaml"))
-    workers = Workers(bot, inbox_threads=environment.inbox_threads,
-                      outbox_threads=environment.outbox_threads).start()
-    listeners = SlackListeners(bot.coach, chat,
-                               fast_client=make_client(cfg.bot_token, base_url=cfg.api_url, timeout=FORM_TIMEOUT))
-    app = build_app(bot.coach, chat, signing_secret=cfg.signing_secret, auth=auth, listeners=listeners)
-    scheduler = start_scheduler(bot.coach)
-    previous = _stop_on_sigterm()
-    stop: Callable[[], None] = lambda: None  # noqa: E731
-    try:
-        if cfg.app_token:
-            from slack_bolt.adapter.socket_mode import SocketModeHandler
-
-            handler = SocketModeHandler(app, cfg.app_token, web_client=client)
-            stop = handler.close
-            log.info("event=slack_starting mode=socket")
-            handler.start()
-        else:
-            bot_user = auth.get("user_id")
-            server = create_server(wsgi_app(app, signing_secret=cfg.signing_secret, readiness=readiness(bot, chat),
-                                            events=lambda body: listeners.accept_event(body, bot_user_id=bot_user)),
-                                   host=host, port=port)
-            stop = server.close
-            log.info("event=slack_starting mode=http url=http://%s:%s%s", host, port, EVENTS_PATH)
-            server.run()
-    except KeyboardInterrupt:
-        log.info("event=slack_stopping")
-    finally:
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
-        try:
-            stop()
-        except Exception:
-            log.warning("event=slack_stop_failed", exc_info=True)
-        scheduler.shutdown(wait=False)
-        workers.stop(drain_seconds)
-        bot.close()
+    return SlackPart(cfg, client, auth, chat)

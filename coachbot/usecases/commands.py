@@ -318,6 +318,30 @@ HELP = Command("help", ("help", "帮助"), coach_help, listed=False)
 COMMANDS: tuple[Command, ...] = (SCRIPT, LEADERBOARD, COACH, HELP)
 
 
+def quick_read(text: str) -> bool:
+    """A command line that only reads (a lookup, a leaderboard): an adapter may answer it straight away,
+    in the same exchange, instead of through the inbox."""
+    words = text.strip().lstrip("/").split()
+    return bool(words) and _lookup((SCRIPT, LEADERBOARD), words[0]) is not None
+
+
+def command_line(text: str) -> str | None:
+    """``text`` as a command line when it reads as one on a platform without slash commands: a leading
+    full-width slash, or a first word that is a command's (``话术 爽约``, ``排行榜 上周``, ``帮助``) followed by a
+    space or nothing. Anything else (an answer that happens to start with 帮助您…) is not a command.
+
+        >>> command_line("话术 爽约"), command_line("／排行榜"), command_line("帮助您了解一下")
+        ('/话术 爽约', '/排行榜', None)
+    """
+    stripped = text.replace("\u3000", " ").strip()
+    if stripped.startswith(("/", "／")):
+        return "/" + stripped[1:]
+    first, _, rest = stripped.partition(" ")
+    if first and _lookup(COMMANDS, first) is not None:
+        return f"/{first} {rest.strip()}".rstrip()
+    return None
+
+
 def run(ctx: Ctx, table: Sequence[Command], words: list[str], *, unknown: Callable[[str], CoachError]) -> list[Reply]:
     """Find ``words[0]`` in ``table``, check who may run it, run it with the rest."""
     command = _lookup(table, words[0])

@@ -109,9 +109,12 @@ class InboxWorker:
             private = payload.get("private") or ("post" if msg.direct else "tell")
             extra = {k: payload[k] for k in ("url", "response") if payload.get(k)} or None
             hint = [] if msg.direct else self._hint(coach, msg.channel)
-            return hint + reply_deliveries(replies, key=item.key, platform=item.platform, channel=msg.channel,
-                                           user=msg.user, thread=payload.get("private_thread", msg.thread),
-                                           private_route=private, public_thread=msg.thread, extra=extra)
+            out = reply_deliveries(replies, key=item.key, platform=item.platform, channel=msg.channel,
+                                   user=msg.user, thread=payload.get("private_thread", msg.thread),
+                                   private_route=private, public_thread=msg.thread, extra=extra)
+            if payload.get("public_ack") and not msg.direct:
+                out = self._with_public_ack(coach, msg, item.key, out)
+            return hint + out
         if item.kind == "delete":
             replies = coach.withdraw_answer(payload.get("original", ""), channel=payload.get("channel", ""))
             return reply_deliveries(replies, key=item.key, platform=item.platform, channel=payload.get("channel", ""),
@@ -170,6 +173,22 @@ class InboxWorker:
                               "not_in_channel": s.not_in_channel, "channel_not_found": s.not_in_channel}})
         return [delivery(f"{item.key}:post", item.platform, "post", shared, channel=msg.channel,
                          extra={"on_sent": chained(done), "on_fail": chained(failed)})]
+
+    def _with_public_ack(self, coach: Coach, msg: Incoming, key: str, out: list[Delivery]) -> list[Delivery]:
+        """On a platform without ephemeral messages a private reply to a group message goes one-to-one; the
+        group then hears that it did (or, truthfully, that it could not and why)."""
+        first = next((i for i, d in enumerate(out) if d.route != "post"), None)
+        if first is None:
+            return out
+        s = strings(coach.language_for(msg))
+        name = msg.user_name or msg.user
+        sent = delivery(f"{key}:ack", msg.platform, "post", text(s.private_reply_ack.format(name=name)),
+                        channel=msg.channel)
+        failed = delivery(f"{key}:ack", msg.platform, "post", text(s.private_reply_failed.format(
+            name=name, error="{error}")), channel=msg.channel)
+        d = out[first]
+        out[first] = replace(d, payload={**d.payload, "on_sent": chained(sent), "on_fail": chained(failed)})
+        return out
 
     def _hint(self, coach: Coach, channel: str) -> list[Delivery]:
         """A channel the bot is in but no team owns hears about it once (the key makes it once)."""

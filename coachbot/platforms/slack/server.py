@@ -22,59 +22,39 @@ import hmac
 import io
 import json
 import logging
-import threading
 import time
 from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import parse_qs
 
-import waitress
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 
-from coachbot.logfmt import q
+from coachbot.platforms.http import (  # noqa: F401  (DEFAULT_HOST, create_server, Readiness: re-exported)
+    DEFAULT_HOST,
+    HEALTH_PATH,
+    MAX_BODY,
+    READY_PATH,
+    Readiness,
+    Rejections,
+    StartResponse,
+    answer,
+    create_server,
+    header,
+)
 
 log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
-HEALTH_PATH = "/healthz"
-READY_PATH = "/readyz"
-HTTP_THREADS = 16
-MAX_BODY = 1024 * 1024          # Slack's own payloads are a few KB; a form answer is at most 2,000 characters
 REPLAY_WINDOW = 300             # seconds, as Slack documents
-DEFAULT_HOST = "127.0.0.1"      # behind a reverse proxy; use --host 0.0.0.0 to listen on every interface
-
-StartResponse = Callable[..., Any]
-Readiness = Callable[[], tuple[bool, dict[str, Any]]]
-
-
-class Rejections:
-    """Logs each kind of rejected request at most once a minute, with how many there were."""
-
-    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
-        self.clock = clock
-        self.seen: dict[str, tuple[float, int]] = {}
-        self.lock = threading.Lock()
-
-    def __call__(self, status: int, reason: str, environ: dict[str, Any], size: int | str) -> None:
-        now = self.clock()
-        with self.lock:
-            last, count = self.seen.get(reason, (-1e9, 0))
-            if now - last < 60:
-                self.seen[reason] = (last, count + 1)
-                return
-            self.seen[reason] = (now, 0)
-        log.warning("event=slack_request_rejected status=%d reason=%s remote=%s size=%s suppressed=%d", status,
-                    reason, q(environ.get("REMOTE_ADDR", "")), size, count)
 
 
 def _answer(start_response: StartResponse, status: str, body: bytes = b"",
             content_type: str = "text/plain; charset=utf-8") -> list[bytes]:
-    start_response(status, [("Content-Type", content_type), ("Content-Length", str(len(body)))])
-    return [body]
+    return answer(start_response, status, body, content_type)
 
 
 def _header(environ: dict[str, Any], name: str) -> str:
-    return str(environ.get("HTTP_" + name.upper().replace("-", "_"), ""))
+    return header(environ, name)
 
 
 def check_request(environ: dict[str, Any], body: bytes, secret: str, *, now: float | None = None
@@ -118,7 +98,7 @@ def wsgi_app(app: App, *, signing_secret: str | None = None, readiness: Readines
     """
     slack = SlackRequestHandler(app, path=EVENTS_PATH)
     secret = signing_secret if signing_secret is not None else getattr(app, "_signing_secret", "") or ""
-    rejected = Rejections()
+    rejected = Rejections("slack_request_rejected")
 
     def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "")
@@ -154,11 +134,3 @@ def wsgi_app(app: App, *, signing_secret: str | None = None, readiness: Readines
         return slack(environ, start_response)
 
     return application
-
-
-def create_server(app: Callable[..., Any], *, host: str = DEFAULT_HOST, port: int = 3000,
-                  threads: int = HTTP_THREADS, max_body: int = MAX_BODY) -> Any:
-    """A waitress server for a WSGI app (``server.run()`` blocks; port 0 picks a free one)."""
-    return waitress.create_server(  # type: ignore[attr-defined]  # not in waitress's stubs
-        app, host=host, port=port, threads=threads, ident="coachbot", asyncore_use_poll=True,
-        connection_limit=1000, max_request_body_size=max_body)

@@ -218,6 +218,14 @@ class En(Zh):
     content_problem_file = "{file}: {standin}"
     content_problem_more = "... and {more} more problem(s)"
     content_problem_fix = "Details below; fix them, check with `coachbot validate`, and restart coachbot."
+    wecom_answer_hint = "To answer: @mention me in the group with what you would say, or reply to me one-to-one."
+    wecom_card_title = "coachbot"
+    wecom_card_desc = {"challenge": "Today's challenge", "script": "Script"}
+    wecom_answer_prompt = ("Reply here with what you would say to the customer (today's challenge: \"{title}\"); "
+                           "I will score it and give you feedback privately.")
+    private_reply_ack = "Got it, @{name}: feedback sent privately."
+    private_reply_failed = ("@{name} your message was received, but the feedback could not reach you privately "
+                            "({error}): message me one-to-one once, then send \"coach stats\" to see it.")
     apology = ("Sorry, something went wrong with your message (reference {ref}). "
                "Please try again later, or give the reference to your team lead.")
 

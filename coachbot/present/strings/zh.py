@@ -204,6 +204,13 @@ class Zh:
     content_problem_file = "{file}：{standin}"
     content_problem_more = "……另有 {more} 条问题"
     content_problem_fix = "问题明细见下；改好后运行 `coachbot validate` 检查，重启 coachbot 后生效。"
+    # ------------------------------------------------------------ WeCom (no slash commands, no ephemeral messages)
+    wecom_answer_hint = "作答：在群里 @我 写下你会对客户说的话，或者私聊我直接回复。"
+    wecom_card_title = "coachbot"
+    wecom_card_desc = {"challenge": "今日挑战", "script": "话术"}
+    wecom_answer_prompt = "请直接在这里回复你会对客户说的话（今天的挑战：「{title}」），我会私下给你打分和点评。"
+    private_reply_ack = "已收到 @{name}，反馈已私信。"
+    private_reply_failed = "@{name} 你的消息已收到，但反馈没能私信给你（{error}）：请先私聊我一次，再发「教练 我的」查看成绩。"
     apology = "抱歉，处理你的消息时出了点问题（编号 {ref}）。请稍后再试，或把编号告诉组长。"
 
     # ------------------------------------------------------------ chat platforms
