@@ -303,6 +303,18 @@ ENV_VARS = {
     "SLACK_APP_TOKEN": "Slack app-level token, xapp-… (Socket Mode)",
     "SLACK_SIGNING_SECRET": "Slack signing secret (HTTP mode)",
     "SLACK_API_URL": "Slack Web API base URL (GovSlack, a proxy, tests)",
+    "WECOM_BOT_ID": "WeCom AI bot (智能机器人) Bot ID: its long connection",
+    "WECOM_BOT_SECRET": "WeCom AI bot Secret (long connection)",
+    "WECOM_TOKEN": "WeCom callback Token (the AI bot's HTTP callback at /wecom/aibot)",
+    "WECOM_AES_KEY": "WeCom callback EncodingAESKey, 43 characters (with WECOM_TOKEN)",
+    "WECOM_CORP_ID": "WeCom corp id (企业ID), for the self-built app",
+    "WECOM_APP_SECRET": "WeCom self-built app (自建应用) Secret",
+    "WECOM_AGENT_ID": "WeCom self-built app AgentId",
+    "WECOM_APP_TOKEN": "Token of the self-built app's callback at /wecom/callback (default WECOM_TOKEN)",
+    "WECOM_APP_AES_KEY": "EncodingAESKey of the self-built app's callback (default WECOM_AES_KEY)",
+    "WECOM_API_URL": "WeCom API base URL (default https://qyapi.weixin.qq.com/cgi-bin/; private deployments, tests)",
+    "WECOM_WS_URL": "WeCom long-connection URL (default wss://openws.work.weixin.qq.com)",
+    "WECOM_WEBHOOK_…": "a group robot's webhook key, under the name coachbot.yaml gives it (webhook:WECOM_WEBHOOK_A)",
 }
 
 
@@ -363,8 +375,10 @@ def settings_from_env(config: str | None, database: str | None = None, *, env: E
 
 
 STARTER = """\
-# coachbot configuration. Secrets (tokens, signing secrets) come from environment
-# variables only: SLACK_BOT_TOKEN, SLACK_APP_TOKEN or SLACK_SIGNING_SECRET.
+# coachbot configuration. Secrets (tokens, signing secrets, keys) come from environment
+# variables only: SLACK_BOT_TOKEN, SLACK_APP_TOKEN or SLACK_SIGNING_SECRET for Slack;
+# WECOM_BOT_ID + WECOM_BOT_SECRET (AI bot), WECOM_CORP_ID + WECOM_APP_SECRET + WECOM_AGENT_ID
+# (self-built app), webhook keys in the variables named below, for WeCom (企业微信).
 database: coachbot.db          # SQLite file; --db overrides
 # content_dirs: [./our-content] # extra tips/, playbook/, challenges/; same id overrides built-in
 admins: []                     # user ids or names allowed to run admin commands in every team
@@ -382,11 +396,20 @@ teams:
     show_names: true           # show names in the reveal's best replies (false = anonymised)
     channels:
       slack: [C0123456789]
-      # wecom: [chat-id]
+      # wecom: [wrOgQhDgAAxxxx]            # WeCom group chat ids (the bot's hint in a group shows it),
+      # wecom: ["webhook:WECOM_WEBHOOK_A"] # and/or groups reached by a robot whose key is in $WECOM_WEBHOOK_A
     schedule:
       lesson: "09:00"          # HH:MM, or a cron expression like "0 9 * * mon-fri"
       challenge: "10:00"
       reveal: "16:00"          # or reveal_after: 6h
       summary: "fri 17:30"
     holidays: cn               # cn (mainland statutory holidays + 调休), none, or a list of dates
+
+# wecom:                       # WeCom (企业微信); without this section the surfaces follow the variables set
+#   bot: long-connection       # the AI bot (智能机器人): long-connection | callback | none
+#   app: false                 # the self-built app (自建应用): private messages to any member
+#   private: bot               # where private feedback goes: bot | app
+#   group_ack: true            # "已收到 @小王，反馈已私信" in the group after an answer there
+#   names: {zhangsan: 张三}     # display names where WeCom does not give them
+#   webhooks: {wrOgQhDgAAxxxx: WECOM_WEBHOOK_A}   # a group's robot, for posts when the bot cannot post
 """

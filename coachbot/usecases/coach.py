@@ -200,7 +200,7 @@ class Coach:
     def challenge_card(self, post: Post, team: Team, *, reason: str | None = None, lang: str | None = None) -> Message:
         """The card for ``post``; shown again later (``post.message_id`` known), its button answers that post."""
         return views.challenge(self.library.challenges[post.content_id], reveal_at=post.reveal_at, tz=team.timezone,
-                               reason=reason, answer_button="forms" in self.chat.capabilities,
+                               reason=reason, answer_button="buttons" in self.chat.capabilities,
                                lang=lang or team.language, in_thread=team.answers == "thread",
                                posted_as=post.message_id)
 

@@ -38,11 +38,11 @@ class WeComError(Exception):
         self.path, self.errcode, self.errmsg = path, errcode, errmsg
 
 
-def classify(error: WeComError) -> DeliveryError:
+def classify(error: WeComError, *, rate_wait: float = RATE_WAIT) -> DeliveryError:
     """What a WeCom error code means for a delivery."""
     reason = f"errcode {error.errcode}: {error.errmsg}"[:200]
     if error.errcode in RATE_ERRORS:
-        return RateLimited(reason, RATE_WAIT)
+        return RateLimited(reason, rate_wait)
     if error.errcode in GONE_ERRORS:
         return Undeliverable(reason)
     return Unavailable(reason)

@@ -26,7 +26,7 @@ from typing import Any
 
 from coachbot.domain.records import Delivery
 from coachbot.logfmt import q
-from coachbot.platforms.wecom.api import WeComAPI, WeComError, classify
+from coachbot.platforms.wecom.api import RATE_WAIT, WeComAPI, WeComError, classify
 from coachbot.platforms.wecom.incoming import APP, PLATFORM, SINGLE
 from coachbot.platforms.wecom.longconn import LongConnection
 from coachbot.platforms.wecom.render import APP_MARKDOWN, BOT_MARKDOWN, ROBOT_MARKDOWN, card, markdown_parts
@@ -58,6 +58,8 @@ class WeComChat:
         self.chat_hooks = dict(chat_hooks or {})       # group chat id -> env variable name
         self.app_cards = app_cards                     # the app's callback is set up, so its card clicks arrive
         self.clock = clock
+        self.intervals = {"hook": ROBOT_INTERVAL, "app": MEMBER_INTERVAL, "bot": BOT_INTERVAL}
+        self.rate_wait = RATE_WAIT
         self._names: dict[str, tuple[str | None, float]] = {}
         self._lock = threading.Lock()
 
@@ -135,7 +137,7 @@ class WeComChat:
             self.api.send_webhook(key, part)
             return f"hook:{d.key}"
         except WeComError as exc:
-            error = classify(exc)
+            error = classify(exc, rate_wait=self.rate_wait)
             log.warning("event=wecom_send_failed surface=%s to=%s errcode=%d error=%s", surface, q(address),
                         exc.errcode, q(exc.errmsg))
             raise error from exc
@@ -161,7 +163,7 @@ class WeComChat:
             surface, address = self.target(delivery)
         except DeliveryError:
             return "undeliverable", 0.0
-        interval = {"hook": ROBOT_INTERVAL, "app": MEMBER_INTERVAL, "bot": BOT_INTERVAL}[surface]
+        interval = self.intervals[surface]
         message = delivery.payload.get("message")
         parts = len(self._parts((surface, address), delivery, message_from_json(message))) \
             if isinstance(message, dict) else 1

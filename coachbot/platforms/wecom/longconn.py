@@ -124,28 +124,25 @@ class LongConnection:
     def _session(self) -> bool:
         """One connection, from connecting to its end; whether it got as far as a successful subscribe."""
         try:
-            ws = connect(self.url, open_timeout=10, ping_interval=None, max_size=MAX_FRAME, proxy=None)
+            opened = connect(self.url, open_timeout=10, ping_interval=None, max_size=MAX_FRAME, proxy=None)
         except Exception as exc:
             self.last_error = f"connect: {exc}"
             log.warning("event=wecom_ws_unreachable url=%s error=%s", self.url, q(str(exc)))
             return False
-        self._ws = ws
         subscribed = False
-        try:
-            subscribed = self._subscribe(ws)
-            if subscribed:
-                self._loop(ws)
-        except ConnectionClosed as exc:
-            self.last_error = f"closed: {exc}"
-            log.warning("event=wecom_ws_closed code=%s", getattr(exc.rcvd, "code", None))
-        finally:
-            self.ready.clear()
-            self._ws = None
-            self._fail_waiters()
+        with opened as ws:
+            self._ws = ws
             try:
-                ws.close()
-            except Exception:
-                pass
+                subscribed = self._subscribe(ws)
+                if subscribed:
+                    self._loop(ws)
+            except ConnectionClosed as exc:
+                self.last_error = f"closed: {exc}"
+                log.warning("event=wecom_ws_closed code=%s", getattr(exc.rcvd, "code", None))
+            finally:
+                self.ready.clear()
+                self._ws = None
+                self._fail_waiters()
         return subscribed
 
     def _subscribe(self, ws: ClientConnection) -> bool:

@@ -127,8 +127,8 @@ def card(msg: Message, key: str, *, lang: str = "zh") -> dict[str, Any] | None:
             "main_title": {"title": _short(msg.title or s.wecom_card_title, CARD_TITLE),
                            "desc": _short(s.wecom_card_desc.get(msg.kind, ""), CARD_DESC)},
             "sub_title_text": _short(summary, CARD_TEXT),
-            "button_list": [{"text": _short(b.label, CARD_BUTTON), "style": 1, "key": f"{b.action}:{b.value}"}
-                            for b in buttons],
+            "button_list": [{"text": _short(s.wecom_answer_button if b.action == "answer" else b.label, CARD_BUTTON),
+                             "style": 1, "key": f"{b.action}:{b.value}"} for b in buttons],
             "task_id": task_id(key),
         },
     }

@@ -220,6 +220,7 @@ class En(Zh):
     content_problem_fix = "Details below; fix them, check with `coachbot validate`, and restart coachbot."
     wecom_answer_hint = "To answer: @mention me in the group with what you would say, or reply to me one-to-one."
     wecom_card_title = "coachbot"
+    wecom_answer_button = "Answer"
     wecom_card_desc = {"challenge": "Today's challenge", "script": "Script"}
     wecom_answer_prompt = ("Reply here with what you would say to the customer (today's challenge: \"{title}\"); "
                            "I will score it and give you feedback privately.")

@@ -207,6 +207,7 @@ class Zh:
     # ------------------------------------------------------------ WeCom (no slash commands, no ephemeral messages)
     wecom_answer_hint = "作答：在群里 @我 写下你会对客户说的话，或者私聊我直接回复。"
     wecom_card_title = "coachbot"
+    wecom_answer_button = "我要作答"
     wecom_card_desc = {"challenge": "今日挑战", "script": "话术"}
     wecom_answer_prompt = "请直接在这里回复你会对客户说的话（今天的挑战：「{title}」），我会私下给你打分和点评。"
     private_reply_ack = "已收到 @{name}，反馈已私信。"
