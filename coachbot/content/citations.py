@@ -92,7 +92,10 @@ def render_ids(registry: Registry, ids: tuple[str, ...]) -> str:
 def with_citations(text: str, ids: tuple[str, ...], registry: Registry) -> str:
     """``text（citation；citation）``: the one format for a rule and the provisions it rests on."""
     cited = render_ids(registry, ids)
-    return f"{text}（{cited}）" if cited else text
+    if not cited:
+        return text
+    stop = "。" if text.endswith("。") else ""
+    return f"{text.removesuffix('。')}（{cited}）{stop}"
 
 
 # ------------------------------------------------------------------ checking content that cites

@@ -7,6 +7,7 @@ overrides the built-in one.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -293,6 +294,28 @@ def load_library(extra_dirs: Iterable[Path | str] = (), *, root: Path | None = N
             lib.standins[path] = "builtin"
     cross_check(lib, problems)
     return lib, sorted(problems)
+
+
+def citation_counts(lib: Library) -> Counter[str]:
+    """How often each registry id is cited: red flags (shared and per challenge), rubric feedback, the
+    grader's own rules, playbook avoid rules and tips."""
+    counts: Counter[str] = Counter()
+    shared = lib.shared
+    for flag in shared.red_flags:
+        counts.update(flag.cites)
+    counts.update(shared.coercion.cites)
+    counts.update(shared.general.cites)
+    for ch in lib.challenges.values():
+        for crit in ch.criteria:
+            counts.update(crit.cites)
+        for flag in ch.red_flags:
+            counts.update(flag.cites)
+    for script in lib.scripts.values():
+        for avoid in script.avoid:
+            counts.update(avoid.cites)
+    for tip in lib.tips.values():
+        counts.update(tip.cites)
+    return counts
 
 
 def load_strict(extra_dirs: Iterable[Path | str] = ()) -> Library:

@@ -191,6 +191,7 @@ class FixedRule:
 
     label: str = ""
     rule: str = ""
+    cites: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -167,7 +167,8 @@ def _fixed_rule(c: Checker, key: Key, registry: Registry, *, label: bool) -> Fix
     principle = c.text(key + ("rule",))
     check_plain(c, key + ("rule",), principle)
     cites = read_cites(c, key + ("cites",), registry)
-    return FixedRule(label=c.text(key + ("label",)) if label else "", rule=with_citations(principle, cites, registry))
+    return FixedRule(label=c.text(key + ("label",)) if label else "", rule=with_citations(principle, cites, registry),
+                     cites=cites)
 
 
 @dataclass(frozen=True)
