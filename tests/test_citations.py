@@ -362,3 +362,18 @@ def test_citations_command_includes_a_teams_folder(tmp_path):
     after = {r["id"]: r["cited"] for r in json.loads(
         CliRunner().invoke(main, ["--content", str(tmp_path), "citations", "--json"]).output)}
     assert after["cc-card-2011-art68"] == before["cc-card-2011-art68"] + 1
+
+
+def test_the_readme_compliance_section_matches_the_registry(tmp_path, library):
+    """The worked team entry in the README loads and renders as the README says; the entry count is current."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    count = re.search(r"\| `citations/` \|[^|]*\| (\d+) entries \|", readme)
+    assert count and int(count.group(1)) == len(library.shared.citations.entries)
+    block = re.search(r"```yaml\n((?:   .*\n)+?)   ```", readme)
+    assert block and "team-no-weekend-calls" in block.group(1)
+    write(tmp_path / "citations" / "team.yaml", "\n".join(line[3:] for line in block.group(1).splitlines()))
+    team_flag(tmp_path, "[team-no-weekend-calls]")
+    lib, problems = load_library([tmp_path])
+    assert problems == []
+    rendered = next(f.rule for f in lib.shared.red_flags if f.id == "team-weekend-call")
+    assert f"renders as\n   `{rendered}`" in readme
