@@ -377,3 +377,17 @@ def test_the_readme_compliance_section_matches_the_registry(tmp_path, library):
     assert problems == []
     rendered = next(f.rule for f in lib.shared.red_flags if f.id == "team-weekend-call")
     assert f"renders as\n   `{rendered}`" in readme
+
+
+def test_grade_json_keeps_its_contract_with_rules_rendered_from_the_registry(library):
+    result = CliRunner().invoke(main, ["grade", "broken-promise", "--json", "--text",
+                                       "王先生，再不还的话我们就打电话到你单位，让你领导知道你欠钱不还。"])
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.output)
+    assert list(out) == ["challenge", "score", "passed", "criteria", "violations", "verdict", "notes"]
+    assert all(list(v) == ["category", "label", "rule", "evidence"] for v in out["violations"])
+    flags = {f.rule for f in library.shared.red_flags} | {library.shared.coercion.rule}
+    assert out["violations"] and all(v["rule"] in flags for v in out["violations"])
+    threat = next(v for v in out["violations"] if v["category"] == "threat")
+    assert (threat["label"], threat["rule"]) == (library.shared.coercion.label, library.shared.coercion.rule)
+    assert "《商业银行信用卡业务监督管理办法》（2011）第68条" in threat["rule"] and "第42条" not in result.output
