@@ -78,14 +78,14 @@ def render(c: Citation, levels: dict[str, str]) -> str:
 
 
 def render_ids(registry: Registry, ids: tuple[str, ...]) -> str:
-    """The cited provisions joined with "；", provisions of one instrument together ("第1064条第1款、第1161条第1款").
-    Unknown ids are left out: they are reported elsewhere."""
+    """The cited provisions joined with "；", strongest binding level first and provisions of one instrument
+    together ("第1064条第1款、第1161条第1款"). Unknown ids are left out: they are reported elsewhere."""
     groups: dict[str, list[str]] = {}
-    for cid in ids:
-        if (c := registry.get(cid)) is not None:
-            places = groups.setdefault(_instrument(c, registry.levels), [])
-            if (where := locator(c)) and where not in places:
-                places.append(where)
+    cited = [c for cid in ids if (c := registry.get(cid)) is not None]
+    for c in sorted(cited, key=lambda c: BINDINGS.index(c.binding) if c.binding in BINDINGS else len(BINDINGS)):
+        places = groups.setdefault(_instrument(c, registry.levels), [])
+        if (where := locator(c)) and where not in places:
+            places.append(where)
     return "；".join((name + "、".join(places)).rstrip() for name, places in groups.items())
 
 

@@ -18,7 +18,7 @@ CATEGORIES = (
 )
 LABELS = ("excellent", "adequate", "weak", "violating")
 # Citations: how binding a cited rule is, and whether it may be cited at all.
-BINDINGS = ("law", "regulation", "self_regulation", "national_standard", "company_policy", "us_comparison")
+BINDINGS = ("law", "regulation", "national_standard", "self_regulation", "company_policy", "us_comparison")  # strongest first
 STATUSES = ("in_force", "superseded", "unverified")
 SOURCE_KINDS = ("official", "official-database-mirror", "secondary-copy", "news-report", "internal", "none")
 LABEL_RANK = {"violating": 0, "weak": 1, "adequate": 2, "excellent": 3}
