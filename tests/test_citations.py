@@ -391,3 +391,16 @@ def test_grade_json_keeps_its_contract_with_rules_rendered_from_the_registry(lib
     threat = next(v for v in out["violations"] if v["category"] == "threat")
     assert (threat["label"], threat["rule"]) == (library.shared.coercion.label, library.shared.coercion.rule)
     assert "《商业银行信用卡业务监督管理办法》（2011）第68条" in threat["rule"] and "第42条" not in result.output
+
+
+def test_a_correct_statement_of_family_liability_is_no_red_flag(library):
+    """Spouses can owe a joint marital debt (民法典 Art. 1064): saying so is not a false consequence; telling
+    the wife she owes is. (The learned second signal may still query the first: it was not retrained.)"""
+    from coachbot.grading.grader import compiled, find_violations
+    from coachbot.grading.prepared import prepare
+
+    for cid in ("third-party", "deceased"):
+        flags = compiled(library.challenges[cid], library.shared).flags
+        assert not find_violations(prepare("是否属于夫妻共同债务，要依法认定，我不能在电话里下结论。"), flags), cid
+        found = find_violations(prepare("夫妻共同债务你也有义务承担。"), flags)
+        assert {(v.category, v.flag_id) for v in found} == {("false-consequence", "family-liability")}, cid
