@@ -137,6 +137,7 @@ def test_a_problem_in_coachbots_own_content_still_refuses_to_start(tmp_path, mon
 
     release = tmp_path / "release"
     shutil.copytree(ROOT / "tips", release / "tips")
+    shutil.copytree(ROOT / "citations", release / "citations")   # tips cite the registry
     write(release / "tips" / "listen-to-the-end.yaml", "id: listen-to-the-end\n")
     monkeypatch.setattr(library_module, "builtin_root", lambda: release)
     with pytest.raises(ContentError) as refused:

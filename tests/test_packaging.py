@@ -28,6 +28,7 @@ def test_wheel_carries_the_content(wheel):
         shipped = {Path(n).name for n in names if n.startswith(f"coachbot/_content/{kind}/")}
         source = {p.name for p in (ROOT / kind).glob("*.yaml")}
         assert source and source <= shipped, kind
+    assert "coachbot/_content/citations/registry.yaml" in names   # the citations registry
     assert "coachbot/grading/suspect_model.json" in names   # the learned signal's weights
     assert "coachbot/domain/data/holidays-cn.yaml" in names   # the mainland holiday calendar
 
@@ -37,10 +38,12 @@ def test_installed_package_finds_content_outside_the_source_tree(wheel, tmp_path
     zipfile.ZipFile(wheel).extractall(site)
     code = ("from coachbot.content.library import load_library, builtin_root;"
             "lib, problems = load_library(); print(builtin_root(), len(lib.tips), len(lib.scripts), len(problems));"
+            "print(len(lib.shared.citations.entries));"
             "from coachbot.domain.workdays import load_calendar; print(sorted(load_calendar().years)[-1])")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path,
                             env={"PYTHONPATH": str(site), "PATH": "/usr/bin:/bin"}, timeout=60)
     assert result.returncode == 0, result.stderr
-    root, tips, scripts, problems, last_year = result.stdout.split()
+    root, tips, scripts, problems, citations, last_year = result.stdout.split()
     assert root.startswith(str(site)) and int(tips) >= 60 and int(scripts) >= 18 and problems == "0"
+    assert int(citations) >= 40
     assert int(last_year) >= 2026

@@ -7,12 +7,15 @@ overrides the built-in one.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 from typing import TypeVar
 
-from coachbot.content.models import Challenge, Script, Shared, Tip
+from coachbot.content.citations import cross_check_registry, merged, parse_registry, stale_entries
+from coachbot.content.models import Challenge, Citation, Script, Shared, Tip
 from coachbot.content.schema import (
     parse_challenge,
     parse_lexicon,
@@ -27,12 +30,13 @@ from coachbot.validation.yamlfile import Loaded, YamlError, load, loads
 T = TypeVar("T")
 
 KINDS = ("tips", "playbook", "challenges")
+CITATIONS = "citations"      # the citations registry: every file in it holds `entries` (and `binding_levels`)
 RED_FLAGS_FILE = "_red-flags.yaml"
 LEXICON_FILE = "_lexicon.yaml"
 
 
 def builtin_root() -> Path:
-    """Folder holding ``tips/``, ``playbook/`` and ``challenges/``.
+    """Folder holding ``tips/``, ``playbook/``, ``challenges/`` and ``citations/``.
 
     An installed wheel carries them in ``coachbot/_content``; a source checkout
     uses the top-level folders of the repository.
@@ -93,7 +97,7 @@ def shipped(path: Path | None) -> bool:
     if path is None:
         return False
     root, path = builtin_root().resolve(), path.resolve()
-    return any(path.is_relative_to(root / kind) for kind in KINDS)
+    return any(path.is_relative_to(root / kind) for kind in (*KINDS, CITATIONS))
 
 
 def _parse(path: Path, text: str | None, parse: Callable[[Loaded, list[Problem]], T],
@@ -131,12 +135,31 @@ def _guarded(lib: Library, path: Path, parse: Callable[[Loaded, list[Problem]], 
     return None
 
 
+def _load_citations(lib: Library, files: Iterable[Path], problems: list[Problem],
+                    last_good: LastGood | None = None, *, checking: bool = False) -> list[Citation]:
+    """Add registry files to ``lib.shared.citations`` (an id defined again replaces the earlier entry).
+    Returns the entries the files defined."""
+    defined: list[Citation] = []
+    for path in files:
+        registry = _guarded(lib, path, parse_registry, problems, last_good, checking=checking)
+        if registry is not None:
+            lib.shared = replace(lib.shared, citations=merged(lib.shared.citations, registry))
+            defined.extend(registry.entries.values())
+    return defined
+
+
+def _citation_files(folder: Path) -> list[Path]:
+    return _yaml_files(folder / CITATIONS) if (folder / CITATIONS).is_dir() else []
+
+
 def _load_shared(folder: Path, problems: list[Problem], base: Shared | None = None, *,
                  lib: Library | None = None, last_good: LastGood | None = None) -> Shared:
     lib = lib if lib is not None else Library()
-    flags = list(base.red_flags) if base else []
-    lexicon = dict(base.lexicon) if base else {}
-    ours = set(base.shipped_groups) if base else set()
+    base = base if base is not None else Shared()
+    flags = list(base.red_flags)
+    lexicon = dict(base.lexicon)
+    ours = set(base.shipped_groups)
+    coercion, general = base.coercion, base.general
     own = shipped(folder)
     for name in (LEXICON_FILE, RED_FLAGS_FILE):
         path = folder / name
@@ -149,22 +172,26 @@ def _load_shared(folder: Path, problems: list[Problem], base: Shared | None = No
             lexicon.update(groups)
             ours = ours | set(groups) if own else ours - set(groups)
         else:
-            parsed = _guarded(lib, path, parse_shared_flags, problems, last_good)
+            parsed = _guarded(lib, path, lambda loaded, found: parse_shared_flags(loaded, found, base),
+                              problems, last_good)
             if parsed is None:
                 continue
-            new = [replace(f, shipped=own) for f in parsed]
+            new = [replace(f, shipped=own) for f in parsed.flags]
             new_ids = {f.id for f in new}
             flags = [f for f in flags if f.id not in new_ids] + new
-    return Shared(red_flags=tuple(flags), lexicon=lexicon, shipped_groups=frozenset(ours))
+            coercion = parsed.coercion or coercion
+            general = parsed.general or general
+    return replace(base, red_flags=tuple(flags), lexicon=lexicon, shipped_groups=frozenset(ours),
+                   coercion=coercion, general=general)
 
 
 def _item(kind: str | None, shared: Shared) -> Callable[[Loaded, list[Problem]], Tip | Script | Challenge | None]:
     def parse(loaded: Loaded, problems: list[Problem]) -> Tip | Script | Challenge | None:
         found = kind or kind_of(loaded.path, loaded.data)
         if found == "tips":
-            return parse_tip(loaded, problems)
+            return parse_tip(loaded, problems, shared)
         if found == "playbook":
-            return parse_script(loaded, problems)
+            return parse_script(loaded, problems, shared)
         if found == "challenges":
             return parse_challenge(loaded, problems, shared)
         problems.append(Problem(str(loaded.path), 1, "(file)", "cannot tell whether this is a tip, a script or a "
@@ -251,17 +278,44 @@ def load_library(extra_dirs: Iterable[Path | str] = (), *, root: Path | None = N
     """
     lib = Library()
     problems: list[Problem] = []
-    for folder in [root or builtin_root(), *map(Path, extra_dirs)]:
-        if not Path(folder).is_dir():
+    folders = [Path(f) for f in [root or builtin_root(), *extra_dirs]]
+    for folder in folders:   # every registry first: content anywhere may cite a team's own entries
+        if folder.is_dir():
+            _load_citations(lib, _citation_files(folder), problems, last_good)
+    cross_check_registry(lib.shared.citations, problems)
+    for folder in folders:
+        if not folder.is_dir():
             problems.append(Problem(str(folder), 1, "content_dirs", "folder does not exist"))
             continue
-        _load_root(lib, Path(folder), problems, last_good)
+        _load_root(lib, folder, problems, last_good)
     for path, standin in lib.standins.items():
         by_kind: dict[str, dict] = {"tips": lib.tips, "playbook": lib.scripts, "challenges": lib.challenges}
         if standin == "none" and path.stem in by_kind.get(kind_of(path) or "", {}) and not path.name.startswith("_"):
             lib.standins[path] = "builtin"
     cross_check(lib, problems)
     return lib, sorted(problems)
+
+
+def citation_counts(lib: Library) -> Counter[str]:
+    """How often each registry id is cited: red flags (shared and per challenge), rubric feedback, the
+    grader's own rules, playbook avoid rules and tips."""
+    counts: Counter[str] = Counter()
+    shared = lib.shared
+    for flag in shared.red_flags:
+        counts.update(flag.cites)
+    counts.update(shared.coercion.cites)
+    counts.update(shared.general.cites)
+    for ch in lib.challenges.values():
+        for crit in ch.criteria:
+            counts.update(crit.cites)
+        for flag in ch.red_flags:
+            counts.update(flag.cites)
+    for script in lib.scripts.values():
+        for avoid in script.avoid:
+            counts.update(avoid.cites)
+    for tip in lib.tips.values():
+        counts.update(tip.cites)
+    return counts
 
 
 def load_strict(extra_dirs: Iterable[Path | str] = ()) -> Library:
@@ -271,22 +325,46 @@ def load_strict(extra_dirs: Iterable[Path | str] = ()) -> Library:
     return lib
 
 
-def validate_paths(paths: Iterable[Path | str]) -> tuple[list[Problem], int]:
-    """Validate the given files or folders. Returns (problems, number of items checked).
+def _is_root(path: Path) -> bool:
+    return path.is_dir() and any((path / k).is_dir() for k in (*KINDS, CITATIONS))
 
-    A folder holding tips/, playbook/ or challenges/ is a content root; a
-    folder named like a kind, or a single file, is checked on its own, with the
-    built-in library as the context for cross-file checks.
+
+def _registry_files(path: Path) -> list[Path]:
+    """The registry files a ``validate`` argument names: a content root's, a citations folder's, or itself."""
+    if _is_root(path):
+        return _citation_files(path)
+    if path.is_dir():
+        return _yaml_files(path) if path.name == CITATIONS else []
+    return [path] if path.parent.name == CITATIONS and path.suffix in (".yaml", ".yml") else []
+
+
+def validate_paths(paths: Iterable[Path | str], *, today: date | None = None) -> tuple[list[Problem], int]:
+    """Validate the given files or folders. Returns (problems, number of files checked).
+
+    A folder holding tips/, playbook/, challenges/ or citations/ is a content
+    root; a folder named like a kind, or a single file, is checked on its own,
+    with the built-in library as the context for cross-file checks. Registry
+    files are read first, so content may cite the entries they add; with
+    ``today``, an entry they define whose verification is more than 12 months
+    old is a problem too.
     """
-    lib, _ = load_library()  # context for related ids and shared data
+    lib, _ = load_library()  # context for related ids, shared data and the registry
     problems: list[Problem] = []
     checked: list[Path] = []
-    for raw in paths:
-        path = Path(raw)
+    targets = [Path(p) for p in paths]
+    registry_files = [f for p in targets if p.exists() for f in _registry_files(p)]
+    defined = _load_citations(lib, registry_files, problems, checking=True)
+    checked.extend(registry_files)
+    cross_check_registry(lib.shared.citations, problems)
+    if today is not None:
+        problems.extend(stale_entries(defined, today))
+    for path in targets:
         if not path.exists():
             problems.append(Problem(str(path), 1, "(file)", "no such file or folder"))
             continue
-        if path.is_dir() and any((path / k).is_dir() for k in KINDS):
+        if path in registry_files or (path.is_dir() and path.name == CITATIONS):
+            continue
+        if _is_root(path):
             files = [f for k in KINDS if (path / k).is_dir()
                      for f in _same_ids([g for g in _yaml_files(path / k) if not g.name.startswith("_")], problems)]
             if (path / "challenges").is_dir():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 TOPICS = (
@@ -16,7 +17,55 @@ CATEGORIES = (
     "false-consequence", "harassment", "debt-inducement",
 )
 LABELS = ("excellent", "adequate", "weak", "violating")
+# Citations: how binding a cited rule is, and whether it may be cited at all.
+BINDINGS = ("law", "regulation", "national_standard", "self_regulation", "company_policy", "us_comparison")  # strongest first
+STATUSES = ("in_force", "superseded", "unverified")
+SOURCE_KINDS = ("official", "official-database-mirror", "secondary-copy", "news-report", "internal", "none")
 LABEL_RANK = {"violating": 0, "weak": 1, "adequate": 2, "excellent": 3}
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One citable provision (instrument + article/paragraph/item), as the registry records it.
+
+    ``status`` says whether it may be cited as binding (``in_force`` only); ``binding`` how binding it is
+    (law ... company policy, or a US rule quoted for comparison); ``verified_on`` when someone last read
+    ``quote`` in ``source``.
+    """
+
+    id: str
+    title: str
+    short_title: str
+    issuer: str
+    doc_number: str
+    version: str
+    effective: date | None
+    article: str
+    paragraph: str
+    item: str
+    quote: str
+    source: str
+    source_kind: str
+    verified_on: date
+    status: str
+    binding: str
+    jurisdiction: str = "cn"
+    superseded_by: str = ""
+    note: str = ""
+    path: Path | None = None
+    line: int = 1                # of ``verified_on``, for validate's messages
+    key: str = ""                # e.g. ``entries.3``
+
+
+@dataclass(frozen=True)
+class Registry:
+    """Every citation by id, and the label shown before a citation of each binding level ("" for none)."""
+
+    entries: dict[str, Citation] = field(default_factory=dict)
+    levels: dict[str, str] = field(default_factory=dict)
+
+    def get(self, citation_id: str) -> Citation | None:
+        return self.entries.get(citation_id)
 
 
 @dataclass(frozen=True)
@@ -28,6 +77,8 @@ class Tip:
     tags: tuple[str, ...]
     source: str
     path: Path | None = None
+    cites: tuple[str, ...] = ()
+    basis: str = ""              # the cited provisions, rendered from the registry ("" without cites)
 
 
 @dataclass(frozen=True)
@@ -39,7 +90,9 @@ class Step:
 @dataclass(frozen=True)
 class Avoid:
     say: str
-    rule: str
+    rule: str                    # as shown: the principle followed by its rendered citations
+    cites: tuple[str, ...] = ()
+    principle: str = ""          # the rule as written in the file
 
 
 @dataclass(frozen=True)
@@ -61,7 +114,7 @@ class Script:
             "id": self.id, "title": self.title, "aliases": list(self.aliases),
             "stage": self.stage, "tags": list(self.tags), "when": self.when,
             "steps": [{"move": s.move, "say": list(s.say)} for s in self.steps],
-            "avoid": [{"say": a.say, "rule": a.rule} for a in self.avoid],
+            "avoid": [{"say": a.say, "rule": a.rule, "cites": list(a.cites)} for a in self.avoid],
             "related": list(self.related), "source": self.source,
         }
 
@@ -84,8 +137,9 @@ class Criterion:
     label: str
     points: int
     evidence: Evidence
-    feedback: str
+    feedback: str                # as shown: the hint followed by its rendered citations, if any
     critical: bool = False
+    cites: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -98,6 +152,7 @@ class RedFlag:
     unless: tuple[str, ...] = ()
     threatening: bool = False   # a match is also a threat: the step it announces is pressure in itself
     shipped: bool = False       # from coachbot's own content (see ``Shared.shipped_groups``)
+    cites: tuple[str, ...] = ()  # registry ids; ``rule`` is the principle followed by their rendering
 
 
 @dataclass(frozen=True)
@@ -131,11 +186,23 @@ class Challenge:
 
 
 @dataclass(frozen=True)
+class FixedRule:
+    """A rule the grader quotes on its own account: a label and the rule, citations rendered."""
+
+    label: str = ""
+    rule: str = ""
+    cites: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Shared:
-    """Data shared by every challenge: red-flag catalogue and synonym groups."""
+    """Data shared by every challenge: red-flag catalogue, synonym groups and the citations registry."""
 
     red_flags: tuple[RedFlag, ...] = ()
     lexicon: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # Synonym groups last defined by coachbot's own content. Shipped content is tested with the product, so
     # its patterns run on the faster ``re``; a team's own run under the grading time budget.
     shipped_groups: frozenset[str] = frozenset()
+    citations: Registry = field(default_factory=Registry)
+    coercion: FixedRule = FixedRule()   # reported as a threat when a consequence is made conditional on paying
+    general: FixedRule = FixedRule()    # quoted by the learned signal for a category without a red flag

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
+from coachbot.content.citations import check_plain, read_cites, render_ids, with_citations
 from coachbot.content.models import (
     CATEGORIES,
     LABELS,
@@ -20,7 +22,9 @@ from coachbot.content.models import (
     Criterion,
     Evidence,
     Example,
+    FixedRule,
     RedFlag,
+    Registry,
     Script,
     Shared,
     Step,
@@ -62,10 +66,11 @@ def _root_ok(c: Checker) -> bool:
     return True
 
 
-TIP_FIELDS = {"id", "title", "body", "try_today", "tags", "source"}
+TIP_FIELDS = {"id", "title", "body", "try_today", "tags", "source", "cites"}
 
 
-def parse_tip(loaded: Loaded, problems: list[Problem]) -> Tip | None:
+def parse_tip(loaded: Loaded, problems: list[Problem], shared: Shared | None = None) -> Tip | None:
+    registry = shared.citations if shared is not None else Registry()
     c = ContentChecker(loaded, problems)
     if not _root_ok(c):
         return None
@@ -75,9 +80,14 @@ def parse_tip(loaded: Loaded, problems: list[Problem]) -> Tip | None:
     body = c.text(("body",))
     if body and len(body) > TIP_BODY_MAX:   # every character counts: a tip is read on a phone mid-shift
         c.problem(("body",), f"has {len(body)} characters, at most {TIP_BODY_MAX}")
+    try_today = c.text(("try_today",))
+    check_plain(c, ("body",), body)
+    check_plain(c, ("try_today",), try_today)
+    cites = read_cites(c, ("cites",), registry)
     tip = Tip(
-        id=tip_id, title=title, body=body, try_today=c.text(("try_today",)),
+        id=tip_id, title=title, body=body, try_today=try_today,
         tags=c.tags(), source=c.text(("source",)), path=loaded.path,
+        cites=cites, basis=render_ids(registry, cites),
     )
     return tip
 
@@ -85,7 +95,8 @@ def parse_tip(loaded: Loaded, problems: list[Problem]) -> Tip | None:
 SCRIPT_FIELDS = {"id", "title", "aliases", "stage", "tags", "when", "steps", "avoid", "related", "source"}
 
 
-def parse_script(loaded: Loaded, problems: list[Problem]) -> Script | None:
+def parse_script(loaded: Loaded, problems: list[Problem], shared: Shared | None = None) -> Script | None:
+    registry = shared.citations if shared is not None else Registry()
     c = ContentChecker(loaded, problems)
     if not _root_ok(c):
         return None
@@ -102,8 +113,12 @@ def parse_script(loaded: Loaded, problems: list[Problem]) -> Script | None:
     avoid = []
     for i, _ in enumerate(c.seq(("avoid",), min_len=1)):
         if c.mapping(("avoid", i)):
-            c.known_fields(("avoid", i), {"say", "rule"})
-            avoid.append(Avoid(say=c.text(("avoid", i, "say")), rule=c.text(("avoid", i, "rule"))))
+            c.known_fields(("avoid", i), {"say", "rule", "cites"})
+            principle = c.text(("avoid", i, "rule"))
+            check_plain(c, ("avoid", i, "rule"), principle)
+            cites = read_cites(c, ("avoid", i, "cites"), registry)
+            avoid.append(Avoid(say=c.text(("avoid", i, "say")), rule=with_citations(principle, cites, registry),
+                               cites=cites, principle=principle))
     script = Script(
         id=script_id, title=c.text(("title",), max_len=40), aliases=c.texts(("aliases",), min_len=1),
         stage=c.choice(("stage",), STAGES), tags=c.tags(), when=c.text(("when",)),
@@ -122,10 +137,10 @@ def _check_pattern(c: Checker, key: Key, phrase: str, lexicon: dict[str, tuple[s
         c.problem(key, f"unknown synonym group {phrase!r} (not in _lexicon.yaml)")
 
 
-def _parse_flag(c: Checker, key: Key) -> RedFlag | None:
+def _parse_flag(c: Checker, key: Key, registry: Registry) -> RedFlag | None:
     if not c.mapping(key):
         return None
-    c.known_fields(key, {"id", "category", "label", "rule", "patterns", "unless", "threatening"})
+    c.known_fields(key, {"id", "category", "label", "rule", "cites", "patterns", "unless", "threatening"})
     threatening = c.get(key + ("threatening",))
     if threatening is not None and not isinstance(threatening, bool):
         c.problem(key + ("threatening",), "must be true or false")
@@ -135,19 +150,45 @@ def _parse_flag(c: Checker, key: Key) -> RedFlag | None:
         for i, p in enumerate(items):
             if (error := regex_problem(p)) is not None:
                 c.problem(key + (field_name, i), f"bad regular expression: {error}")
+    principle = c.text(key + ("rule",))
+    check_plain(c, key + ("rule",), principle)
+    cites = read_cites(c, key + ("cites",), registry)
     return RedFlag(
         id=c.text(key + ("id",)), category=c.choice(key + ("category",), CATEGORIES),
-        label=c.text(key + ("label",)), rule=c.text(key + ("rule",)), patterns=patterns, unless=unless,
-        threatening=bool(threatening),
+        label=c.text(key + ("label",)), rule=with_citations(principle, cites, registry), patterns=patterns,
+        unless=unless, threatening=bool(threatening), cites=cites,
     )
 
 
-def parse_shared_flags(loaded: Loaded, problems: list[Problem]) -> tuple[RedFlag, ...]:
+def _fixed_rule(c: Checker, key: Key, registry: Registry, *, label: bool) -> FixedRule | None:
+    if c.get(key) is None or not c.mapping(key):
+        return None
+    c.known_fields(key, {"label", "rule", "cites"} if label else {"rule", "cites"})
+    principle = c.text(key + ("rule",))
+    check_plain(c, key + ("rule",), principle)
+    cites = read_cites(c, key + ("cites",), registry)
+    return FixedRule(label=c.text(key + ("label",)) if label else "", rule=with_citations(principle, cites, registry),
+                     cites=cites)
+
+
+@dataclass(frozen=True)
+class SharedFlags:
+    """What ``_red-flags.yaml`` holds: the catalogue, and the rules the grader quotes on its own account."""
+
+    flags: tuple[RedFlag, ...]
+    coercion: FixedRule | None = None
+    general: FixedRule | None = None
+
+
+def parse_shared_flags(loaded: Loaded, problems: list[Problem], shared: Shared | None = None) -> SharedFlags:
+    registry = shared.citations if shared is not None else Registry()
     c = ContentChecker(loaded, problems)
     if not _root_ok(c):
-        return ()
-    flags = [_parse_flag(c, ("flags", i)) for i, _ in enumerate(c.seq(("flags",), min_len=1))]
-    return tuple(f for f in flags if f)
+        return SharedFlags(())
+    c.known_fields((), {"flags", "coercion", "general"})
+    flags = [_parse_flag(c, ("flags", i), registry) for i, _ in enumerate(c.seq(("flags",), min_len=1))]
+    return SharedFlags(tuple(f for f in flags if f), coercion=_fixed_rule(c, ("coercion",), registry, label=True),
+                       general=_fixed_rule(c, ("general",), registry, label=False))
 
 
 def parse_lexicon(loaded: Loaded, problems: list[Problem]) -> dict[str, tuple[str, ...]]:
@@ -203,7 +244,7 @@ def parse_challenge(loaded: Loaded, problems: list[Problem], shared: Shared) -> 
             key = ("rubric", "criteria", i)
             if not c.mapping(key):
                 continue
-            c.known_fields(key, {"id", "label", "points", "evidence", "feedback", "critical"})
+            c.known_fields(key, {"id", "label", "points", "evidence", "feedback", "critical", "cites"})
             crit_id = c.text(key + ("id",))
             if crit_id in seen:
                 c.problem(key + ("id",), f"duplicate criterion id {crit_id!r}")
@@ -211,13 +252,16 @@ def parse_challenge(loaded: Loaded, problems: list[Problem], shared: Shared) -> 
             critical = c.get(key + ("critical",))
             if critical is not None and not isinstance(critical, bool):
                 c.problem(key + ("critical",), "must be true or false")
+            feedback = c.text(key + ("feedback",))
+            check_plain(c, key + ("feedback",), feedback)
+            cites = read_cites(c, key + ("cites",), shared.citations)
             criteria.append(Criterion(
                 id=crit_id, label=c.text(key + ("label",)), points=c.integer(key + ("points",), lo=1, hi=100),
                 evidence=_parse_evidence(c, key + ("evidence",), shared.lexicon),
-                feedback=c.text(key + ("feedback",)), critical=bool(critical),
+                feedback=with_citations(feedback, cites, shared.citations), critical=bool(critical), cites=cites,
             ))
         for i, _ in enumerate(c.seq(("rubric", "red_flags"), required=False)):
-            if flag := _parse_flag(c, ("rubric", "red_flags", i)):
+            if flag := _parse_flag(c, ("rubric", "red_flags", i), shared.citations):
                 flags.append(flag)
     examples: list[Example] = []
     for i, _ in enumerate(c.seq(("examples",), min_len=4)):

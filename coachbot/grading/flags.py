@@ -52,8 +52,7 @@ _LEVERAGE = re.compile(
     r"(投诉|报警|拉黑)(一次|的话|就)"
 )
 _LEVERAGE_CATEGORIES = frozenset({"false-consequence", "harassment", "third-party-disclosure", "impersonation"})
-COERCION_LABEL = "以后果相要挟（不还就……）"
-COERCION_RULE = "治安管理处罚法第42条；催收不得以威胁、恐吓手段迫使还款（商业银行信用卡业务监督管理办法第68条）"
+# The label and rule of a consequence used as leverage are content: ``coercion`` in challenges/_red-flags.yaml.
 
 
 def _disclaimed(flat: str, start: int, end: int, *, weak: bool = True) -> bool:

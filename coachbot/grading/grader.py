@@ -8,23 +8,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from coachbot.content.library import shipped
-from coachbot.content.models import Challenge, Shared
+from coachbot.content.models import Challenge, FixedRule, Shared
 from coachbot.domain.scoring import UNJUDGED
 from coachbot.grading import rx
-from coachbot.grading.flags import (
-    COERCION_LABEL,
-    COERCION_RULE,
-    CompiledFlag,
-    Violation,
-    compile_flag,
-)
+from coachbot.grading.flags import CompiledFlag, Violation, compile_flag
 from coachbot.grading.gaming import MAX_SPAN_CREDIT, MIN_CHARS, keyword_list, too_short
 from coachbot.grading.matcher import CompiledCriterion, compile_criterion
 from coachbot.grading.prepared import Prepared, prepare
 from coachbot.grading.suspect import FLAG_PREFIX, Suspicion, suspicions
 from coachbot.grading.suspect import LABELS as SUSPECT_LABELS
-
-GENERAL_RULE = "催收不得采用威胁、侮辱、骚扰、误导等不当手段（商业银行信用卡业务监督管理办法第68条）"
 
 VERDICT_OK = "ok"
 VERDICT_TOO_SHORT = "too_short"
@@ -117,19 +109,25 @@ def compiled(challenge: Challenge, shared: Shared) -> CompiledRubric:
     return rubric
 
 
-def find_violations(reply: Prepared, flags: tuple[CompiledFlag, ...]) -> tuple[Violation, ...]:
+_NO_RULE = FixedRule()
+
+
+def find_violations(reply: Prepared, flags: tuple[CompiledFlag, ...],
+                    coercion: FixedRule = _NO_RULE) -> tuple[Violation, ...]:
+    """Every red flag's violation, one per category and quote; a consequence made conditional on paying is
+    also reported as a threat, with ``coercion``'s label and rule (``Shared.coercion``)."""
     found: dict[tuple[str, str], Violation] = {}
     for flag in flags:
         if (v := flag.find(reply)) is not None:
             found.setdefault((v.category, v.evidence), v)   # one line per category and quote
             if v.coercive and v.category != "threat":
                 found.setdefault(("threat", v.evidence), Violation(
-                    "threat", COERCION_LABEL, COERCION_RULE, v.evidence, f"{v.flag_id}:coercion"))
+                    "threat", coercion.label, coercion.rule, v.evidence, f"{v.flag_id}:coercion"))
     return tuple(found.values())
 
 
 def _as_violation(found: Suspicion, reply: Prepared, shared: Shared) -> Violation:
-    rule = next((f.rule for f in shared.red_flags if f.category == found.category), GENERAL_RULE)
+    rule = next((f.rule for f in shared.red_flags if f.category == found.category), shared.general.rule)
     return Violation(found.category, SUSPECT_LABELS.get(found.category, "疑似违规：措辞可能被客户理解为不当施压"),
                      rule, reply.span_text(found.start, found.end), FLAG_PREFIX + found.category)
 
@@ -159,7 +157,7 @@ def grade_reply(challenge: Challenge, text: str, shared: Shared, *, seconds: flo
 
 
 def _grade(challenge: Challenge, rubric: CompiledRubric, reply: Prepared, shared: Shared) -> Grade:
-    violations = find_violations(reply, rubric.flags)
+    violations = find_violations(reply, rubric.flags, shared.coercion)
     violations += suspected_violations(reply, shared, violations)
 
     results: list[CriterionResult] = []

@@ -57,7 +57,8 @@ def lesson(tip: Tip, *, lang: str = "zh") -> Message:
     s = strings(lang)
     return Message(
         title=s.lesson_title.format(title=tip.title),
-        sections=(Section(tip.body.strip()), Section(tip.try_today, heading=s.try_today)),
+        sections=(Section(tip.body.strip()), Section(tip.try_today, heading=s.try_today),
+                  *((Section(tip.basis, heading=s.basis),) if tip.basis else ())),
         footer=s.tags + _join(s, (skill(t, lang) for t in tip.tags)),
         kind="lesson", meta={"content_id": tip.id},
     )

@@ -39,6 +39,7 @@ class En(Zh):
     # ------------------------------------------------------------ lesson and challenge cards
     lesson_title = "Today's lesson | {title}"
     try_today = "Try it today"
+    basis = "Based on"
     tags = "Tags: "
     challenge_title = "Today's challenge | {title}"
     situation = "Situation"

@@ -36,6 +36,7 @@ class Zh:
     # ------------------------------------------------------------ lesson and challenge cards
     lesson_title = "今日一课｜{title}"
     try_today = "今天试试"
+    basis = "依据"
     tags = "标签："
     challenge_title = "今日挑战｜{title}"
     situation = "情境"
