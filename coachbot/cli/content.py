@@ -52,7 +52,7 @@ def script(ctx: click.Context, query: tuple[str, ...], as_json: bool) -> None:
         else:
             click.echo(script_index_text(list(lib.scripts.values())))
         return
-    result = ScriptIndex(lib.scripts).lookup(text)
+    result = ScriptIndex(lib.scripts, synonyms=lib.synonyms).lookup(text)
     if as_json:
         click.echo(json.dumps(result.as_json(), ensure_ascii=False))
     elif result.match:

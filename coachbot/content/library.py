@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import TypeVar
 
@@ -18,6 +19,7 @@ from coachbot.content.schema import (
     parse_lexicon,
     parse_script,
     parse_shared_flags,
+    parse_synonyms,
     parse_tip,
 )
 from coachbot.domain.errors import ContentError, Problem
@@ -29,6 +31,7 @@ T = TypeVar("T")
 KINDS = ("tips", "playbook", "challenges")
 RED_FLAGS_FILE = "_red-flags.yaml"
 LEXICON_FILE = "_lexicon.yaml"
+SYNONYMS_FILE = "_synonyms.yaml"   # in playbook/: colloquial and dialect words a lookup reads as plain ones
 
 
 def builtin_root() -> Path:
@@ -54,6 +57,7 @@ class Library:
     scripts: dict[str, Script] = field(default_factory=dict)
     challenges: dict[str, Challenge] = field(default_factory=dict)
     shared: Shared = field(default_factory=Shared)
+    synonyms: dict[str, tuple[str, ...]] = field(default_factory=dict)   # for /script (SYNONYMS_FILE)
     # A team's own files: the text of each that loaded without problems (to keep as its last good
     # version), and for each that did not, what serves instead (one of STANDINS).
     good_files: dict[Path, str] = field(default_factory=dict)
@@ -202,11 +206,32 @@ def _load_root(lib: Library, root: Path, problems: list[Problem], last_good: Las
     """Load ``root/{tips,playbook,challenges}`` into ``lib`` (later roots override)."""
     if (root / "challenges").is_dir():
         lib.shared = _load_shared(root / "challenges", problems, lib.shared, lib=lib, last_good=last_good)
+    if (path := root / "playbook" / SYNONYMS_FILE).is_file():
+        lib.synonyms.update(_guarded(lib, path, parse_synonyms, problems, last_good) or {})
     for kind in KINDS:
         folder = root / kind
         if folder.is_dir():
             for path in _same_ids([p for p in _yaml_files(folder) if not p.name.startswith("_")], problems):
                 _add_file(lib, path, kind, problems, last_good)
+
+
+def serves(challenge_id: str, script_id: str) -> bool:
+    """A challenge practises the script of its id, or of its id's first words (``complaint-threat``)."""
+    return challenge_id == script_id or challenge_id.startswith(script_id + "-")
+
+
+def link_cases(lib: Library) -> None:
+    """Give each script what its challenges' customers say (and their titles and situations), for lookups."""
+    for sid, script in lib.scripts.items():
+        cases = [c for c in sorted(lib.challenges.values(), key=lambda c: c.id) if serves(c.id, sid)]
+        lib.scripts[sid] = replace(script, cases=tuple((c.customer_says, c.title, c.situation) for c in cases))
+
+
+@lru_cache(maxsize=1)
+def builtin_synonyms() -> dict[str, tuple[str, ...]]:
+    """The shipped ``playbook/_synonyms.yaml`` (for an index built from scripts alone)."""
+    path = builtin_root() / "playbook" / SYNONYMS_FILE
+    return (_parse(path, None, parse_synonyms, []) or {}) if path.is_file() else {}
 
 
 def cross_check(lib: Library, problems: list[Problem], only: Iterable[Path] | None = None) -> None:
@@ -260,6 +285,7 @@ def load_library(extra_dirs: Iterable[Path | str] = (), *, root: Path | None = N
         by_kind: dict[str, dict] = {"tips": lib.tips, "playbook": lib.scripts, "challenges": lib.challenges}
         if standin == "none" and path.stem in by_kind.get(kind_of(path) or "", {}) and not path.name.startswith("_"):
             lib.standins[path] = "builtin"
+    link_cases(lib)
     cross_check(lib, problems)
     return lib, sorted(problems)
 

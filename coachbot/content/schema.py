@@ -82,7 +82,8 @@ def parse_tip(loaded: Loaded, problems: list[Problem]) -> Tip | None:
     return tip
 
 
-SCRIPT_FIELDS = {"id", "title", "aliases", "stage", "tags", "when", "steps", "avoid", "related", "source"}
+SCRIPT_FIELDS = {"id", "title", "aliases", "stage", "tags", "when", "steps", "avoid", "related", "source",
+                 "keywords", "says"}
 
 
 def parse_script(loaded: Loaded, problems: list[Problem]) -> Script | None:
@@ -109,7 +110,7 @@ def parse_script(loaded: Loaded, problems: list[Problem]) -> Script | None:
         stage=c.choice(("stage",), STAGES), tags=c.tags(), when=c.text(("when",)),
         steps=tuple(steps), avoid=tuple(avoid),
         related=c.texts(("related",), required=False), source=c.text(("source",), required=False),
-        path=loaded.path,
+        path=loaded.path, keywords=c.texts(("keywords",), required=False), says=c.texts(("says",), required=False),
     )
     return script
 
@@ -160,6 +161,14 @@ def parse_lexicon(loaded: Loaded, problems: list[Problem]) -> dict[str, tuple[st
         for i, p in enumerate(out[str(name)]):
             _check_pattern(c, (name, i), p, None)
     return out
+
+
+def parse_synonyms(loaded: Loaded, problems: list[Problem]) -> dict[str, tuple[str, ...]]:
+    """``playbook/_synonyms.yaml``: ``word: [variant, ...]``; a lookup reads each variant as the word."""
+    c = ContentChecker(loaded, problems)
+    if not _root_ok(c):
+        return {}
+    return {str(word): c.texts((word,), min_len=1) for word in c.loaded.data}
 
 
 CHALLENGE_FIELDS = {
