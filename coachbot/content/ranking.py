@@ -55,6 +55,15 @@ _FILLER = re.compile(r"怎么办|怎么处理|怎么说|怎么回|如何处理|�
 _WRAPPER = re.compile(r"该怎么办|怎么办|怎么处理|如何处理|如何应对|怎么应对|怎么说|怎么回|客户|对方|债务人")
 
 
+# English words that say nothing about which script (a, the, customer, says...).
+_EN_STOP = frozenset(re.findall(r"\w+", """
+    a an the is are was were be been am i me my you your he him his she her it its they them their we us our
+    to of in on at for with and or but so do does did has have had can could would will t s re ve ll d
+    customer client debtor borrower says said say tells told wants want what how when this that there
+"""))
+_PINYIN_WRAPPER = frozenset({"kehu", "duifang", "zenmeban", "zenmechuli"})
+
+
 def _core(text: str) -> str:
     return _FILLER.sub("", text) or text
 
@@ -120,16 +129,19 @@ def tokens(text: str) -> dict[str, float]:
         else:
             words = [w for w in _WORD_SPLIT.split(run) if w]
             for w in words:
-                out["e" + _stem(w)] += W_WORD
+                if w not in _EN_STOP:
+                    out["e" + _stem(w)] += W_WORD
             syllables: list[str] = []
             for w in words:
+                if w in _PINYIN_WRAPPER:
+                    continue
                 split = split_pinyin(w)
                 if split is None:
                     syllables = []
                     break
                 syllables += [fold(s) for s in split]
-            for x, y in pairwise(syllables):
-                out[f"{x}_{y}"] += W_SOUND
+            for x, y in pairwise(syllables):   # typed as pinyin, the sound is all there is
+                out[f"{x}_{y}"] += W_SOUND + W_PAIR
     return out
 
 
@@ -137,13 +149,24 @@ def tokens(text: str) -> dict[str, float]:
 
 _NUM = "0-9零一二两三四五六七八九十百几半"
 _DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "几": 3}
-_UNITS = {"天": 1, "日": 1, "周": 7, "星期": 7, "礼拜": 7, "月": 30, "年": 365}
-_AGE = re.compile(rf"(?:逾期|预期|晚了|晚还|拖了|拖欠|欠了|超期|过期|迟了|拖)[^，。,.!?！？;；]{{0,4}}?"
-                  rf"([{_NUM}]+)多?个?(天|日|周|星期|礼拜|月|年)")
-_BUCKET = re.compile(r"(?<![a-z])m([0-9])(?![0-9])")
+_UNITS = {"天": 1, "日": 1, "周": 7, "星期": 7, "礼拜": 7, "月": 30, "年": 365,
+          "day": 1, "week": 7, "month": 30, "year": 365}
+_FEW = {"a few": 3, "few": 3, "several": 4, "many": 6}
+_AGE = (  # (number, unit): 逾期两天, 拖了大半年, 三个月没还, 5 days overdue, overdue for months
+    re.compile(rf"(?:逾期|预期|晚了|晚还|拖了|拖欠|欠了|超期|过期|迟了|拖)[^，。,.!?！？;；]{{0,4}}?"
+               rf"([{_NUM}]+)多?个?(天|日|周|星期|礼拜|月|年)"),
+    re.compile(rf"([{_NUM}]+)多?个?(天|日|周|星期|礼拜|月|年)[^，。,.!?！？;；]{{0,2}}(?:逾期|没还|未还|没动静)"),
+    re.compile(r"(\d+|a few|few|several|many)?\s*(day|week|month|year)s?\s*(?:overdue|late|past due)"),
+    re.compile(r"(?:overdue|late|past due)\s*(?:for\s*)?(\d+|a few|few|several|many)?\s*(day|week|month|year)s?"),
+)
+_BUCKET = re.compile(r"(?<![a-z])(?:m([0-9])|dpd\s*(\d+))(?![0-9])")
 
 
-def _number(text: str) -> float:
+def _number(text: str | None) -> float:
+    if not text:
+        return 2.0                # "overdue for months": at least two
+    if text in _FEW:
+        return _FEW[text]
     if text.isdigit():
         return float(text)
     if text == "半":
@@ -170,11 +193,16 @@ def overdue_stage(text: str) -> str | None:
     ('early', 'late', 'late')
     """
     days = None
-    if m := _AGE.search(text):
-        days = _number(m.group(1)) * _UNITS[m.group(2)]
-    elif m := _BUCKET.search(text):
-        bucket = int(m.group(1))
-        days = 3 if bucket == 0 else 45 if bucket >= 2 else None
+    for pattern in _AGE:
+        if m := pattern.search(text):
+            days = _number(m.group(1)) * _UNITS[m.group(2)]
+            break
+    else:
+        if (m := _BUCKET.search(text)) and m.group(1):
+            bucket = int(m.group(1))
+            days = 3 if bucket == 0 else 45 if bucket >= 2 else None
+        elif m:
+            days = float(m.group(2))
     if days is None:
         return None
     return "early" if days <= 5 else "late" if days >= 19 else None
