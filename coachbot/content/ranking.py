@@ -39,6 +39,9 @@ K1 = 1.2
 W_CHAR, W_PAIR, W_SOUND, W_WORD, W_NUM, W_STAGE = 0.3, 0.6, 0.6, 1.0, 1.0, 2.0
 SOUND_NAME, SOUND_KEYWORD = 4.0, 2.0       # whole query sounds like a name / a keyword of the script
 INITIALS_NAME, INITIALS_KEYWORD = 3.0, 1.5
+SIGNAL_MIN = 2.0        # a matched signal adds the best unsignalled score, and at least this...
+SIGNAL_LEAD = 1.7       # ... and leads it by this factor at least
+SIGNAL_CHARS = 300      # signals look at the first characters of a query only (a pasted novel stays quick)
 # The query is spelled (nearly) like one script's names (typos, a word dropped) and clearly more than any
 # other's: similarity (0-100) from SPELLING_FROM, SPELLING_MARGIN ahead; a bonus of SPELLED up to 2x.
 SPELLING_FROM, SPELLING_MARGIN, SPELLED = 75.0, 6.0, 6.0
@@ -77,6 +80,8 @@ def spelling(q: str, key: str) -> float:
     """
     if q == key:
         return 100.0
+    if len(q) >= 2 and sorted(q) == sorted(key):   # characters swapped (错打了)
+        return 90.0
     if len(key) >= 2 and key in q:
         return 72.0 + 26.0 * len(key) / len(q)
     if len(q) >= 2 and q in key:
@@ -230,17 +235,20 @@ class Ranker:
         self.sound_phrases: list[tuple[list[tuple[str, ...]], str, float]] = []
         self.initials: dict[str, dict[str, float]] = defaultdict(dict)
         self.spellings: list[tuple[str, str]] = []
+        self.signals: list[tuple[re.Pattern[str], str]] = []
         stages: dict[str, str] = {}
         for s in scripts:
+            self.signals += [(re.compile(k[3:]), s.id) for k in s.keywords if k.startswith("re:")]
+            keywords = [k for k in s.keywords if not k.startswith("re:")]
             names = [s.title, *s.aliases, " ".join(s.id.split("-"))]
             self.spellings += [(_core(k), s.id) for n in names if (k := normalize(n))]
             fields[s.id] = {
-                "name": names + list(s.keywords),
+                "name": names + keywords,
                 "says": list(s.says) + [c[0] for c in s.cases],
                 "when": [s.when] + [c[1] for c in s.cases],
                 "body": [m for st in s.steps for m in (st.move, *st.say)] + [c[2] for c in s.cases],
             }
-            for phrase, weight in [(n, SOUND_NAME) for n in names] + [(k, SOUND_KEYWORD) for k in s.keywords]:
+            for phrase, weight in [(n, SOUND_NAME) for n in names] + [(k, SOUND_KEYWORD) for k in keywords]:
                 text = self.prepare(phrase)
                 seq = [readings(ch) for ch in text if readings(ch)]
                 if len(seq) >= 2 and len(seq) == len(re.sub(rf"[^{_CJK}]", "", text)):
@@ -301,6 +309,11 @@ class Ranker:
         if stage := overdue_stage(text):
             for sid, contrib in self.postings.get("s:" + stage, ()):
                 scores[sid] += W_STAGE * contrib
+        signalled = {sid for pattern, sid in self.signals if pattern.search(text[:SIGNAL_CHARS])}
+        if signalled:
+            floor = max((v for sid, v in scores.items() if sid not in signalled), default=0.0)
+            for sid in signalled:
+                scores[sid] = max(scores[sid] + max(floor, SIGNAL_MIN), SIGNAL_LEAD * floor)
         return sorted(((round(v, 4), sid) for sid, v in scores.items() if v > 0), key=lambda t: (-t[0], t[1]))
 
     def _known(self, query: dict[str, float]) -> dict[str, float]:

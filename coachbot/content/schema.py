@@ -105,12 +105,16 @@ def parse_script(loaded: Loaded, problems: list[Problem]) -> Script | None:
         if c.mapping(("avoid", i)):
             c.known_fields(("avoid", i), {"say", "rule"})
             avoid.append(Avoid(say=c.text(("avoid", i, "say")), rule=c.text(("avoid", i, "rule"))))
+    keywords = c.texts(("keywords",), required=False)
+    for i, k in enumerate(keywords):   # "re:" marks a signal: a pattern that settles the script (see lookup)
+        if k.startswith("re:") and (error := regex_problem(k[3:])) is not None:
+            c.problem(("keywords", i), f"bad regular expression: {error}")
     script = Script(
         id=script_id, title=c.text(("title",), max_len=40), aliases=c.texts(("aliases",), min_len=1),
         stage=c.choice(("stage",), STAGES), tags=c.tags(), when=c.text(("when",)),
         steps=tuple(steps), avoid=tuple(avoid),
         related=c.texts(("related",), required=False), source=c.text(("source",), required=False),
-        path=loaded.path, keywords=c.texts(("keywords",), required=False), says=c.texts(("says",), required=False),
+        path=loaded.path, keywords=keywords, says=c.texts(("says",), required=False),
     )
     return script
 
