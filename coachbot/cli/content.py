@@ -10,6 +10,7 @@ import click
 from coachbot.cli import context
 from coachbot.content.library import validate_paths
 from coachbot.content.lookup import ScriptIndex
+from coachbot.domain.errors import Problem
 from coachbot.present.messages import render_plain
 from coachbot.present.plain import script_index_text, script_text
 from coachbot.present.views import suggestions
@@ -29,13 +30,15 @@ def validate(ctx: click.Context, paths: tuple[str, ...], config: str | None) -> 
 
     targets = list(paths) or [str(builtin_root()), *context.settings(config).content_dirs,
                               *ctx.ensure_object(dict).get("content_dirs", ())]
-    problems, count = validate_paths(targets)
-    for p in problems:
+    warnings: list[Problem] = []
+    problems, count = validate_paths(targets, warnings)
+    for p in problems + warnings:
         click.echo(str(p))
     if problems:
         click.echo(f"{len(problems)} problem(s) in {count} file(s).", err=True)
         sys.exit(1)
-    click.echo(f"OK: {count} file(s) checked in {', '.join(targets)}, no problems.")
+    also = f", {len(warnings)} warning(s)" if warnings else ""
+    click.echo(f"OK: {count} file(s) checked in {', '.join(targets)}, no problems{also}.")
 
 
 @click.command()
@@ -58,7 +61,8 @@ def script(ctx: click.Context, query: tuple[str, ...], as_json: bool) -> None:
     elif result.match:
         click.echo(script_text(result.match))
     else:
-        click.echo(render_plain(suggestions(text, list(result.suggestions))))
+        click.echo(render_plain(suggestions(text, list(result.suggestions), close=result.close,
+                                            library=lib.scripts.values())))
 
 
 COMMANDS = (validate, script)

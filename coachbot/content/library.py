@@ -22,6 +22,7 @@ from coachbot.content.schema import (
     parse_synonyms,
     parse_tip,
 )
+from coachbot.content.sounds import sound_alike
 from coachbot.domain.errors import ContentError, Problem
 from coachbot.domain.text import normalize
 from coachbot.validation.yamlfile import Loaded, YamlError, load, loads
@@ -266,6 +267,39 @@ def cross_check(lib: Library, problems: list[Problem], only: Iterable[Path] | No
         seen[flag.id] = flag.id
 
 
+def alias_warnings(lib: Library, only: Iterable[Path] | None = None) -> list[Problem]:
+    """Names a lookup cannot tell apart, as warnings (``validate`` still passes).
+
+    Two scripts' aliases or titles that sound the same (爽约 and 双约: typed as
+    pinyin or with a homophone, either could be meant), and an alias of one
+    script that another lists as a keyword (typed alone it opens the first).
+    Identical aliases are errors (see :func:`cross_check`).
+    """
+    wanted = None if only is None else {p.resolve() for p in only}
+    names = [(normalize(text), s, i) for s in sorted(lib.scripts.values(), key=lambda s: s.id)
+             for i, text in [(-1, s.title), *enumerate(s.aliases)]]
+    keywords = {normalize(k): s.id for s in lib.scripts.values() for k in s.keywords if not k.startswith("re:")}
+    found: list[Problem] = []
+
+    def warn(script: Script, i: int, message: str) -> None:
+        if script.path is None or (wanted is not None and script.path.resolve() not in wanted):
+            return
+        field_name = "title" if i < 0 else f"aliases.{i}"
+        line = load(script.path).line(("title",) if i < 0 else ("aliases", i))
+        found.append(Problem(str(script.path), line, field_name, f"warning: {message}"))
+
+    for a, (name, script, i) in enumerate(names):
+        for other_name, other, j in names[a + 1:]:
+            if other.id != script.id and name != other_name and sound_alike(name, other_name):
+                tail = "; typed as pinyin or with a homophone, a lookup cannot tell them apart"
+                warn(script, i, f"{name!r} sounds like {other_name!r} of script {other.id!r}{tail}")
+                warn(other, j, f"{other_name!r} sounds like {name!r} of script {script.id!r}{tail}")
+        owner = keywords.get(name)
+        if i >= 0 and owner is not None and owner != script.id:
+            warn(script, i, f"{name!r} is also a keyword of script {owner!r}; typed alone it opens {script.id!r}")
+    return sorted(found)
+
+
 def load_library(extra_dirs: Iterable[Path | str] = (), *, root: Path | None = None,
                  last_good: LastGood | None = None) -> tuple[Library, list[Problem]]:
     """Load built-in content plus ``extra_dirs`` (each a folder with tips/, playbook/, challenges/).
@@ -297,8 +331,10 @@ def load_strict(extra_dirs: Iterable[Path | str] = ()) -> Library:
     return lib
 
 
-def validate_paths(paths: Iterable[Path | str]) -> tuple[list[Problem], int]:
-    """Validate the given files or folders. Returns (problems, number of items checked).
+def validate_paths(paths: Iterable[Path | str],
+                   warnings: list[Problem] | None = None) -> tuple[list[Problem], int]:
+    """Validate the given files or folders. Returns (problems, number of items checked); what is worth a
+    look but not wrong (:func:`alias_warnings`) goes into ``warnings`` when given.
 
     A folder holding tips/, playbook/ or challenges/ is a content root; a
     folder named like a kind, or a single file, is checked on its own, with the
@@ -330,4 +366,6 @@ def validate_paths(paths: Iterable[Path | str]) -> tuple[list[Problem], int]:
             _add_file(lib, f, kind_of(f) if path.is_file() else None, problems, checking=True)
             checked.append(f)
     cross_check(lib, problems, only=checked)
+    if warnings is not None:
+        warnings.extend(alias_warnings(lib, only=checked))
     return sorted(set(problems)), len(checked)

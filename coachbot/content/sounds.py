@@ -104,3 +104,15 @@ def split_pinyin(word: str) -> list[str] | None:
 def sounds(text: str) -> list[tuple[str, ...]]:
     """The readings of each Chinese character of ``text`` (others are skipped)."""
     return [r for ch in text if (r := readings(ch))]
+
+
+def sound_alike(a: str, b: str) -> bool:
+    """Whether two names of Chinese characters can sound the same (爽约 / 双约), as an IME would type them.
+
+    >>> sound_alike("爽约", "双约"), sound_alike("爽约", "失约")
+    (True, False)
+    """
+    if len(a) != len(b) or len(a) < 2 or a == b:
+        return a == b and len(a) >= 2
+    ra, rb = [readings(ch) for ch in a], [readings(ch) for ch in b]
+    return all(x and y and set(x) & set(y) for x, y in zip(ra, rb))

@@ -29,7 +29,7 @@ from coachbot.platforms.slack.chat import SlackChat
 from coachbot.platforms.slack.client import api_error, is_auth_error, make_client
 from coachbot.platforms.slack.listeners import SlackListeners, build_app
 from coachbot.platforms.slack.server import DEFAULT_HOST, EVENTS_PATH, Readiness, create_server, wsgi_app
-from coachbot.runtime.app import Bot, build, setup_logging, utcnow
+from coachbot.runtime.app import Bot, build, setup_logging, utcnow, warm_lookups
 from coachbot.runtime.schedule import start_scheduler
 from coachbot.runtime.workers import Workers
 from coachbot.settings import Env
@@ -153,6 +153,7 @@ def run_slack(settings: Settings, port: int = 3000, *, host: str = DEFAULT_HOST,
     chat = SlackChat(client)
     chat.last_ok = time.monotonic()
     bot = build(settings, chat)
+    warm_lookups(bot)
     unmapped = [t.id for t in settings.teams if not t.channels.get("slack")]
     if unmapped:
         log.warning("event=teams_without_slack_channels teams=%s hint=%s", ",".join(unmapped),
