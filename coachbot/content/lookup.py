@@ -34,6 +34,7 @@ SUGGEST_SHARE = 0.3
 CLOSE = 0.6
 ALSO_SHARE = 0.5    # with a match, scripts this close are offered as suggestions too
 NAME_MIN = 35.0     # a query too common to rank on offers the scripts whose names look like it, from here up
+MAX_QUERY = 300     # characters of a query that are read (a whole call pasted in stays a quick lookup)
 
 
 @dataclass(frozen=True)
@@ -67,9 +68,10 @@ class ScriptIndex:
 
     def ranked(self, query: str) -> list[tuple[float, str]]:
         """(score, script id), best first; only scripts with some evidence."""
-        return self.ranker.rank(query)
+        return self.ranker.rank(query[:MAX_QUERY])
 
     def lookup(self, query: str, *, limit: int = 5) -> LookupResult:
+        query = query[:MAX_QUERY]
         q = normalize(query)
         if not q:
             return LookupResult(None, ())

@@ -41,7 +41,6 @@ SOUND_NAME, SOUND_KEYWORD = 4.0, 2.0       # whole query sounds like a name / a 
 INITIALS_NAME, INITIALS_KEYWORD = 3.0, 1.5
 SIGNAL_MIN = 2.0        # a matched signal adds the best unsignalled score, and at least this...
 SIGNAL_LEAD = 1.7       # ... and leads it by this factor at least
-SIGNAL_CHARS = 300      # signals look at the first characters of a query only (a pasted novel stays quick)
 # The query is spelled (nearly) like one script's names (typos, a word dropped) and clearly more than any
 # other's: similarity (0-100) from SPELLING_FROM, SPELLING_MARGIN ahead; a bonus of SPELLED up to 2x.
 SPELLING_FROM, SPELLING_MARGIN, SPELLED = 75.0, 6.0, 6.0
@@ -309,7 +308,7 @@ class Ranker:
         if stage := overdue_stage(text):
             for sid, contrib in self.postings.get("s:" + stage, ()):
                 scores[sid] += W_STAGE * contrib
-        signalled = {sid for pattern, sid in self.signals if pattern.search(text[:SIGNAL_CHARS])}
+        signalled = {sid for pattern, sid in self.signals if pattern.search(text)}
         if signalled:
             floor = max((v for sid, v in scores.items() if sid not in signalled), default=0.0)
             for sid in signalled:
@@ -361,7 +360,7 @@ class Ranker:
         if run[0] >= "\u3400":
             query: list[set[str]] = [set(readings(ch)) for ch in run]
         else:
-            split = [split_pinyin(w) for w in _WORD_SPLIT.split(run) if w]
+            split = [split_pinyin(w) for w in _WORD_SPLIT.split(run) if w and w not in _PINYIN_WRAPPER]
             if any(s is None for s in split):
                 return {}
             query = [{fold(x)} for s in split for x in s or ()]
