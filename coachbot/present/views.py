@@ -236,9 +236,12 @@ def insight(ins: TeamInsight, team_name: str, *, lang: str = "zh") -> Message:
     return Message(title=s.insight_title.format(team=team_name), sections=tuple(sections), kind="stats")
 
 
-def script(sc: Script, *, lang: str = "zh") -> Message:
+def script(sc: Script, *, lang: str = "zh", also: Iterable[Script] = ()) -> Message:
+    """A script card; ``also``: scripts a lookup found nearly as likely, named in the footer."""
+    close = "、".join(f"/script {a.id}（{a.title}）" for a in also)
     return Message(title=None, sections=(Section(script_text(sc)),),
                    buttons=(Button(strings(lang).share, "share", sc.id),), kind="script",
+                   footer=strings(lang).also_scripts.format(scripts=close) if close else None,
                    meta={"content_id": sc.id})
 
 

@@ -132,6 +132,7 @@ class En(Zh):
     did_you_mean_script = "No script matches “{query}” exactly. Did you mean:"
     close_scripts = "“{query}” is close to each of these; pick the one that fits:"
     script_when = "When: "
+    also_scripts = "Also close: {scripts}"
     challenge_list_title = "All challenges ({count})"
     challenge_list_hint = "To post one: /coach post-now challenge <id> (leads)"
     script_index = "All scripts (type /script <name> to open one):"

@@ -121,6 +121,7 @@ class Zh:
     did_you_mean_script = "没有找到与「{query}」完全对应的话术，你是不是要找："
     close_scripts = "「{query}」和这几个话术都接近，看哪种情况更像："
     script_when = "适用："
+    also_scripts = "也可能是：{scripts}"
     challenge_list_title = "全部挑战题（{count} 道）"
     challenge_list_hint = "发布其中一道：/coach post-now challenge <编号>（组长）"
     script_index = "全部话术（输入 /script 名称 查看）："
