@@ -11,6 +11,7 @@ test:
 
 bench:
 	python bench/bench_content.py
+	python bench/bench_lookup.py
 	python bench/bench_grader.py
 	python bench/heldout_report.py
 	python bench/bench_store.py

@@ -261,11 +261,12 @@ def test_challenge_leans_toward_weakest_skill_and_says_why(make_bot, library):
     assert f"「{skill(weakest)}」" in msg.fallback
 
 
-def test_answer_button_only_where_the_platform_can_open_a_form(make_bot):
+def test_answer_button_only_where_the_platform_has_buttons(make_bot):
+    """Slack opens a form from it, WeCom a one-to-one prompt; the console has no buttons."""
     bot, chat = make_bot()
     bot.coach.post_challenge(bot.settings.teams[0], MORNING, content_id="broken-promise")
     assert chat.posts("challenge")[-1].message.buttons == ()
-    chat.capabilities = frozenset({"forms", "history"})
+    chat.capabilities = frozenset({"buttons", "history"})
     bot.coach.post_challenge(bot.settings.teams[0], MORNING + timedelta(days=1), content_id="first-contact")
     assert [b.action for b in chat.posts("challenge")[-1].message.buttons] == ["answer"]
 

@@ -357,3 +357,53 @@ def test_wrong_receiveid_entity_bombs_and_huge_bodies_are_refused(callback_serve
                      b"Content-Length: 104857600\r\n\r\n<xml>" + b"a" * 65536)
         assert sock.recv(200).startswith(b"HTTP/1.1 413")
     assert bot.store.inbox_waiting() == 0
+
+
+def test_the_answer_button_opens_a_one_to_one_prompt_and_an_unmapped_group_hears_its_id(rigs, fake):
+    rig = rigs(env=long_connection_env(fake))
+    part, bot = rig.start()
+    assert fake.wait_subscribed()
+    fake.push_event("template_card_event", userid="u2", chatid=GROUP,
+                    event={"event_key": "answer:broken-promise", "task_id": "post_1"})
+    prompt = wait_until(lambda: [m for m in sent_to(fake, "u2") if "请直接在这里回复" in m])
+    assert "第二次爽约之后" in prompt[0]
+    fake.push_message("教练 帮助", userid="u1", chatid="wrOTHER")
+    hint = wait_until(lambda: sent_to(fake, "wrOTHER"))
+    assert "wrOTHER" in hint[0] and "channels" in hint[0]
+    fake.push_message("教练 帮助", userid="u1", chatid="wrOTHER")
+    time.sleep(0.5)
+    assert len(sent_to(fake, "wrOTHER")) == 1                              # once per group
+
+
+# ------------------------------------------------------------------ the real command
+
+
+def test_coachbot_run_platform_wecom_serves_and_stops_cleanly(tmp_path, fake):
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from click.testing import CliRunner
+
+    from coachbot.cli.main import main
+
+    config = tmp_path / "coachbot.yaml"
+    config.write_text(f"database: {tmp_path / 'bot.db'}\nteams:\n  - id: t1\n    name: 一组\n    leads: [lead]\n"
+                      f"    channels:\n      wecom: [{GROUP}]\n", encoding="utf-8")
+    missing = CliRunner().invoke(main, ["run", "--platform", "wecom", "--config", str(config)],
+                                 env={"WECOM_BOT_ID": "b", "WECOM_BOT_SECRET": ""})
+    assert missing.exit_code != 0 and "WECOM_BOT_SECRET" in missing.output
+    wrong = CliRunner().invoke(main, ["run", "--platform", "wechat", "--config", str(config)])
+    assert wrong.exit_code == 2 and "slack, wecom" in wrong.output
+    env = {**os.environ, **long_connection_env(fake), "COACHBOT_LOG_LEVEL": "INFO"}
+    proc = subprocess.Popen([sys.executable, "-m", "coachbot", "run", "--platform", "wecom", "--config", str(config)],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        assert fake.wait_subscribed(timeout=30)
+        looked = fake.push_message("话术 爽约", userid="u1", chatid=GROUP)
+        assert "屡次爽约的客户" in wait_until(lambda: replies(fake, looked))[0]
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=30)
+    assert "event=wecom_subscribed" in err and "event=workers_stopped" in err and "Traceback" not in err

@@ -12,6 +12,7 @@ from coachbot.cli import context
 from coachbot.content.citations import render
 from coachbot.content.library import citation_counts, validate_paths
 from coachbot.content.lookup import ScriptIndex
+from coachbot.domain.errors import Problem
 from coachbot.present.messages import render_plain
 from coachbot.present.plain import citations_text, script_index_text, script_text
 from coachbot.present.views import suggestions
@@ -35,13 +36,15 @@ def validate(ctx: click.Context, paths: tuple[str, ...], config: str | None, as_
     targets = list(paths) or [str(builtin_root()), *context.settings(config).content_dirs,
                               *ctx.ensure_object(dict).get("content_dirs", ())]
     today = as_of.date() if hasattr(as_of, "date") else date.today()
-    problems, count = validate_paths(targets, today=today)
-    for p in problems:
+    warnings: list[Problem] = []
+    problems, count = validate_paths(targets, warnings, today=today)
+    for p in problems + warnings:
         click.echo(str(p))
     if problems:
         click.echo(f"{len(problems)} problem(s) in {count} file(s).", err=True)
         sys.exit(1)
-    click.echo(f"OK: {count} file(s) checked in {', '.join(targets)}, no problems.")
+    also = f", {len(warnings)} warning(s)" if warnings else ""
+    click.echo(f"OK: {count} file(s) checked in {', '.join(targets)}, no problems{also}.")
 
 
 @click.command()
@@ -58,13 +61,14 @@ def script(ctx: click.Context, query: tuple[str, ...], as_json: bool) -> None:
         else:
             click.echo(script_index_text(list(lib.scripts.values())))
         return
-    result = ScriptIndex(lib.scripts).lookup(text)
+    result = ScriptIndex(lib.scripts, synonyms=lib.synonyms).lookup(text)
     if as_json:
         click.echo(json.dumps(result.as_json(), ensure_ascii=False))
     elif result.match:
         click.echo(script_text(result.match))
     else:
-        click.echo(render_plain(suggestions(text, list(result.suggestions))))
+        click.echo(render_plain(suggestions(text, list(result.suggestions), close=result.close,
+                                            library=lib.scripts.values())))
 
 
 @click.command()

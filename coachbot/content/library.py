@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import TypeVar
 
@@ -21,8 +22,10 @@ from coachbot.content.schema import (
     parse_lexicon,
     parse_script,
     parse_shared_flags,
+    parse_synonyms,
     parse_tip,
 )
+from coachbot.content.sounds import sound_alike
 from coachbot.domain.errors import ContentError, Problem
 from coachbot.domain.text import normalize
 from coachbot.validation.yamlfile import Loaded, YamlError, load, loads
@@ -33,6 +36,7 @@ KINDS = ("tips", "playbook", "challenges")
 CITATIONS = "citations"      # the citations registry: every file in it holds `entries` (and `binding_levels`)
 RED_FLAGS_FILE = "_red-flags.yaml"
 LEXICON_FILE = "_lexicon.yaml"
+SYNONYMS_FILE = "_synonyms.yaml"   # in playbook/: colloquial and dialect words a lookup reads as plain ones
 
 
 def builtin_root() -> Path:
@@ -58,6 +62,7 @@ class Library:
     scripts: dict[str, Script] = field(default_factory=dict)
     challenges: dict[str, Challenge] = field(default_factory=dict)
     shared: Shared = field(default_factory=Shared)
+    synonyms: dict[str, tuple[str, ...]] = field(default_factory=dict)   # for /script (SYNONYMS_FILE)
     # A team's own files: the text of each that loaded without problems (to keep as its last good
     # version), and for each that did not, what serves instead (one of STANDINS).
     good_files: dict[Path, str] = field(default_factory=dict)
@@ -229,11 +234,32 @@ def _load_root(lib: Library, root: Path, problems: list[Problem], last_good: Las
     """Load ``root/{tips,playbook,challenges}`` into ``lib`` (later roots override)."""
     if (root / "challenges").is_dir():
         lib.shared = _load_shared(root / "challenges", problems, lib.shared, lib=lib, last_good=last_good)
+    if (path := root / "playbook" / SYNONYMS_FILE).is_file():
+        lib.synonyms.update(_guarded(lib, path, parse_synonyms, problems, last_good) or {})
     for kind in KINDS:
         folder = root / kind
         if folder.is_dir():
             for path in _same_ids([p for p in _yaml_files(folder) if not p.name.startswith("_")], problems):
                 _add_file(lib, path, kind, problems, last_good)
+
+
+def serves(challenge_id: str, script_id: str) -> bool:
+    """A challenge practises the script of its id, or of its id's first words (``complaint-threat``)."""
+    return challenge_id == script_id or challenge_id.startswith(script_id + "-")
+
+
+def link_cases(lib: Library) -> None:
+    """Give each script what its challenges' customers say (and their titles and situations), for lookups."""
+    for sid, script in lib.scripts.items():
+        cases = [c for c in sorted(lib.challenges.values(), key=lambda c: c.id) if serves(c.id, sid)]
+        lib.scripts[sid] = replace(script, cases=tuple((c.customer_says, c.title, c.situation) for c in cases))
+
+
+@lru_cache(maxsize=1)
+def builtin_synonyms() -> dict[str, tuple[str, ...]]:
+    """The shipped ``playbook/_synonyms.yaml`` (for an index built from scripts alone)."""
+    path = builtin_root() / "playbook" / SYNONYMS_FILE
+    return (_parse(path, None, parse_synonyms, []) or {}) if path.is_file() else {}
 
 
 def cross_check(lib: Library, problems: list[Problem], only: Iterable[Path] | None = None) -> None:
@@ -268,6 +294,39 @@ def cross_check(lib: Library, problems: list[Problem], only: Iterable[Path] | No
         seen[flag.id] = flag.id
 
 
+def alias_warnings(lib: Library, only: Iterable[Path] | None = None) -> list[Problem]:
+    """Names a lookup cannot tell apart, as warnings (``validate`` still passes).
+
+    Two scripts' aliases or titles that sound the same (爽约 and 双约: typed as
+    pinyin or with a homophone, either could be meant), and an alias of one
+    script that another lists as a keyword (typed alone it opens the first).
+    Identical aliases are errors (see :func:`cross_check`).
+    """
+    wanted = None if only is None else {p.resolve() for p in only}
+    names = [(normalize(text), s, i) for s in sorted(lib.scripts.values(), key=lambda s: s.id)
+             for i, text in [(-1, s.title), *enumerate(s.aliases)]]
+    keywords = {normalize(k): s.id for s in lib.scripts.values() for k in s.keywords if not k.startswith("re:")}
+    found: list[Problem] = []
+
+    def warn(script: Script, i: int, message: str) -> None:
+        if script.path is None or (wanted is not None and script.path.resolve() not in wanted):
+            return
+        field_name = "title" if i < 0 else f"aliases.{i}"
+        line = load(script.path).line(("title",) if i < 0 else ("aliases", i))
+        found.append(Problem(str(script.path), line, field_name, f"warning: {message}"))
+
+    for a, (name, script, i) in enumerate(names):
+        for other_name, other, j in names[a + 1:]:
+            if other.id != script.id and name != other_name and sound_alike(name, other_name):
+                tail = "; typed as pinyin or with a homophone, a lookup cannot tell them apart"
+                warn(script, i, f"{name!r} sounds like {other_name!r} of script {other.id!r}{tail}")
+                warn(other, j, f"{other_name!r} sounds like {name!r} of script {script.id!r}{tail}")
+        owner = keywords.get(name)
+        if i >= 0 and owner is not None and owner != script.id:
+            warn(script, i, f"{name!r} is also a keyword of script {owner!r}; typed alone it opens {script.id!r}")
+    return sorted(found)
+
+
 def load_library(extra_dirs: Iterable[Path | str] = (), *, root: Path | None = None,
                  last_good: LastGood | None = None) -> tuple[Library, list[Problem]]:
     """Load built-in content plus ``extra_dirs`` (each a folder with tips/, playbook/, challenges/).
@@ -292,6 +351,7 @@ def load_library(extra_dirs: Iterable[Path | str] = (), *, root: Path | None = N
         by_kind: dict[str, dict] = {"tips": lib.tips, "playbook": lib.scripts, "challenges": lib.challenges}
         if standin == "none" and path.stem in by_kind.get(kind_of(path) or "", {}) and not path.name.startswith("_"):
             lib.standins[path] = "builtin"
+    link_cases(lib)
     cross_check(lib, problems)
     return lib, sorted(problems)
 
@@ -338,8 +398,10 @@ def _registry_files(path: Path) -> list[Path]:
     return [path] if path.parent.name == CITATIONS and path.suffix in (".yaml", ".yml") else []
 
 
-def validate_paths(paths: Iterable[Path | str], *, today: date | None = None) -> tuple[list[Problem], int]:
-    """Validate the given files or folders. Returns (problems, number of files checked).
+def validate_paths(paths: Iterable[Path | str], warnings: list[Problem] | None = None, *,
+                   today: date | None = None) -> tuple[list[Problem], int]:
+    """Validate the given files or folders. Returns (problems, number of files checked); what is worth a
+    look but not wrong (:func:`alias_warnings`) goes into ``warnings`` when given.
 
     A folder holding tips/, playbook/, challenges/ or citations/ is a content
     root; a folder named like a kind, or a single file, is checked on its own,
@@ -382,4 +444,6 @@ def validate_paths(paths: Iterable[Path | str], *, today: date | None = None) ->
             _add_file(lib, f, kind_of(f) if path.is_file() else None, problems, checking=True)
             checked.append(f)
     cross_check(lib, problems, only=checked)
+    if warnings is not None:
+        warnings.extend(alias_warnings(lib, only=checked))
     return sorted(set(problems)), len(checked)

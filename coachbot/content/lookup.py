@@ -1,31 +1,40 @@
-"""Find the playbook script an agent means.
+"""Find the playbook script an agent means, from a name or from the situation.
 
-Order: exact slug, then alias (both after normalisation, so Traditional,
-full width, case and ``broken promise`` vs ``broken-promise`` do not matter),
-then a fuzzy score that handles typos and partial phrases.
+Mid-shift nobody types a slug: they paste what the customer said, narrate the
+call, or type pinyin. So a lookup goes:
+
+1. the exact slug, alias or title (after normalisation: Traditional, full
+   width, case and ``broken promise`` vs ``broken-promise`` do not matter);
+2. otherwise every script is ranked with BM25F over what it says and how it
+   sounds (see :mod:`coachbot.content.ranking`): names, keywords, what
+   customers say, the when-to-use line, steps and the challenges that practise
+   it, weighted in that order; a phrase that *sounds* like a name (双约, ``shuangyue``,
+   ``sy``) counts as one; an overdue age (逾期两天, 大半年) points at its stage;
+3. the top script is the ``match`` only when it is well clear of the next one.
+   Otherwise the closest scripts are ``suggestions``; when two or three are
+   close (``close``), the answer puts them side by side with when to use which.
 """
 
 from __future__ import annotations
 
-import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz
-from rapidfuzz.distance import LCSseq
-
+from coachbot.content.library import builtin_synonyms
 from coachbot.content.models import Script
+from coachbot.content.ranking import Ranker
 from coachbot.domain.text import normalize
 
-CONFIDENT = 75.0
-# Filler that says nothing about the situation ("客户说…怎么办").
-_FILLER = re.compile(r"怎么办|怎么处理|怎么说|怎么回|如何处理|客户|对方|债务人|的|了|说|呢|吗|啊")
-
-
-def _core(text: str) -> str:
-    stripped = _FILLER.sub("", text)
-    return stripped or text
-MARGIN = 6.0
-SUGGEST_MIN = 35.0
+# The top score must reach CONFIDENT and be RATIO times the runner-up's to be a match.
+CONFIDENT = 3.0
+RATIO = 1.5
+# Suggestions: at least SUGGEST_MIN and SUGGEST_SHARE of the top score; "close" when within CLOSE of it.
+SUGGEST_MIN = 0.8
+SUGGEST_SHARE = 0.3
+CLOSE = 0.6
+ALSO_SHARE = 0.5    # with a match, scripts this close are offered as suggestions too
+NAME_MIN = 35.0     # a query too common to rank on offers the scripts whose names look like it, from here up
+MAX_QUERY = 300     # characters of a query that are read (a whole call pasted in stays a quick lookup)
 
 
 @dataclass(frozen=True)
@@ -33,6 +42,7 @@ class LookupResult:
     match: Script | None
     suggestions: tuple[Script, ...]
     score: float = 0.0
+    close: bool = False   # no match because two or three scripts are about as likely: a colleague would ask which
 
     def as_json(self) -> dict:
         return {
@@ -43,57 +53,25 @@ class LookupResult:
 
 
 class ScriptIndex:
-    """Normalised keys (slug, aliases, title) → script id, built once."""
+    """Everything a lookup needs, built once per library (pinyin and all); a lookup takes well under 20 ms."""
 
-    def __init__(self, scripts: dict[str, Script]) -> None:
-        self.scripts = scripts
+    def __init__(self, scripts: Mapping[str, Script], *, synonyms: Mapping[str, tuple[str, ...]] | None = None) -> None:
+        self.scripts = dict(scripts)
         self.exact: dict[str, str] = {}
-        self.keys: list[tuple[str, str]] = []  # (normalised key, script id)
-        for script in scripts.values():
+        for script in self.scripts.values():
             self.exact.setdefault(normalize(script.id), script.id)
-        for script in scripts.values():
+        for script in self.scripts.values():
             for key in (*script.aliases, script.title):
-                norm = normalize(key)
-                if norm:
+                if norm := normalize(key):
                     self.exact.setdefault(norm, script.id)
-                    self.keys.append((_core(norm), script.id))
-            self.keys.append((normalize(script.id), script.id))
-
-    @staticmethod
-    def _score(q: str, key: str) -> float:
-        """0-100: how well ``key`` explains query ``q``.
-
-        A key found whole inside the query scores by the share of the query it
-        covers; otherwise the longest common subsequence does, provided most of
-        the key is there (typos, a word added or dropped).
-        """
-        if q == key:
-            return 100.0
-        if len(key) >= 2 and key in q:
-            return 72.0 + 26.0 * len(key) / len(q)
-        if len(q) >= 2 and q in key:
-            return 72.0 + 26.0 * len(q) / len(key)
-        lcs = LCSseq.similarity(q, key)
-        if lcs >= 2 and lcs / len(key) >= 0.75:
-            return 50.0 + 48.0 * lcs / max(len(q), len(key))
-        return fuzz.ratio(q, key) * 0.8
+        self.ranker = Ranker(self.scripts.values(), builtin_synonyms() if synonyms is None else synonyms)
 
     def ranked(self, query: str) -> list[tuple[float, str]]:
-        q = _core(normalize(query))
-        if not q:
-            return []
-        scores: dict[str, list[float]] = {}
-        for key, sid in self.keys:
-            scores.setdefault(sid, []).append(self._score(q, key))
-        best: dict[str, float] = {}
-        for sid, values in scores.items():
-            values.sort(reverse=True)
-            # Several aliases agreeing is more evidence than one.
-            support = sum(1 for v in values[1:4] if v >= 70.0)
-            best[sid] = min(100.0, values[0] + 2.0 * support)
-        return sorted(((s, sid) for sid, s in best.items()), key=lambda t: (-t[0], t[1]))
+        """(score, script id), best first; only scripts with some evidence."""
+        return self.ranker.rank(query[:MAX_QUERY])
 
     def lookup(self, query: str, *, limit: int = 5) -> LookupResult:
+        query = query[:MAX_QUERY]
         q = normalize(query)
         if not q:
             return LookupResult(None, ())
@@ -103,10 +81,15 @@ class ScriptIndex:
         if q in self.exact:
             return LookupResult(self.scripts[self.exact[q]], (), 100.0)
         ranked = self.ranked(query)
-        if ranked:
-            top, sid = ranked[0]
-            runner_up = ranked[1][0] if len(ranked) > 1 else 0.0
-            if top >= CONFIDENT and (top - runner_up >= MARGIN or top >= 95.0):
-                return LookupResult(self.scripts[sid], (), top)
-        suggestions = tuple(self.scripts[sid] for s, sid in ranked[:limit] if s >= SUGGEST_MIN)
-        return LookupResult(None, suggestions, ranked[0][0] if ranked else 0.0)
+        if not ranked or ranked[0][0] < SUGGEST_MIN:
+            named = [sid for score, sid in self.ranker.by_name(query)[:limit] if score >= NAME_MIN]
+            return LookupResult(None, tuple(self.scripts[s] for s in named), ranked[0][0] if ranked else 0.0)
+        top, sid = ranked[0]
+        runner_up = ranked[1][0] if len(ranked) > 1 else 0.0
+        if top >= CONFIDENT and top >= RATIO * runner_up:
+            also = tuple(self.scripts[s] for score, s in ranked[1:4] if score >= max(SUGGEST_MIN, ALSO_SHARE * top))
+            return LookupResult(self.scripts[sid], also, top)
+        floor = max(SUGGEST_MIN, SUGGEST_SHARE * top)
+        found = [(score, s) for score, s in ranked[:limit] if score >= floor]
+        close = 2 <= sum(1 for score, _ in found if score >= CLOSE * top) <= 3
+        return LookupResult(None, tuple(self.scripts[s] for _, s in found), top, close=close)

@@ -108,6 +108,12 @@ class Script:
     related: tuple[str, ...]
     source: str = ""
     path: Path | None = None
+    # For /script only (never shown): words agents use for the situation, and what customers say in it.
+    keywords: tuple[str, ...] = ()
+    says: tuple[str, ...] = ()
+    # The challenges practising this script, as (customer line, title, situation); filled in when the
+    # library loads (see ``coachbot.content.library.link_cases``).
+    cases: tuple[tuple[str, str, str], ...] = field(default=(), compare=False)
 
     def as_dict(self) -> dict:
         return {

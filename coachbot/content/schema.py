@@ -92,7 +92,8 @@ def parse_tip(loaded: Loaded, problems: list[Problem], shared: Shared | None = N
     return tip
 
 
-SCRIPT_FIELDS = {"id", "title", "aliases", "stage", "tags", "when", "steps", "avoid", "related", "source"}
+SCRIPT_FIELDS = {"id", "title", "aliases", "stage", "tags", "when", "steps", "avoid", "related", "source",
+                 "keywords", "says"}
 
 
 def parse_script(loaded: Loaded, problems: list[Problem], shared: Shared | None = None) -> Script | None:
@@ -119,12 +120,16 @@ def parse_script(loaded: Loaded, problems: list[Problem], shared: Shared | None 
             cites = read_cites(c, ("avoid", i, "cites"), registry)
             avoid.append(Avoid(say=c.text(("avoid", i, "say")), rule=with_citations(principle, cites, registry),
                                cites=cites, principle=principle))
+    keywords = c.texts(("keywords",), required=False)
+    for i, k in enumerate(keywords):   # "re:" marks a signal: a pattern that settles the script (see lookup)
+        if k.startswith("re:") and (error := regex_problem(k[3:])) is not None:
+            c.problem(("keywords", i), f"bad regular expression: {error}")
     script = Script(
         id=script_id, title=c.text(("title",), max_len=40), aliases=c.texts(("aliases",), min_len=1),
         stage=c.choice(("stage",), STAGES), tags=c.tags(), when=c.text(("when",)),
         steps=tuple(steps), avoid=tuple(avoid),
         related=c.texts(("related",), required=False), source=c.text(("source",), required=False),
-        path=loaded.path,
+        path=loaded.path, keywords=keywords, says=c.texts(("says",), required=False),
     )
     return script
 
@@ -201,6 +206,14 @@ def parse_lexicon(loaded: Loaded, problems: list[Problem]) -> dict[str, tuple[st
         for i, p in enumerate(out[str(name)]):
             _check_pattern(c, (name, i), p, None)
     return out
+
+
+def parse_synonyms(loaded: Loaded, problems: list[Problem]) -> dict[str, tuple[str, ...]]:
+    """``playbook/_synonyms.yaml``: ``word: [variant, ...]``; a lookup reads each variant as the word."""
+    c = ContentChecker(loaded, problems)
+    if not _root_ok(c):
+        return {}
+    return {str(word): c.texts((word,), min_len=1) for word in c.loaded.data}
 
 
 CHALLENGE_FIELDS = {

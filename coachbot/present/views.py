@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime
@@ -21,7 +22,7 @@ from coachbot.grading.grader import (
 )
 from coachbot.grading.rx import BUDGET_SECONDS
 from coachbot.present.messages import Button, Message, Section
-from coachbot.present.plain import script_text
+from coachbot.present.plain import script_index_text, script_text
 from coachbot.present.strings import Strings, strings
 
 QUOTE_LIMIT = 80   # characters of a member's own words quoted back in feedback
@@ -236,9 +237,12 @@ def insight(ins: TeamInsight, team_name: str, *, lang: str = "zh") -> Message:
     return Message(title=s.insight_title.format(team=team_name), sections=tuple(sections), kind="stats")
 
 
-def script(sc: Script, *, lang: str = "zh") -> Message:
+def script(sc: Script, *, lang: str = "zh", also: Iterable[Script] = ()) -> Message:
+    """A script card; ``also``: scripts a lookup found nearly as likely, named in the footer."""
+    close = "、".join(f"/script {a.id}（{a.title}）" for a in also)
     return Message(title=None, sections=(Section(script_text(sc)),),
                    buttons=(Button(strings(lang).share, "share", sc.id),), kind="script",
+                   footer=strings(lang).also_scripts.format(scripts=close) if close else None,
                    meta={"content_id": sc.id})
 
 
@@ -251,13 +255,26 @@ def challenge_list(challenges: Iterable[Challenge], *, lang: str = "zh") -> Mess
                    sections=(Section("\n".join(rows)), Section(s.challenge_list_hint)))
 
 
-def suggestions(query: str, found: list[Script], *, lang: str = "zh") -> Message:
+def when_line(sc: Script) -> str:
+    """The first clause of a script's when-to-use line: what tells it apart from a neighbour."""
+    return re.split(r"[；;]", sc.when, maxsplit=1)[0].rstrip("。.")
+
+
+def suggestions(query: str, found: list[Script], *, lang: str = "zh", close: bool = False,
+                library: Iterable[Script] = ()) -> Message:
+    """Scripts a lookup found without a confident match, each with when to use it; ``close`` when two or
+    three are about as likely (a colleague would ask which). Nothing found: what was searched, and the index."""
     s = strings(lang)
     if not found:
-        return Message(sections=(Section(s.no_script.format(query=query)),), kind="script")
+        scripts = list(library)
+        sections = [Section(s.no_script.format(query=query, count=len(scripts)))]
+        if scripts:
+            sections.append(Section(script_index_text(scripts, lang=lang)))
+        return Message(sections=tuple(sections), kind="script")
+    heading = s.close_scripts if close else s.did_you_mean_script
+    rows = "\n".join(f"/script {sc.id}  {sc.title}\n    {s.script_when}{when_line(sc)}" for sc in found)
     return Message(
-        sections=(Section(s.did_you_mean_script.format(query=query)),
-                  Section("\n".join(f"/script {sc.id}  {sc.title}" for sc in found))),
+        sections=(Section(heading.format(query=query)), Section(rows)),
         buttons=tuple(Button(sc.title, "script", sc.id) for sc in found), kind="script",
     )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -86,6 +87,13 @@ def build(settings: Settings, *chats: Chat, library: Library | None = None, inli
         notify_leads(outbox, settings, coaches, problems, library.standins, now=clock())
     return Bot(settings, store, library, coaches, outbox, InboxWorker(store, coaches, outbox, clock=clock),
                tuple(problems))
+
+
+def warm_lookups(bot: Bot) -> None:
+    """Build the /script index before the first lookup, which Slack answers inside its 3 s acknowledgement."""
+    started = time.perf_counter()
+    index = bot.coach.script_index
+    logging.getLogger(__name__).info("event=script_index_built scripts=%d ms=%.0f", len(index.scripts), (time.perf_counter() - started) * 1000)
 
 
 def setup_logging(level: str = "INFO") -> None:

@@ -22,7 +22,7 @@ from typing import Any, Protocol
 from coachbot.domain.errors import SetupError
 from coachbot.domain.teams import Settings
 from coachbot.platforms.http import DEFAULT_HOST, Readiness, by_prefix, create_server
-from coachbot.runtime.app import Bot, build, setup_logging
+from coachbot.runtime.app import Bot, build, setup_logging, warm_lookups
 from coachbot.runtime.health import readiness
 from coachbot.runtime.schedule import start_scheduler
 from coachbot.runtime.workers import Workers
@@ -94,6 +94,7 @@ def serve(settings: Settings, platforms: Sequence[str], *, port: int = 3000, hos
     setup_logging(environment.log_level)
     parts = prepare(settings, platforms, environment.platform, port=port, host=host)
     bot = build(settings, *(part.chat for part in parts.values()))
+    warm_lookups(bot)
     workers = Workers(bot, inbox_threads=environment.inbox_threads,
                       outbox_threads=environment.outbox_threads).start()
     for part in parts.values():

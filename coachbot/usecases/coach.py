@@ -71,7 +71,7 @@ class Coach:
 
     @cached_property
     def script_index(self) -> ScriptIndex:
-        return ScriptIndex(self.library.scripts)
+        return ScriptIndex(self.library.scripts, synonyms=self.library.synonyms)
 
     @property
     def platform(self) -> str:

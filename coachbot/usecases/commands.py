@@ -103,8 +103,9 @@ def cmd_script(ctx: Ctx, args: list[str]) -> list[Reply]:
         return _reply(Message(sections=(Section(index),), kind="script"))
     result = ctx.coach.lookup_script(query)
     if result.match:
-        return _reply(views.script(result.match, lang=ctx.lang))
-    return _reply(views.suggestions(query, list(result.suggestions), lang=ctx.lang))
+        return _reply(views.script(result.match, lang=ctx.lang, also=result.suggestions))
+    return _reply(views.suggestions(query, list(result.suggestions), lang=ctx.lang, close=result.close,
+                                    library=ctx.coach.library.scripts.values()))
 
 
 # ------------------------------------------------------------------ /leaderboard

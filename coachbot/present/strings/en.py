@@ -128,8 +128,12 @@ class En(Zh):
     # ------------------------------------------------------------ scripts
     share = "Share to channel"
     shared_by = "Shared to the channel by {by}"
-    no_script = "No script found for “{query}”. Type /script to see them all."
+    no_script = ("No script found for “{query}”: nothing in the names, aliases, keywords, customer lines, when-to-use "
+                 "lines, steps or practice challenges of the {count} scripts (sound, pinyin and initials included).")
     did_you_mean_script = "No script matches “{query}” exactly. Did you mean:"
+    close_scripts = "“{query}” is close to each of these; pick the one that fits:"
+    script_when = "When: "
+    also_scripts = "Also close: {scripts}"
     challenge_list_title = "All challenges ({count})"
     challenge_list_hint = "To post one: /coach post-now challenge <id> (leads)"
     script_index = "All scripts (type /script <name> to open one):"

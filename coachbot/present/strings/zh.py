@@ -117,8 +117,12 @@ class Zh:
     # ------------------------------------------------------------ scripts
     share = "分享到频道"
     shared_by = "由 {by} 分享到频道"
-    no_script = "没有找到与「{query}」相关的话术。输入 /script 查看全部话术。"
+    no_script = ("没有找到与「{query}」相关的话术：{count} 个话术的名称、别名、关键词、客户原话、适用情况、步骤和练习题里"
+                 "都没有（读音、拼音和首字母也查过）。")
     did_you_mean_script = "没有找到与「{query}」完全对应的话术，你是不是要找："
+    close_scripts = "「{query}」和这几个话术都接近，看哪种情况更像："
+    script_when = "适用："
+    also_scripts = "也可能是：{scripts}"
     challenge_list_title = "全部挑战题（{count} 道）"
     challenge_list_hint = "发布其中一道：/coach post-now challenge <编号>（组长）"
     script_index = "全部话术（输入 /script 名称 查看）："
