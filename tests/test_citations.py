@@ -385,7 +385,8 @@ def test_grade_json_keeps_its_contract_with_rules_rendered_from_the_registry(lib
     assert result.exit_code == 0, result.output
     out = json.loads(result.output)
     assert list(out) == ["challenge", "score", "passed", "criteria", "violations", "verdict", "notes"]
-    assert all(list(v) == ["category", "label", "rule", "evidence"] for v in out["violations"])
+    assert all(list(v)[:4] == ["category", "label", "rule", "evidence"] for v in out["violations"])   # extended only
+    assert all(v["certain"] is True and v["flag"] for v in out["violations"])   # the patterns' own: certain
     flags = {f.rule for f in library.shared.red_flags} | {library.shared.coercion.rule}
     assert out["violations"] and all(v["rule"] in flags for v in out["violations"])
     threat = next(v for v in out["violations"] if v["category"] == "threat")

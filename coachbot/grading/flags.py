@@ -81,9 +81,11 @@ class Violation:
     evidence: str
     flag_id: str
     coercive: bool = False   # made conditional on paying: "再不还就…"
+    certain: bool = True     # False when only the learned signal raised it (a suspicion, for a lead to review)
 
     def as_json(self) -> dict:
-        return {"category": self.category, "label": self.label, "rule": self.rule, "evidence": self.evidence}
+        return {"category": self.category, "label": self.label, "rule": self.rule, "evidence": self.evidence,
+                "flag": self.flag_id, "certain": self.certain}
 
 
 @dataclass(frozen=True)

@@ -129,7 +129,7 @@ def find_violations(reply: Prepared, flags: tuple[CompiledFlag, ...],
 def _as_violation(found: Suspicion, reply: Prepared, shared: Shared) -> Violation:
     rule = next((f.rule for f in shared.red_flags if f.category == found.category), shared.general.rule)
     return Violation(found.category, SUSPECT_LABELS.get(found.category, "疑似违规：措辞可能被客户理解为不当施压"),
-                     rule, reply.span_text(found.start, found.end), FLAG_PREFIX + found.category)
+                     rule, reply.span_text(found.start, found.end), FLAG_PREFIX + found.category, certain=False)
 
 
 def suspected_violations(reply: Prepared, shared: Shared, known: tuple[Violation, ...] = ()) -> tuple[Violation, ...]:
