@@ -45,6 +45,7 @@ from slack_sdk.signature import SignatureVerifier
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from bench._common import cpu_seconds, log, log_problems, pct  # noqa: E402
 from tests.fake_socket_gateway import FakeGateway  # noqa: E402
 
 SECRET = "bench-signing-secret"
@@ -71,15 +72,6 @@ teams:
     schedule:
       reveal_after: 12h
 """
-
-
-def log(msg: str) -> None:
-    print(msg, file=sys.stderr, flush=True)
-
-
-def pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))] if ordered else float("nan")
 
 
 class Signer:
@@ -183,18 +175,10 @@ class Rig:
     def log_problems(self) -> str:
         """Lines at WARNING or above in the bot's log, counted by their ``event=`` (or logger)."""
         self.bot_log.flush()
-        text = (self.workdir / "bot.log").read_text(encoding="utf-8", errors="replace")
-        kinds: dict[str, int] = {}
-        for line in text.splitlines():
-            if " WARNING " in line or " ERROR " in line:
-                words = line.split()
-                key = next((w for w in words if w.startswith("event=")), " ".join(words[2:5]))
-                kinds[key] = kinds.get(key, 0) + 1
-        return ", ".join(f"{k} ×{n}" for k, n in sorted(kinds.items())) or "none"
+        return log_problems(self.workdir / "bot.log")
 
     def cpu_seconds(self) -> float:
-        fields = Path(f"/proc/{self.bot.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return cpu_seconds(self.bot.pid)
 
     def rss_mb(self) -> float:
         status = Path(f"/proc/{self.bot.pid}/status").read_text()

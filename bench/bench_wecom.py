@@ -35,6 +35,7 @@ from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from bench._common import cpu_seconds, log, log_problems, pct  # noqa: E402
 from tests.fake_wecom import FakeWeCom, _seal, aibot_text  # noqa: E402
 
 GROUP = "wrBENCH"
@@ -51,15 +52,6 @@ teams:
       wecom: [{group}]
     schedule: {{reveal_after: 20h}}
 """
-
-
-def log(msg: str) -> None:
-    print(msg, file=sys.stderr, flush=True)
-
-
-def pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))] if ordered else float("nan")
 
 
 class Rig:
@@ -133,18 +125,11 @@ class Rig:
             return db.execute(sql).fetchone()
 
     def cpu_seconds(self) -> float:
-        fields = Path(f"/proc/{self.bot.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return cpu_seconds(self.bot.pid)
 
     def problems(self) -> str:
         self.log_file.flush()
-        kinds: dict[str, int] = {}
-        for line in (self.workdir / "bot.log").read_text(encoding="utf-8", errors="replace").splitlines():
-            if " WARNING " in line or " ERROR " in line:
-                words = line.split()
-                key = next((w for w in words if w.startswith("event=")), " ".join(words[2:5]))
-                kinds[key] = kinds.get(key, 0) + 1
-        return ", ".join(f"{k} ×{n}" for k, n in sorted(kinds.items())) or "none"
+        return log_problems(self.workdir / "bot.log")
 
 
 def post_challenge(rig: Rig, *, via_ws: bool) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from coachbot.platforms.slack.limits import SECTION_LIMIT
+from coachbot.present.sizing import cut
 
 _BROADCAST = re.compile(r"([@＠])(channel|here|everyone)", re.IGNORECASE)
 _WORD_JOINER = "\u2060"
@@ -39,18 +40,7 @@ def _char_cost(ch: str) -> int:
 
 def _cut(line: str, budget: int) -> list[str]:
     """Split one raw line into pieces whose escaped length fits ``budget``."""
-    pieces: list[str] = []
-    current: list[str] = []
-    used = 0
-    for ch in line:
-        cost = _char_cost(ch)
-        if used + cost > budget and current:
-            pieces.append("".join(current))
-            current, used = [], 0
-        current.append(ch)
-        used += cost
-    pieces.append("".join(current))
-    return pieces
+    return cut(line, budget, _char_cost)
 
 
 def split_text(raw: str, *, limit: int = SECTION_LIMIT, prefix: str = "", first: str = "") -> list[str]:

@@ -14,6 +14,7 @@ import re
 from typing import Any
 
 from coachbot.present.messages import Button, Message
+from coachbot.present.sizing import cut
 from coachbot.present.strings import strings
 
 APP_MARKDOWN = 2048          # message/send markdown and text, bytes
@@ -35,28 +36,12 @@ def utf8(value: str) -> int:
     return len(value.encode("utf-8"))
 
 
-def _cut_line(line: str, limit: int) -> list[str]:
-    """A line as pieces of at most ``limit`` bytes, cut between characters."""
-    pieces: list[str] = []
-    current: list[str] = []
-    used = 0
-    for ch in line:
-        size = utf8(ch)
-        if used + size > limit and current:
-            pieces.append("".join(current))
-            current, used = [], 0
-        current.append(ch)
-        used += size
-    pieces.append("".join(current))
-    return pieces
-
-
 def split(text: str, limit: int) -> list[str]:
     """``text`` packed into parts of at most ``limit`` bytes, breaking at lines where it can."""
     parts: list[str] = []
     current = ""
     for line in text.split("\n"):
-        for piece in _cut_line(line, limit):
+        for piece in cut(line, limit, utf8):
             candidate = piece if not current else f"{current}\n{piece}"
             if utf8(candidate) <= limit:
                 current = candidate
