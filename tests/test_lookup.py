@@ -216,3 +216,15 @@ def test_chat_lookup_answers_a_close_call_and_lists_by_stage_without_a_query(tmp
         assert "屡次爽约的客户" in ask("/script shuangyue")
     finally:
         bot.close()
+
+
+@pytest.mark.parametrize(("query", "expect"), [
+    ("客人话上个礼拜已经过咗数", "already-paid"),      # Cantonese: 过咗数 = paid, not 过咗身 (died)
+    ("佢已经过咗身", "deceased"),
+    ("佢成日话要再谂下", "hesitant"),
+    ("打咗十几次佢都唔接", "no-answer"),
+    ("overdue 45日都未还", "late-stage"),             # an English keyword with a Chinese unit
+])
+def test_cantonese_and_mixed_phrasing(library, query, expect):
+    index = ScriptIndex(library.scripts, synonyms=library.synonyms)
+    assert index.lookup(query).match.id == expect

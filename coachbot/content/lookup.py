@@ -27,7 +27,7 @@ from coachbot.domain.text import normalize
 
 # The top score must reach CONFIDENT and be RATIO times the runner-up's to be a match.
 CONFIDENT = 3.0
-RATIO = 1.5
+RATIO = 1.3
 # Suggestions: at least SUGGEST_MIN and SUGGEST_SHARE of the top score; "close" when within CLOSE of it.
 SUGGEST_MIN = 0.8
 SUGGEST_SHARE = 0.3

@@ -162,6 +162,7 @@ _AGE = (  # (number, unit): 逾期两天, 拖了大半年, 三个月没还, 5 da
     re.compile(rf"([{_NUM}]+)多?个?(天|日|周|星期|礼拜|月|年)[^，。,.!?！？;；]{{0,2}}(?:逾期|没还|未还|没动静)"),
     re.compile(r"(\d+|a few|few|several|many)?\s*(day|week|month|year)s?\s*(?:overdue|late|past due)"),
     re.compile(r"(?:overdue|late|past due)\s*(?:for\s*)?(\d+|a few|few|several|many)?\s*(day|week|month|year)s?"),
+    re.compile(rf"(?:overdue|late|past due|dpd)\s*(?:for\s*)?([{_NUM}]+)\s*多?个?(天|日|周|星期|礼拜|月|年)"),   # mixed
 )
 _BUCKET = re.compile(r"(?<![a-z])(?:m([0-9])|dpd\s*(\d+))(?![0-9])")
 
