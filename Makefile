@@ -16,5 +16,7 @@ bench:
 	python bench/heldout_report.py
 	python bench/bench_store.py
 	python bench/bench_slack.py
+	python bench/bench_wecom.py
+	python bench/lookup_quality.py
 
 .PHONY: default ci test bench
