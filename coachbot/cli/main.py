@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from coachbot.cli import bot, content, grade, privacy, schedule, store
+from coachbot.cli import bot, content, grade, leads, privacy, schedule, store
 from coachbot.domain.errors import CoachbotError
 
 
@@ -34,3 +34,5 @@ def main(ctx: click.Context, content_dirs: tuple[str, ...]) -> None:
 for module in (content, grade, bot, schedule, store, privacy):
     for command in module.COMMANDS:
         main.add_command(command)
+for command in leads.EXPORTS:
+    store.export_group.add_command(command)

@@ -49,6 +49,15 @@ class Team:
 
 
 @dataclass(frozen=True)
+class ReviewRules:
+    """``reviews:`` in coachbot.yaml: appeals and the grader's uncertain verdicts."""
+
+    appeal_days: int = 3          # an agent may appeal a grade this many days after answering
+    near_pass: int = 5            # a judged score this close to the pass mark (either side) goes to the queue
+    uncertain: bool = True        # route the grader's uncertain verdicts to the queue
+
+
+@dataclass(frozen=True)
 class Settings:
     teams: tuple[Team, ...]
     admins: tuple[str, ...] = ()
@@ -59,6 +68,7 @@ class Settings:
     path: Path | None = None
     retention_days: int | None = None        # replies' text is erased after this many days; scores stay
     platforms: Mapping[str, Any] = field(default_factory=dict)   # per-platform options, read by its adapter
+    reviews: ReviewRules = field(default_factory=ReviewRules)
 
     def team(self, team_id: str) -> Team | None:
         return next((t for t in self.teams if t.id == team_id), None)

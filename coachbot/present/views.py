@@ -119,8 +119,22 @@ def privacy_notice(kinds: Iterable[str], *, lang: str = "zh") -> str:
     return s.privacy_notice.format(kinds=_join(s, (s.personal_data.get(k, k) for k in kinds)))
 
 
+def review_reasons(reasons: Iterable[str], lang: str = "zh") -> str:
+    """Why the grader sent a reply to the review queue, in words (``suspect:threat`` → 疑似威胁恐吓……)."""
+    s = strings(lang)
+    out = []
+    for r in reasons:
+        kind, _, category = r.partition(":")
+        template = s.review_reasons.get(kind)
+        out.append(template.format(category=category_label(category, lang) if category else "") if template else r)
+    return _join(s, out)
+
+
 def feedback(grade: Grade, *, reason: str, points: int, attempt: int, privacy_note: str | None = None,
-             lang: str = "zh") -> Message:
+             lang: str = "zh", queued: Iterable[str] = (), appeal_days: int = 0,
+             appeal_button: str | None = None) -> Message:
+    """The member's private feedback. ``queued``: why the grader sent it to the leads; ``appeal_days``: how long
+    it may be appealed (0: not at all); ``appeal_button``: the command an appeal button runs, where buttons exist."""
     s = strings(lang)
     head = s.score_head.format(score=grade.score, verdict=s.passed if grade.passed else s.not_passed)
     head += reason_label(reason, lang)
@@ -150,7 +164,13 @@ def feedback(grade: Grade, *, reason: str, points: int, attempt: int, privacy_no
         sections.append(Section(grade.hint, heading=s.next_time))
     if privacy_note:
         sections.append(Section(privacy_note, heading=s.privacy_reminder))
-    return Message(title=s.feedback_title, sections=tuple(sections), kind="feedback",
+    queued = tuple(queued)
+    if queued:
+        sections.append(Section(s.queued_for_review.format(why=review_reasons(queued, lang))))
+    elif appeal_days:
+        sections.append(Section(s.appeal_hint.format(days=appeal_days)))
+    buttons = (Button(s.appeal_button, "command", appeal_button),) if appeal_button and appeal_days else ()
+    return Message(title=s.feedback_title, sections=tuple(sections), kind="feedback", buttons=buttons,
                    meta={"score": grade.score, "passed": grade.passed})
 
 

@@ -223,6 +223,59 @@ def m005_content_snapshots(db: Database) -> None:
     )
 
 
+@MIGRATIONS()
+def m006_reviews(db: Database) -> None:
+    """The review queue: grades an agent appealed or the grader was unsure of, each lead's decision, and the
+    trail of every step (who, when, before and after, why).
+
+    - ``reviews``: one per reply. ``grade_before`` keeps the grader's verdict; the reply's own row in
+      ``submissions`` carries the grade that stands (score, pass, violations, points), so every report
+      reads the final score without knowing reviews exist. ``labels`` holds what the decisions say about
+      each part (``criterion:<id>``, ``flag:<rule>``, ``verdict``): the labelled examples calibration reads.
+    - ``review_trail``: append-only; ``actor`` is ``platform:user`` (a member erased with ``forget`` is
+      blanked here too).
+    """
+    db.executescript(
+        """
+        CREATE TABLE reviews (
+            id            INTEGER PRIMARY KEY,
+            submission_id INTEGER NOT NULL UNIQUE REFERENCES submissions(id) ON DELETE CASCADE,
+            team_id       TEXT NOT NULL,
+            source        TEXT NOT NULL CHECK (source IN ('appeal', 'grader')),
+            reasons       TEXT NOT NULL DEFAULT '[]',   -- why the grader sent it: suspect:<category>, near_pass, timeout
+            disputed      TEXT,                          -- the part an appeal disputes (criterion:<id>, flag:<rule>)
+            appeal_note   TEXT,
+            appealed_by   TEXT,
+            opened_at     TEXT NOT NULL,
+            state         TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open', 'upheld', 'overridden')),
+            grade_before  TEXT NOT NULL,                 -- the grader's JSON object
+            score_before  INTEGER NOT NULL,
+            score_after   INTEGER,
+            labels        TEXT NOT NULL DEFAULT '{}',    -- part -> the lead's value (JSON object)
+            decided_by    TEXT,
+            decided_name  TEXT,
+            decided_at    TEXT,
+            decision_note TEXT
+        ) STRICT;
+        CREATE INDEX reviews_team_state ON reviews(team_id, state, id);
+
+        CREATE TABLE review_trail (
+            id         INTEGER PRIMARY KEY,
+            review_id  INTEGER NOT NULL REFERENCES reviews(id) ON DELETE CASCADE,
+            at         TEXT NOT NULL,
+            actor      TEXT NOT NULL,
+            actor_name TEXT,
+            action     TEXT NOT NULL CHECK (action IN ('routed', 'appealed', 'upheld', 'overridden', 'judged')),
+            part       TEXT,
+            before     TEXT,
+            after      TEXT,
+            note       TEXT
+        ) STRICT;
+        CREATE INDEX review_trail_review ON review_trail(review_id, id);
+        """
+    )
+
+
 def unknown(db: Database, migrations: Migrations = MIGRATIONS) -> list[str]:
     """Applied migrations this code does not know, i.e. the file is newer. Read-only."""
     known = {m.name for m in migrations._migrations}  # Migrations lists its names nowhere public

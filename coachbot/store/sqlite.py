@@ -55,6 +55,7 @@ from coachbot.store.erasure import ErasureStore
 from coachbot.store.migrations import pending, unknown, upgrade
 from coachbot.store.queues import QueueStore
 from coachbot.store.reads import MEMBER_COLUMNS
+from coachbot.store.reviews import ReviewStore
 
 BUSY_TIMEOUT_S = 10.0
 PENDING_TIMEOUT = timedelta(minutes=5)  # a post claimed longer ago than this lost its owner
@@ -65,7 +66,7 @@ def _one(db: Database, sql: str, params: Sequence | dict = ()) -> dict | None:
     return next(db.query(sql, params), None)
 
 
-class Store(QueueStore, ErasureStore):
+class Store(QueueStore, ErasureStore, ReviewStore):
     """The bot's SQLite file. Safe to share across threads."""
 
     def __init__(self, path: str | Path, *, read_only: bool = False) -> None:

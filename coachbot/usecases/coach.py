@@ -19,8 +19,9 @@ from coachbot.content.lookup import LookupResult, ScriptIndex
 from coachbot.domain.chatter import chatter_reason
 from coachbot.domain.errors import CoachError
 from coachbot.domain.privacy import mask
-from coachbot.domain.records import Member, Post
+from coachbot.domain.records import Member, Post, Submission
 from coachbot.domain.reports import Leaderboard, MemberStats, TeamInsight
+from coachbot.domain.review import uncertain_reasons
 from coachbot.domain.rotation import pick_challenge, pick_tip
 from coachbot.domain.teams import DEFAULT_TZ, Settings, Team, role_for
 from coachbot.domain.text import MAX_REPLY_CHARS, clean
@@ -372,8 +373,12 @@ class Coach:
             log.error("event=grading_timeout team=%s challenge=%s rule=%s chars=%d "
                       'hint="a pattern in this challenge or the red flags is too slow; fix it and run coachbot validate"',
                       team.id, challenge.id, q(grade.slow_rule), len(answer))
-        sub = self.store.record_submission(post=post, member=member, text=answer, grade=grade.as_json(),
-                                           at=now, event_id=msg.event_id, policy=self.settings.policy)
+        grade_json = grade.as_json()
+        with self.store.transaction():   # the reply and its place in the review queue, together
+            sub = self.store.record_submission(post=post, member=member, text=answer, grade=grade_json,
+                                               at=now, event_id=msg.event_id, policy=self.settings.policy)
+            if sub is not None:
+                self._route_uncertain(team, sub, grade_json, challenge.pass_score, now)
         if sub is None:
             # stored before (this message is being handled again after a crash): answer it as it was scored
             sub = self.store.submission_for_event(msg.event_id) if msg.event_id else None
@@ -385,8 +390,19 @@ class Coach:
         note = views.privacy_notice(kinds, lang=team.language) if kinds else None
         if cut:
             note = "\n".join(filter(None, [strings(team.language).answer_cut.format(limit=MAX_REPLY_CHARS), note]))
+        review = self.store.review_for_submission(sub.id)
+        queued = review.reasons if review is not None and review.source == "grader" and review.is_open else ()
         return [Reply(views.feedback(grade, reason=sub.reason, points=sub.points, attempt=sub.attempt, privacy_note=note,
-                                     lang=team.language), private=True)]
+                                     lang=team.language, queued=queued, appeal_days=self.settings.reviews.appeal_days,
+                                     appeal_button=f"/coach appeal s{sub.id}" if "buttons" in self.chat.capabilities
+                                     else None), private=True)]
+
+    def _route_uncertain(self, team: Team, sub: Submission, grade: dict, pass_score: int, now: datetime) -> None:
+        """Queue a reply for the team's leads when the grader is unsure of its verdict (``reviews:`` settings)."""
+        rules = self.settings.reviews
+        reasons = uncertain_reasons(grade, pass_score=pass_score, margin=rules.near_pass) if rules.uncertain else ()
+        if reasons and self.store.route_review(submission_id=sub.id, team_id=team.id, reasons=reasons, at=now):
+            log.info("event=review_routed team=%s submission=%s reasons=%s", team.id, sub.id, ",".join(reasons))
 
     def edit_answer(self, msg: Incoming, original: str, now: datetime) -> list[Reply]:
         """The member edited a message: graded as a new attempt; an earlier answer in it is no longer revealed.

@@ -8,7 +8,8 @@ checked against it by tests.
 
     /script <query>            /话术 <关键词>
     /leaderboard [period] [team|everyone]     /排行榜
-    /coach help|today|stats [member]|skills|post-now lesson|challenge|summary [ID]|reveal
+    /coach help|today|stats [member]|appeal|skills|post-now lesson|challenge|summary [ID]|reveal|review
+    /coach uphold N [note] | override N SCORE [note] | judge N c2|f1 yes|no [note]
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from coachbot.present import views
 from coachbot.present.messages import Message, Section, text
 from coachbot.present.plain import script_index_text
 from coachbot.present.strings import Strings, strings
+from coachbot.usecases import reviews
 from coachbot.usecases.coach import Coach, Posted
 from coachbot.usecases.ports import Incoming, Reply
 
@@ -274,6 +276,33 @@ def coach_reveal(ctx: Ctx, args: list[str]) -> list[Reply]:
     return _say(ctx, ctx.s.revealed)
 
 
+# ------------------------------------------------------------------ appeals and reviews
+
+def coach_appeal(ctx: Ctx, args: list[str]) -> list[Reply]:
+    """An agent appeals the grade of their latest answer (or one part of it)."""
+    team = ctx.team or ctx.coach.team_for_member(ctx.msg)
+    if team is None:
+        raise CoachError(ctx.s.no_team_here)
+    return reviews.appeal(ctx.coach, ctx.msg, team, args, ctx.now)
+
+
+def coach_review(ctx: Ctx, args: list[str]) -> list[Reply]:
+    team = ctx.require_team()
+    if not args:
+        return reviews.queue(ctx.coach, ctx.msg, team)
+    if not args[0].lstrip("#").isdigit():
+        raise CoachError(ctx.s.usage.format(usage=REVIEW.usage(ctx.lang)))
+    return reviews.show(ctx.coach, ctx.msg, team, int(args[0].lstrip("#")))
+
+
+def _decision(action: str) -> Handler:
+    def handler(ctx: Ctx, args: list[str]) -> list[Reply]:
+        team = ctx.require_team()
+        review_id, how = reviews.parse_how(action, args, ctx.lang)
+        return reviews.decide(ctx.coach, ctx.msg, team, review_id, how, ctx.now)
+    return handler
+
+
 def _lookup(table: Sequence[Command], word: str) -> Command | None:
     folded = to_simplified(word).lower()
     return next((c for c in table if folded in c.words), None)
@@ -303,14 +332,20 @@ def _close(word: str, table: Sequence[Command]) -> list[str]:
 
 POST_NOW = Command("coach post-now", ("post-now", "发布"), coach_post_now, leads_only=True)
 FORGET = Command("coach forget", ("forget", "删除成员"), coach_forget, admins_only=True)
+REVIEW = Command("coach review", ("review", "复核", "复核队列"), coach_review, leads_only=True)
 COACH = Command("coach", ("coach", "教练"), cmd_coach, slash=True, sub=(
     Command("coach help", ("help", "帮助"), coach_help, listed=False),
     Command("coach today", ("today", "今天", "今日"), coach_today),
     Command("coach stats", ("stats", "我的", "成绩"), coach_stats),
+    Command("coach appeal", ("appeal", "申诉"), coach_appeal),
     Command("coach skills", ("skills", "技能"), coach_skills, leads_only=True),
     Command("coach challenges", ("challenges", "题目", "挑战列表"), coach_challenges),
     POST_NOW,
     Command("coach reveal", ("reveal", "公布", "揭晓"), coach_reveal, leads_only=True),
+    REVIEW,
+    Command("coach uphold", ("uphold", "维持"), _decision("upheld"), leads_only=True),
+    Command("coach override", ("override", "改分"), _decision("overridden"), leads_only=True),
+    Command("coach judge", ("judge", "判定"), _decision("judged"), leads_only=True),
     FORGET,
 ))
 SCRIPT = Command("script", ("script", "话术"), cmd_script, slash=True)
@@ -358,7 +393,10 @@ def run(ctx: Ctx, table: Sequence[Command], words: list[str], *, unknown: Callab
 def run_command(coach: Coach, msg: Incoming, now: datetime) -> list[Reply]:
     """``msg.text`` is a command line (``/script 爽约``); its reply, or a CoachError saying what is wrong."""
     words = msg.text.strip()[1:].split()
-    ctx = Ctx(coach, msg, now, coach.team_of(msg.channel))
+    team = coach.team_of(msg.channel)
+    if team is None and msg.direct:   # one to one with the bot: the sender's team
+        team = coach.team_for_member(msg)
+    ctx = Ctx(coach, msg, now, team)
     if not words:
         return coach_help(ctx, [])
 

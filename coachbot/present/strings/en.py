@@ -138,11 +138,78 @@ class En(Zh):
     challenge_list_hint = "To post one: /coach post-now challenge <id> (leads)"
     script_index = "All scripts (type /script <name> to open one):"
 
+    # ------------------------------------------------------------ appeals and reviews
+    appeal_hint = "Disagree with the score? Within {days} days send /coach appeal and a lead will review it."
+    appeal_button = "Appeal / 申诉"
+    queued_for_review = "The bot is not sure of this score ({why}): a lead will review it and tell you privately."
+    appeal_menu_title = "Appeal | {title}"
+    appeal_menu_head = "Your answer on {day} scored {score}/100. Which part do you disagree with?"
+    appeal_menu_how = ("Send /coach appeal c2 your reason to appeal one part (c: rubric steps, f: compliance problems), "
+                       "or /coach appeal your reason to appeal the whole score. You can appeal within {days} days.")
+    whole_grade = "Whole score"
+    part_criterion = "{key} {mark} {label} ({points}/{max_points})"
+    part_flag = "{key} ⚠ {label} ({signal}): \"{evidence}\""
+    part_certain = "compliance red flag"
+    part_suspect = "suspected by the model only"
+    appeal_nothing = "You have no answer to appeal yet."
+    appeal_not_yours = "You can only appeal your own answers."
+    appeal_too_late = "This answer is more than {days} days old and can no longer be appealed; talk to your lead."
+    appeal_filed = ("Appeal #{id} filed (\"{title}\", {what}). A lead will review it and tell you privately; "
+                    "the score stays as it is until then.")
+    appeal_already = "This answer is already in the review queue (#{id}); a lead will tell you the outcome privately."
+    appeal_decided = ("This answer was already reviewed (#{id}, {name}: {outcome}) and cannot be appealed again; "
+                      "talk to your lead.")
+    review_reasons = {"near_pass": "a few points from the pass mark{category}",
+                      "timeout": "grading ran out of time{category}",
+                      "suspect": "suspected {category}, by the model only"}
+    why_appeal = "Appeal: {what}{note}"
+    why_grader = "The bot is not sure: {reasons}"
+    quoted = " \"{text}\""
+    outcome_open = "waiting for review"
+    outcome_upheld = "upheld, {score} points"
+    outcome_overridden = "changed to {after} (was {before})"
+    queue_title = "{team} | Review queue ({count})"
+    queue_empty = "The review queue is empty: no appeals waiting and no scores the bot was unsure of."
+    queue_line = "#{id} {name} | {title} | {day} | {score} | {why}"
+    queue_own = " (your own answer: another lead reviews it)"
+    queue_hint = ("/coach review N for details; /coach uphold N [note], /coach override N SCORE [note], "
+                  "/coach judge N c2 yes|no part by part.")
+    review_title = "Review #{id} | {title}"
+    review_reply = "{name}'s answer ({day})"
+    review_text_erased = "(the answer's text was erased after the retention period)"
+    review_verdict_heading = "The bot's grade"
+    review_verdict = "{score}/100, {passed}"
+    review_why_heading = "Why it is here"
+    review_decided = "Reviewed by {name} on {day}: {outcome}{note}"
+    review_how_heading = "What to do"
+    review_how = ("/coach uphold {id} [note]: uphold the grade\n/coach override {id} SCORE [note]: set the score\n"
+                  "/coach judge {id} c2 yes|no: was a rubric step met; /coach judge {id} f1 yes|no: does a compliance "
+                  "problem stand")
+    button_uphold = "Uphold"
+    button_met = "{key} met"
+    button_missed = "{key} missed"
+    button_confirm = "{key} stands"
+    button_reject = "{key} not a violation"
+    review_not_found = "There is no #{id} you can review. /coach review shows the queue."
+    review_own_answer = "You cannot review your own answer: another lead or an admin has to."
+    review_already_decided = "#{id} was already reviewed ({name}: {outcome}). Use /coach override to change the score."
+    review_no_part = "#{id} has no part \"{part}\": rubric steps are c1, c2 …, compliance problems f1, f2 …"
+    override_score = "The score must be a whole number from 0 to 100. Usage: {usage}"
+    review_done = "#{id}: {outcome}. {told}"
+    notice_sent = "{name} was told privately."
+    notice_queued = "The private message to {name} is queued ({error}); they will get it once it goes out."
+    notice_failed = "The private message to {name} did not go out: {error}. Please tell them yourself."
+    notice_title = "Review outcome"
+    notice_head = "Your answer on {day} to \"{title}\" was reviewed by {lead}: {outcome}."
+    notice_points = "Points for this challenge: {before} -> {after}. Leaderboards, streaks and stats use the reviewed score."
+    notice_not_counted = "This answer does not count for points ({reason}); the score is feedback only."
+    notice_note = "Lead's note: {note}"
+
     # ------------------------------------------------------------ commands
     command_usage = {
         "script": "/script <situation or keyword>, e.g. /script broken-promise; with no argument it lists every script",
         "leaderboard": "/leaderboard [today|week|month|all|last-week|last-month] [team id|everyone], e.g. /leaderboard week",
-        "coach": "/coach help | today | stats [member] | skills | challenges | post-now lesson|challenge|summary [ID] | reveal",
+        "coach": "/coach help | today | stats [member] | appeal | skills | challenges | post-now lesson|challenge|summary [ID] | reveal | review",
         "help": "/help",
         "coach help": "/coach help",
         "coach today": "/coach today",
@@ -152,11 +219,16 @@ class En(Zh):
         "coach post-now": "/coach post-now lesson|challenge|summary [ID]",
         "coach reveal": "/coach reveal",
         "coach forget": "/coach forget <member>",
+        "coach appeal": "/coach appeal [c2|f1] [reason]",
+        "coach review": "/coach review [N]",
+        "coach uphold": "/coach uphold <N> [note]",
+        "coach override": "/coach override <N> <score> [note]",
+        "coach judge": "/coach judge <N> <c2|f1> yes|no [note]",
     }
     command_help = {
         "script": "Look up a call script by situation or keyword",
         "leaderboard": "Leaderboard (only you see it; you can share it to the channel)",
-        "coach": "coachbot help, today's content, my results; leads: post now, reveal the answer",
+        "coach": "coachbot help, today's content, my results, appeals; leads: post now, reveal the answer, review",
         "help": "every command and how to use it",
         "coach help": "every command and how to use it",
         "coach today": "today's lesson and challenge",
@@ -166,11 +238,16 @@ class En(Zh):
         "coach post-now": "post now",
         "coach reveal": "reveal today's model answer now",
         "coach forget": "erase a member's replies and record (personal information law)",
+        "coach appeal": "appeal the score of your latest answer (or one part of it)",
+        "coach review": "the review queue: appeals and scores the bot was unsure of",
+        "coach uphold": "review: uphold the grade",
+        "coach override": "review: set the score",
+        "coach judge": "review: judge a rubric step or a compliance problem",
     }
     slash_hint = {
         "script": "[situation or keyword, e.g. broken-promise]",
         "leaderboard": "[today|week|month|all|last-week|last-month] [everyone]",
-        "coach": "help | today | stats | skills | challenges | post-now lesson|challenge|summary | reveal",
+        "coach": "help | today | stats | appeal | skills | challenges | post-now | reveal | review",
     }
     help_title = "coachbot help"
     help_intro = ("Every working day: a short lesson in the morning, then a role-play challenge. Write what you would say "

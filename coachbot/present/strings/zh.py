@@ -127,11 +127,74 @@ class Zh:
     challenge_list_hint = "发布其中一道：/coach post-now challenge <编号>（组长）"
     script_index = "全部话术（输入 /script 名称 查看）："
 
+    # ------------------------------------------------------------ appeals and reviews
+    appeal_hint = "不同意评分？{days} 天内发 /coach appeal 申诉，组长会复核。"
+    appeal_button = "申诉 / Appeal"
+    queued_for_review = "这次评分机器没有把握（{why}），已交给组长复核，结果会私信告诉你。"
+    appeal_menu_title = "申诉｜{title}"
+    appeal_menu_head = "你在 {day} 的回答得分 {score}/100。你不同意哪一项？"
+    appeal_menu_how = ("发送 /coach appeal c2 你的理由 申诉某一项（c 是评分项，f 是合规问题），"
+                       "或 /coach appeal 你的理由 申诉整体评分。答题后 {days} 天内可以申诉。")
+    whole_grade = "整体评分"
+    part_criterion = "{key} {mark} {label}（{points}/{max_points}）"
+    part_flag = "{key} ⚠ {label}（{signal}）：「{evidence}」"
+    part_certain = "合规红线"
+    part_suspect = "仅模型疑似"
+    appeal_nothing = "你还没有可以申诉的回答。"
+    appeal_not_yours = "只能申诉你自己的回答。"
+    appeal_too_late = "这条回答已经超过 {days} 天，不能再申诉了；有疑问请直接找组长。"
+    appeal_filed = "已提交申诉 #{id}（「{title}」，{what}）。组长复核后会私信告诉你结果；在此之前分数不变。"
+    appeal_already = "这条回答已经在复核队列里（#{id}），组长复核后会私信告诉你结果。"
+    appeal_decided = "这条回答已经复核过了（#{id}，{name}：{outcome}），不能再申诉；有疑问请直接找组长。"
+    review_reasons = {"near_pass": "离及格线只差几分{category}", "timeout": "评分超时，没有评完{category}",
+                      "suspect": "疑似{category}，只有模型信号"}
+    why_appeal = "申诉：{what}{note}"
+    why_grader = "机器没有把握：{reasons}"
+    quoted = "「{text}」"
+    outcome_open = "待复核"
+    outcome_upheld = "维持原判，{score} 分"
+    outcome_overridden = "改为 {after} 分（原 {before} 分）"
+    queue_title = "{team}｜复核队列（{count} 条）"
+    queue_empty = "复核队列是空的：没有待处理的申诉，也没有机器拿不准的评分。"
+    queue_line = "#{id} {name}｜{title}｜{day}｜{score} 分｜{why}"
+    queue_own = "（你的回答，请其他组长复核）"
+    queue_hint = ("/coach review 编号 查看详情；/coach uphold 编号 [备注] 维持，/coach override 编号 分数 [备注] 改分，"
+                  "/coach judge 编号 c2 yes|no 逐项判定。")
+    review_title = "复核 #{id}｜{title}"
+    review_reply = "{name} 的回答（{day}）"
+    review_text_erased = "（回答原文已按保存期限删除）"
+    review_verdict_heading = "机器的评分"
+    review_verdict = "{score}/100，{passed}"
+    review_why_heading = "为什么要复核"
+    review_decided = "已由 {name} 在 {day} 复核：{outcome}{note}"
+    review_how_heading = "怎么处理"
+    review_how = ("/coach uphold {id} [备注]：维持原判\n/coach override {id} 分数 [备注]：改分\n"
+                  "/coach judge {id} c2 yes|no：某个评分项是否达成；/coach judge {id} f1 yes|no：某个合规问题是否成立")
+    button_uphold = "维持原判"
+    button_met = "{key} 判为达成"
+    button_missed = "{key} 判为未达成"
+    button_confirm = "{key} 违规成立"
+    button_reject = "{key} 不算违规"
+    review_not_found = "没有找到你可以复核的 #{id}。输入 /coach review 查看复核队列。"
+    review_own_answer = "不能复核自己的回答，请其他组长或管理员处理。"
+    review_already_decided = "#{id} 已经复核过了（{name}：{outcome}）。要改分请用 /coach override。"
+    review_no_part = "#{id} 里没有「{part}」这一项；评分项是 c1、c2……，合规问题是 f1、f2……"
+    override_score = "分数要写 0 到 100 的整数。用法：{usage}"
+    review_done = "#{id}：{outcome}。{told}"
+    notice_sent = "已私信通知 {name}。"
+    notice_queued = "给 {name} 的私信在发送队列中（{error}），发出后对方会收到。"
+    notice_failed = "给 {name} 的私信没有发出去：{error}。请当面告诉对方。"
+    notice_title = "复核结果"
+    notice_head = "你在 {day} 对「{title}」的回答，组长 {lead} 复核：{outcome}。"
+    notice_points = "这道题的积分：{before} → {after}。排行榜、连续天数和成绩都按复核后的分数算。"
+    notice_not_counted = "这次回答不计积分（{reason}），分数只作反馈。"
+    notice_note = "组长备注：{note}"
+
     # ------------------------------------------------------------ commands (keys: coachbot.usecases.commands)
     command_usage = {
         "script": "/script <情况或关键词>，例如 /script 爽约、/script broken-promise；不带参数列出全部话术",
         "leaderboard": "/leaderboard [today|week|month|all|last-week|last-month] [团队ID|everyone]，例如 /排行榜 本周、/排行榜 上周",
-        "coach": "/coach help｜today｜stats [成员]｜skills｜challenges｜post-now lesson|challenge|summary [ID]｜reveal",
+        "coach": "/coach help｜today｜stats [成员]｜appeal｜skills｜challenges｜post-now lesson|challenge|summary [ID]｜reveal｜review",
         "help": "/help",
         "coach help": "/coach help",
         "coach today": "/coach today",
@@ -141,11 +204,16 @@ class Zh:
         "coach post-now": "/coach post-now lesson|challenge|summary [ID]",
         "coach reveal": "/coach reveal",
         "coach forget": "/coach forget <成员>",
+        "coach appeal": "/coach appeal [c2|f1] [理由]",
+        "coach review": "/coach review [编号]",
+        "coach uphold": "/coach uphold <编号> [备注]",
+        "coach override": "/coach override <编号> <分数> [备注]",
+        "coach judge": "/coach judge <编号> <c2|f1> yes|no [备注]",
     }
     command_help = {
         "script": "查话术：按情况或关键词找推荐说法",
         "leaderboard": "排行榜（仅自己可见，可分享到频道）",
-        "coach": "coachbot 帮助、今日内容、我的成绩；组长：立即发布、公布答案",
+        "coach": "coachbot 帮助、今日内容、我的成绩、申诉；组长：立即发布、公布答案、复核",
         "help": "全部命令和用法",
         "coach help": "全部命令和用法",
         "coach today": "今天的小课和挑战",
@@ -155,11 +223,16 @@ class Zh:
         "coach post-now": "立即发布",
         "coach reveal": "立即公布今天的参考答案",
         "coach forget": "删除一位成员的全部作答和记录（个人信息保护法）",
+        "coach appeal": "对自己最近一次回答的评分申诉（可指定某一项）",
+        "coach review": "复核队列：申诉和机器拿不准的评分",
+        "coach uphold": "复核：维持原判",
+        "coach override": "复核：改分",
+        "coach judge": "复核：逐项判定评分项或合规问题",
     }
     slash_hint = {   # the short argument hint platforms show beside a slash command
         "script": "[情况或关键词，例如 爽约]",
         "leaderboard": "[today|week|month|all|last-week|last-month] [everyone]",
-        "coach": "help | today | stats | skills | challenges | post-now lesson|challenge|summary | reveal",
+        "coach": "help | today | stats | appeal | skills | challenges | post-now | reveal | review",
     }
     help_title = "coachbot 使用说明"
     help_intro = "每个工作日：上午一节小课，随后一道情景挑战。直接在频道里写下你会对客户说的话，机器人私下给你打分和点评。"
