@@ -6,6 +6,7 @@
   (``tests/data/*.yaml``: challenge, label, categories, text), plus the lead's part-by-part labels, for the next
   content or model update to be trained and checked on. Nothing retrains at run time.
 - ``coachbot export trail --csv``: every step of every review (who, when, before → after, why).
+- ``coachbot digest --team T [--png PATH]``: a lead's weekly digest, and its chart saved as a PNG.
 """
 
 from __future__ import annotations
@@ -21,10 +22,13 @@ from pathlib import Path
 import click
 import yaml
 
-from coachbot.cli.store import _open, _stdout, _zone, config_option, db_option, safe_cell, table, tz_option
+from coachbot.cli import context
+from coachbot.cli.store import _now, _open, _stdout, _zone, config_option, db_option, safe_cell, table, tz_option
 from coachbot.domain.agreement import Agreement, agreement, pooled
 from coachbot.domain.reports import zone
 from coachbot.domain.review import VERDICT, Judged, judged, training_label
+from coachbot.present.messages import Message, render_plain
+from coachbot.usecases.digest import digest_message
 
 TOP_OVERRULED = 5
 
@@ -157,4 +161,28 @@ def export_trail(as_csv: bool, team_id: str | None, output: Path | None, db_path
         sys.stdout.flush()
 
 
+@click.command("digest")
+@click.option("--team", "team_id", metavar="TEAM_ID", help="团队（只有一个团队时可省略）")
+@click.option("--png", "png", type=click.Path(dir_okay=False, path_type=Path), help="把图表存成 PNG 文件")
+@db_option
+@config_option
+@click.pass_context
+def digest_command(ctx: click.Context, team_id: str | None, png: Path | None, db_path: Path | None,
+                   config: str | None) -> None:
+    """组长周报：参与、最常漏掉的步骤和对应话术、合规问题、进步最大、复核队列；--png 保存近 8 周的图表。"""
+    settings = context.settings(config)
+    team = settings.team(team_id) if team_id else settings.teams[0] if len(settings.teams) == 1 else None
+    if team is None:
+        known = "、".join(t.id for t in settings.teams)
+        raise click.ClickException(f"请用 --team 指定团队（{known}）" if not team_id else f"没有团队 {team_id!r}；已有：{known}")
+    library = context.library(ctx)
+    with _open(db_path, config) as store:
+        msg = digest_message(store, library, team, _now(), chart=png is not None)
+    click.echo(render_plain(Message(title=msg.title, sections=msg.sections, footer=msg.footer)))
+    if png is not None and msg.attachment is not None:
+        png.write_bytes(msg.attachment.data)
+        click.echo(f"图表已保存到 {png}")
+
+
+COMMANDS = (digest_command,)
 EXPORTS = (export_reviews, export_trail)

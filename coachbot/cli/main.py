@@ -31,7 +31,7 @@ def main(ctx: click.Context, content_dirs: tuple[str, ...]) -> None:
     ctx.ensure_object(dict)["content_dirs"] = content_dirs
 
 
-for module in (content, grade, bot, schedule, store, privacy):
+for module in (content, grade, bot, schedule, store, privacy, leads):
     for command in module.COMMANDS:
         main.add_command(command)
 for command in leads.EXPORTS:

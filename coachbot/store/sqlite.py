@@ -36,6 +36,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from coachbot.domain.digest import Slip, WeekPoint
 from coachbot.domain.errors import StoreError
 from coachbot.domain.records import (
     KINDS,
@@ -681,6 +682,27 @@ class Store(QueueStore, ErasureStore, ReviewStore):
         window = read.period_for(period, now=now, tz=tz, start=start, end=end)
         with self._read() as db:
             return read.team_insight(db, team_id, period=window)
+
+    def week_points(self, team_id: str, *, weeks: int, now: datetime, tz: str = DEFAULT_TZ) -> list[WeekPoint]:
+        """The last ``weeks`` weeks (this one last), for the digest's chart."""
+        this = read.period_for("week", now=now, tz=tz)
+        assert this.start is not None
+        periods = [read.period_for("range", now=now, tz=tz, start=this.start - timedelta(weeks=k),
+                                   end=this.start - timedelta(weeks=k) + timedelta(days=6))
+                   for k in range(weeks - 1, -1, -1)]
+        with self._read() as db:
+            return [read.week_point(db, team_id, period=p) for p in periods]
+
+    def member_means(self, team_id: str, *, period: str = "week", now: datetime, tz: str = DEFAULT_TZ,
+                     start: date | None = None, end: date | None = None) -> dict[int, tuple[Member, float, int]]:
+        window = read.period_for(period, now=now, tz=tz, start=start, end=end)
+        with self._read() as db:
+            return read.member_means(db, team_id, period=window)
+
+    def slips(self, team_id: str, *, period: str = "week", now: datetime, tz: str = DEFAULT_TZ) -> list[Slip]:
+        window = read.period_for(period, now=now, tz=tz)
+        with self._read() as db:
+            return read.slips(db, team_id, period=window)
 
     def export_submissions(
         self, *, now: datetime, tz: str = DEFAULT_TZ, period: str = "all",

@@ -26,7 +26,7 @@ from coachbot.present import views
 from coachbot.present.messages import Message, Section, text
 from coachbot.present.plain import script_index_text
 from coachbot.present.strings import Strings, strings
-from coachbot.usecases import reviews
+from coachbot.usecases import digest, reviews
 from coachbot.usecases.coach import Coach, Posted
 from coachbot.usecases.ports import Incoming, Reply
 
@@ -295,6 +295,12 @@ def coach_review(ctx: Ctx, args: list[str]) -> list[Reply]:
     return reviews.show(ctx.coach, ctx.msg, team, int(args[0].lstrip("#")))
 
 
+def coach_digest(ctx: Ctx, args: list[str]) -> list[Reply]:
+    """This week's lead digest, now, privately (it also comes by itself on the team's summary slot)."""
+    team = ctx.require_team()
+    return _reply(digest.digest_message(ctx.coach.store, ctx.coach.library, team, ctx.now))
+
+
 def _decision(action: str) -> Handler:
     def handler(ctx: Ctx, args: list[str]) -> list[Reply]:
         team = ctx.require_team()
@@ -343,6 +349,7 @@ COACH = Command("coach", ("coach", "教练"), cmd_coach, slash=True, sub=(
     POST_NOW,
     Command("coach reveal", ("reveal", "公布", "揭晓"), coach_reveal, leads_only=True),
     REVIEW,
+    Command("coach digest", ("digest", "周报"), coach_digest, leads_only=True),
     Command("coach uphold", ("uphold", "维持"), _decision("upheld"), leads_only=True),
     Command("coach override", ("override", "改分"), _decision("overridden"), leads_only=True),
     Command("coach judge", ("judge", "判定"), _decision("judged"), leads_only=True),

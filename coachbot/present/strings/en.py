@@ -205,6 +205,31 @@ class En(Zh):
     notice_not_counted = "This answer does not count for points ({reason}); the score is feedback only."
     notice_note = "Lead's note: {note}"
 
+    # ------------------------------------------------------------ the leads' weekly digest and its chart
+    digest_title = "{team} | Lead's weekly digest ({start} to {end})"
+    digest_participation = ("{participants}/{agents} agents answered this week. Team mean {all} (agents who did not "
+                            "answer count as 0); mean of those who answered {answered}.")
+    digest_weak_heading = "Steps missed most, and the scripts that teach them"
+    digest_weak = "{label}: missed {misses}/{graded} -> {scripts}"
+    digest_no_script = "(no script for it)"
+    digest_quote = "  {name}: \"{quote}\""
+    digest_no_slips = "No compliance problems this week."
+    digest_improved_heading = "Most improved"
+    digest_improved = "{name}: {before} -> {after}"
+    digest_queue_heading = "Review queue"
+    digest_queue = "{appeals} appeals and {doubts} scores the bot was unsure of are waiting. /coach review to decide."
+    digest_practice_heading = "Personal practice"
+    digest_practice = "This week {sent} practice items went out, {answered} were answered and {met} met."
+    digest_footer = "Chart: each skill's mean score and the pass rate over the last 8 weeks."
+    digest_chart = "{team} | Skills and pass rate, last 8 weeks"
+    chart_skills_title = "{team}: mean score per skill (last {weeks} weeks)"
+    chart_pass_title = "Pass rate and answers"
+    chart_score = "Mean score"
+    chart_pass_rate = "Pass rate %"
+    chart_answers = "Answers"
+    chart_week = "Week (Monday)"
+    chart_no_answers = "No scored answers in these weeks yet"
+
     # ------------------------------------------------------------ commands
     command_usage = {
         "script": "/script <situation or keyword>, e.g. /script broken-promise; with no argument it lists every script",
@@ -223,6 +248,7 @@ class En(Zh):
         "coach review": "/coach review [N]",
         "coach uphold": "/coach uphold <N> [note]",
         "coach override": "/coach override <N> <score> [note]",
+        "coach digest": "/coach digest",
         "coach judge": "/coach judge <N> <c2|f1> yes|no [note]",
     }
     command_help = {
@@ -242,6 +268,7 @@ class En(Zh):
         "coach review": "the review queue: appeals and scores the bot was unsure of",
         "coach uphold": "review: uphold the grade",
         "coach override": "review: set the score",
+        "coach digest": "the lead's weekly digest with its 8-week chart (also sent privately at the weekly summary)",
         "coach judge": "review: judge a rubric step or a compliance problem",
     }
     slash_hint = {
@@ -300,6 +327,7 @@ class En(Zh):
     content_problem_file = "{file}: {standin}"
     content_problem_more = "... and {more} more problem(s)"
     content_problem_fix = "Details below; fix them, check with `coachbot validate`, and restart coachbot."
+    wecom_no_image = "(The chart {name} cannot be sent through the AI bot: set up the self-built app to get it with the digest, or make it with coachbot digest --png.)"
     wecom_answer_hint = "To answer: @mention me in the group with what you would say, or reply to me one-to-one."
     wecom_card_title = "coachbot"
     wecom_answer_button = "Answer"

@@ -190,6 +190,31 @@ class Zh:
     notice_not_counted = "这次回答不计积分（{reason}），分数只作反馈。"
     notice_note = "组长备注：{note}"
 
+    # ------------------------------------------------------------ the leads' weekly digest and its chart
+    digest_title = "{team}｜组长周报（{start} 至 {end}）"
+    digest_participation = ("{participants}/{agents} 位坐席本周作答。团队平均 {all} 分（没作答的按 0 分计），"
+                            "作答者平均 {answered} 分。")
+    digest_weak_heading = "最常漏掉的步骤和教它的话术"
+    digest_weak = "{label}：漏掉 {misses}/{graded} 次 → {scripts}"
+    digest_no_script = "（没有对应的话术）"
+    digest_quote = "  {name}：「{quote}」"
+    digest_no_slips = "本周没有合规问题。"
+    digest_improved_heading = "进步最大"
+    digest_improved = "{name}：{before} → {after} 分"
+    digest_queue_heading = "复核队列"
+    digest_queue = "待处理的申诉 {appeals} 条，机器拿不准的评分 {doubts} 条。输入 /coach review 处理。"
+    digest_practice_heading = "个人练习"
+    digest_practice = "本周发出 {sent} 道个人练习，作答 {answered} 道，达成 {met} 道。"
+    digest_footer = "图表：近 8 周各项技能的平均分和通过率。"
+    digest_chart = "{team}｜近 8 周技能和通过率"
+    chart_skills_title = "{team}：各项技能平均分（近 {weeks} 周）"
+    chart_pass_title = "通过率和作答数"
+    chart_score = "平均分"
+    chart_pass_rate = "通过率 %"
+    chart_answers = "作答数"
+    chart_week = "周（周一）"
+    chart_no_answers = "这段时间还没有计分的回答"
+
     # ------------------------------------------------------------ commands (keys: coachbot.usecases.commands)
     command_usage = {
         "script": "/script <情况或关键词>，例如 /script 爽约、/script broken-promise；不带参数列出全部话术",
@@ -208,6 +233,7 @@ class Zh:
         "coach review": "/coach review [编号]",
         "coach uphold": "/coach uphold <编号> [备注]",
         "coach override": "/coach override <编号> <分数> [备注]",
+        "coach digest": "/coach digest",
         "coach judge": "/coach judge <编号> <c2|f1> yes|no [备注]",
     }
     command_help = {
@@ -227,6 +253,7 @@ class Zh:
         "coach review": "复核队列：申诉和机器拿不准的评分",
         "coach uphold": "复核：维持原判",
         "coach override": "复核：改分",
+        "coach digest": "组长周报和近 8 周图表（每周小结时也会私信发给组长）",
         "coach judge": "复核：逐项判定评分项或合规问题",
     }
     slash_hint = {   # the short argument hint platforms show beside a slash command
@@ -283,6 +310,7 @@ class Zh:
     content_problem_more = "……另有 {more} 条问题"
     content_problem_fix = "问题明细见下；改好后运行 `coachbot validate` 检查，重启 coachbot 后生效。"
     # ------------------------------------------------------------ WeCom (no slash commands, no ephemeral messages)
+    wecom_no_image = "（图表 {name} 无法通过智能机器人发送：配置自建应用后会随周报发来，或用 coachbot digest --png 生成。）"
     wecom_answer_hint = "作答：在群里 @我 写下你会对客户说的话，或者私聊我直接回复。"
     wecom_card_title = "coachbot"
     wecom_answer_button = "我要作答"
