@@ -288,3 +288,47 @@ def training_label(final: Mapping[str, Any]) -> tuple[str, tuple[str, ...]]:
     if final.get("passed"):
         return ("excellent" if int(final.get("score") or 0) >= 80 else "adequate"), ()
     return "weak", ()
+
+
+FIRST_INTERVAL = 2       # working days before a missed step first comes back
+DONE_AFTER = 2           # met this many times in a row: the practice item is done
+
+
+@dataclass(frozen=True)
+class PracticeItem:
+    id: int
+    member_id: int
+    team_id: str
+    challenge: str
+    criteria: tuple[str, ...]     # the steps to meet (empty: pass the whole challenge)
+    due: str                      # YYYY-MM-DD
+    interval: int
+    met_in_row: int
+    rounds: int
+    state: str                    # waiting | sent | done
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> PracticeItem:
+        return cls(row["id"], row["member_id"], row["team_id"], row["challenge"], tuple(json.loads(row["criteria"])),
+                   row["due"], row["interval"], row["met_in_row"], row["rounds"], row["state"])
+
+
+def practice_met(grade: Mapping[str, Any], criteria: tuple[str, ...]) -> bool:
+    """Whether a practice reply meets the steps it practises (all of them, with no violation)."""
+    if grade.get("violations") or grade.get("verdict") in UNJUDGED:
+        return False
+    if not criteria:
+        return bool(grade.get("passed"))
+    met = {c.get("id") for c in grade.get("criteria") or () if c.get("met")}
+    return set(criteria) <= met
+
+
+def next_round(item: PracticeItem, met: bool) -> tuple[int, int, bool]:
+    """Qstream-style spacing after an answer: (met in a row, next interval in working days, done).
+
+    Met: the interval doubles, and the second time in a row ends it. Missed: back to the first interval.
+    """
+    if not met:
+        return 0, FIRST_INTERVAL, False
+    row = item.met_in_row + 1
+    return row, item.interval * 2, row >= DONE_AFTER

@@ -86,6 +86,8 @@ class ErasureStore:
                                                     [sub_id]).fetchall():
                     db.execute("UPDATE reviews SET grade_before = ? WHERE id = ?", [_unquoted(graded), review_id])
                 erased += 1
+            erased += db.execute("UPDATE practice_answers SET text = '', grade = '{}' WHERE answered_at < ? AND text != ''",
+                                 [utc_text(before)]).rowcount
         return erased
 
     def backup(self, target: str | Path) -> Path:

@@ -276,6 +276,51 @@ def m006_reviews(db: Database) -> None:
     )
 
 
+@MIGRATIONS()
+def m007_practice(db: Database) -> None:
+    """Per-agent spaced practice: a challenge an agent missed steps of comes back to them privately, a few
+    working days later and then at growing intervals, until they meet those steps twice in a row.
+
+    - ``practice``: one item per member and challenge; ``criteria`` the steps to meet (JSON list, empty for the
+      whole challenge), ``due`` the team's local day it is next sent, ``rounds`` how often it was sent.
+    - ``practice_answers``: each practice reply with its grade; never in ``submissions``, so never on the
+      leaderboard.
+    """
+    db.executescript(
+        """
+        CREATE TABLE practice (
+            id          INTEGER PRIMARY KEY,
+            member_id   INTEGER NOT NULL REFERENCES members(id) ON DELETE CASCADE,
+            team_id     TEXT NOT NULL,
+            challenge   TEXT NOT NULL,
+            criteria    TEXT NOT NULL DEFAULT '[]',
+            due         TEXT NOT NULL,                 -- YYYY-MM-DD, the team's local working day
+            interval    INTEGER NOT NULL DEFAULT 2,    -- working days until the next round
+            met_in_row  INTEGER NOT NULL DEFAULT 0,
+            rounds      INTEGER NOT NULL DEFAULT 0,
+            state       TEXT NOT NULL DEFAULT 'waiting' CHECK (state IN ('waiting', 'sent', 'done')),
+            created_at  TEXT NOT NULL,
+            sent_at     TEXT,
+            done_at     TEXT,
+            UNIQUE (member_id, challenge)
+        ) STRICT;
+        CREATE INDEX practice_due ON practice(team_id, state, due);
+
+        CREATE TABLE practice_answers (
+            id          INTEGER PRIMARY KEY,
+            practice_id INTEGER NOT NULL REFERENCES practice(id) ON DELETE CASCADE,
+            member_id   INTEGER NOT NULL REFERENCES members(id) ON DELETE CASCADE,
+            text        TEXT NOT NULL,
+            grade       TEXT NOT NULL,
+            score       INTEGER NOT NULL,
+            met         INTEGER NOT NULL CHECK (met IN (0, 1)),
+            answered_at TEXT NOT NULL
+        ) STRICT;
+        CREATE INDEX practice_answers_member ON practice_answers(member_id, answered_at);
+        """
+    )
+
+
 def unknown(db: Database, migrations: Migrations = MIGRATIONS) -> list[str]:
     """Applied migrations this code does not know, i.e. the file is newer. Read-only."""
     known = {m.name for m in migrations._migrations}  # Migrations lists its names nowhere public

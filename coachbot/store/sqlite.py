@@ -54,6 +54,7 @@ from coachbot.domain.teams import DEFAULT_TZ
 from coachbot.store import reads as read
 from coachbot.store.erasure import ErasureStore
 from coachbot.store.migrations import pending, unknown, upgrade
+from coachbot.store.practice import PracticeStore
 from coachbot.store.queues import QueueStore
 from coachbot.store.reads import MEMBER_COLUMNS
 from coachbot.store.reviews import ReviewStore
@@ -67,7 +68,7 @@ def _one(db: Database, sql: str, params: Sequence | dict = ()) -> dict | None:
     return next(db.query(sql, params), None)
 
 
-class Store(QueueStore, ErasureStore, ReviewStore):
+class Store(QueueStore, ErasureStore, ReviewStore, PracticeStore):
     """The bot's SQLite file. Safe to share across threads."""
 
     def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
@@ -274,6 +275,10 @@ class Store(QueueStore, ErasureStore, ReviewStore):
     def member(self, platform: str, user: str) -> Member | None:
         row = _one(self._db(), "SELECT * FROM members WHERE platform = ? AND user = ?",
                    [platform, user])
+        return Member.from_row(row) if row else None
+
+    def member_by_id(self, member_id: int) -> Member | None:
+        row = _one(self._db(), "SELECT * FROM members WHERE id = ?", [member_id])
         return Member.from_row(row) if row else None
 
     def members(self, *, team_id: str | None = None) -> list[Member]:

@@ -21,11 +21,12 @@ from coachbot.domain.errors import CoachError
 from coachbot.domain.privacy import mask
 from coachbot.domain.records import Member, Post, Submission
 from coachbot.domain.reports import Leaderboard, MemberStats, TeamInsight
-from coachbot.domain.review import uncertain_reasons
+from coachbot.domain.review import FIRST_INTERVAL, uncertain_reasons
 from coachbot.domain.rotation import pick_challenge, pick_tip
+from coachbot.domain.scoring import UNJUDGED
 from coachbot.domain.teams import DEFAULT_TZ, Settings, Team, role_for
 from coachbot.domain.text import MAX_REPLY_CHARS, clean
-from coachbot.domain.timetable import days_off, reveal_at
+from coachbot.domain.timetable import add_posting_days, days_off, reveal_at
 from coachbot.grading import grade_reply
 from coachbot.logfmt import q
 from coachbot.present import views
@@ -379,6 +380,7 @@ class Coach:
                                                at=now, event_id=msg.event_id, policy=self.settings.policy)
             if sub is not None:
                 self._route_uncertain(team, sub, grade_json, challenge.pass_score, now)
+                self._schedule_practice(team, member, sub, grade_json, challenge.id, now)
         if sub is None:
             # stored before (this message is being handled again after a crash): answer it as it was scored
             sub = self.store.submission_for_event(msg.event_id) if msg.event_id else None
@@ -396,6 +398,17 @@ class Coach:
                                      lang=team.language, queued=queued, appeal_days=self.settings.reviews.appeal_days,
                                      appeal_button=f"/coach appeal s{sub.id}" if "buttons" in self.chat.capabilities
                                      else None), private=True)]
+
+    def _schedule_practice(self, team: Team, member: Member, sub: Submission, grade: dict, challenge: str,
+                           now: datetime) -> None:
+        """A scored answer that missed steps: the challenge comes back to the member privately, a few working
+        days later (:mod:`coachbot.usecases.practice`)."""
+        missed = tuple(str(c.get("id")) for c in grade.get("criteria") or () if not c.get("met"))
+        if not sub.counted or not missed or grade.get("verdict") in UNJUDGED:
+            return
+        due = add_posting_days(team, local_day(now, team), FIRST_INTERVAL)
+        self.store.schedule_practice(member_id=member.id, team_id=team.id, challenge=challenge, criteria=missed,
+                                     due=due, at=now)
 
     def _route_uncertain(self, team: Team, sub: Submission, grade: dict, pass_score: int, now: datetime) -> None:
         """Queue a reply for the team's leads when the grader is unsure of its verdict (``reviews:`` settings)."""

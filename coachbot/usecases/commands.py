@@ -26,7 +26,7 @@ from coachbot.present import views
 from coachbot.present.messages import Message, Section, text
 from coachbot.present.plain import script_index_text
 from coachbot.present.strings import Strings, strings
-from coachbot.usecases import digest, reviews
+from coachbot.usecases import digest, practice, reviews
 from coachbot.usecases.coach import Coach, Posted
 from coachbot.usecases.ports import Incoming, Reply
 
@@ -181,7 +181,12 @@ def coach_stats(ctx: Ctx, args: list[str]) -> list[Reply]:
         who = ctx.coach.own_record(ctx.msg)
         if who is None:
             return _say(ctx, ctx.s.no_answers_yet)
-    return _reply(views.stats(ctx.coach.member_stats(who, team, ctx.now), lang=ctx.lang))
+    shown = views.stats(ctx.coach.member_stats(who, team, ctx.now), lang=ctx.lang)
+    answers, met, still = ctx.coach.store.practice_summary(who.id)
+    if answers or still:
+        shown = Message(title=shown.title, kind=shown.kind, sections=shown.sections + (Section(
+            ctx.s.practice_stats.format(answers=answers, met=met, open=still), heading=ctx.s.practice_heading),))
+    return _reply(shown)
 
 
 def member_reference(text: str, platform: str) -> str:
@@ -286,6 +291,17 @@ def coach_appeal(ctx: Ctx, args: list[str]) -> list[Reply]:
     return reviews.appeal(ctx.coach, ctx.msg, team, args, ctx.now)
 
 
+def coach_practice(ctx: Ctx, args: list[str]) -> list[Reply]:
+    """Personal practice: ``/coach practice`` gives one now, ``/coach practice <reply>`` answers it."""
+    team = ctx.team or ctx.coach.team_for_member(ctx.msg)
+    if team is None:
+        raise CoachError(ctx.s.no_team_here)
+    if not args:
+        return practice.give_one(ctx.coach, ctx.msg, team, ctx.now)
+    parts = ctx.msg.text.strip().split(maxsplit=2)   # the reply as written, spaces kept
+    return practice.answer(ctx.coach, ctx.msg, team, parts[2] if len(parts) > 2 else " ".join(args), ctx.now)
+
+
 def coach_review(ctx: Ctx, args: list[str]) -> list[Reply]:
     team = ctx.require_team()
     if not args:
@@ -344,6 +360,7 @@ COACH = Command("coach", ("coach", "教练"), cmd_coach, slash=True, sub=(
     Command("coach today", ("today", "今天", "今日"), coach_today),
     Command("coach stats", ("stats", "我的", "成绩"), coach_stats),
     Command("coach appeal", ("appeal", "申诉"), coach_appeal),
+    Command("coach practice", ("practice", "练习"), coach_practice),
     Command("coach skills", ("skills", "技能"), coach_skills, leads_only=True),
     Command("coach challenges", ("challenges", "题目", "挑战列表"), coach_challenges),
     POST_NOW,

@@ -13,7 +13,7 @@ the last eight weeks and the pass rate trend.
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from coachbot.content.library import Library, serves
 from coachbot.domain.digest import Digest, Improved, WeakCriterion
@@ -50,6 +50,8 @@ def build_digest(store: Records, library: Library, team: Team, now: datetime) ->
     improved = sorted((Improved(m, before[mid][1], mean) for mid, (m, mean, _) in means.items()
                        if mid in before and mean > before[mid][1]), key=lambda i: (i.before - i.after, i.member.id))
     queue = store.review_items(team_id=team.id)
+    monday = datetime.combine(insight.period.start, time(), team.tz)
+    practice = store.practice_counts(team.id, since=monday, until=monday + timedelta(days=7))
     return Digest(
         team_id=team.id, team_name=team.name, week_start=insight.period.start, week_end=insight.period.end,
         agents=agents, participants=len(means),
@@ -62,6 +64,7 @@ def build_digest(store: Records, library: Library, team: Team, now: datetime) ->
         open_appeals=sum(i.review.source == "appeal" for i in queue),
         open_doubts=sum(i.review.source == "grader" for i in queue),
         weeks=tuple(store.week_points(team.id, weeks=WEEKS, now=now, tz=tz)),
+        practice_sent=practice[0], practice_answered=practice[1], practice_met=practice[2],
     )
 
 

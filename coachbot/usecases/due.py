@@ -42,6 +42,7 @@ from coachbot.domain.timetable import POST_KINDS, Slot, slots_for
 from coachbot.logfmt import q
 from coachbot.usecases.coach import Coach, Posted
 from coachbot.usecases.digest import send_digests
+from coachbot.usecases.practice import send_due as send_practice
 
 log = logging.getLogger(__name__)
 
@@ -95,6 +96,12 @@ def run_due(coach: Coach, now: datetime, *, grace: timedelta | None = None, team
         coach.reveal_due(now)
     except Exception:
         log.exception("event=due_error what=reveal")
+    for team in coach.settings.teams:
+        if wanted is None or team.id in wanted:
+            try:
+                send_practice(coach, team, now)
+            except Exception:
+                log.exception("event=due_error what=practice team=%s", team.id)
     return done
 
 

@@ -230,6 +230,23 @@ class En(Zh):
     chart_week = "Week (Monday)"
     chart_no_answers = "No scored answers in these weeks yet"
 
+    # ------------------------------------------------------------ per-agent practice
+    practice_title = "Practice | {title}"
+    practice_why_steps = "Last time you lost points on {steps}: try it again. Only you see this; it does not count for the leaderboard."
+    practice_why_whole = "This one practises your weakest skill. Only you see it; it does not count for the leaderboard."
+    practice_how = "Reply with /coach practice and what you would say to the customer."
+    practice_feedback_title = "Practice feedback | {title}"
+    practice_score = "Score {score}/100."
+    practice_done = "Met {times} times in a row: this practice is done!"
+    practice_met_once = "Met this time. {left} more and it is done; the next round is in {days} working days ({due})."
+    practice_missed = "{steps}: not yet. It comes back in {days} working days ({due})."
+    practice_whole = "This challenge"
+    practice_not_counted = "Practice does not count for the leaderboard; it shows in your stats."
+    practice_nothing_open = "You have no practice waiting for an answer. Send /coach practice to get one."
+    practice_none = "There is no challenge to practise right now."
+    practice_stats = "Practice: {answers} answers, {met} met, {open} items still going."
+    practice_heading = "Practice"
+
     # ------------------------------------------------------------ commands
     command_usage = {
         "script": "/script <situation or keyword>, e.g. /script broken-promise; with no argument it lists every script",
@@ -244,6 +261,7 @@ class En(Zh):
         "coach post-now": "/coach post-now lesson|challenge|summary [ID]",
         "coach reveal": "/coach reveal",
         "coach forget": "/coach forget <member>",
+        "coach practice": "/coach practice [your reply]",
         "coach appeal": "/coach appeal [c2|f1] [reason]",
         "coach review": "/coach review [N]",
         "coach uphold": "/coach uphold <N> [note]",
@@ -264,6 +282,7 @@ class En(Zh):
         "coach post-now": "post now",
         "coach reveal": "reveal today's model answer now",
         "coach forget": "erase a member's replies and record (personal information law)",
+        "coach practice": "personal practice: get one, or answer the one you have (never on the leaderboard)",
         "coach appeal": "appeal the score of your latest answer (or one part of it)",
         "coach review": "the review queue: appeals and scores the bot was unsure of",
         "coach uphold": "review: uphold the grade",

@@ -215,6 +215,23 @@ class Zh:
     chart_week = "周（周一）"
     chart_no_answers = "这段时间还没有计分的回答"
 
+    # ------------------------------------------------------------ per-agent practice
+    practice_title = "个人练习｜{title}"
+    practice_why_steps = "上次你在{steps}上失分了，今天再练一次：只有你能看到，不计入排行榜。"
+    practice_why_whole = "这道题练的是你最弱的技能：只有你能看到，不计入排行榜。"
+    practice_how = "回复：/coach practice 你会对客户说的话（企业微信里直接发「教练 练习 你的回答」）。"
+    practice_feedback_title = "练习反馈｜{title}"
+    practice_score = "得分 {score}/100。"
+    practice_done = "连续 {times} 次做到了，这道练习完成！"
+    practice_met_once = "这次做到了。再做到 {left} 次就完成；下一轮在 {days} 个工作日后（{due}）。"
+    practice_missed = "{steps}这次还没做到，{days} 个工作日后（{due}）再练一次。"
+    practice_whole = "这道题"
+    practice_not_counted = "个人练习不计入排行榜，会出现在你的成绩里。"
+    practice_nothing_open = "你现在没有待回答的练习。发 /coach practice 领一道。"
+    practice_none = "现在没有可以练习的题目。"
+    practice_stats = "个人练习：作答 {answers} 次，做到 {met} 次，还有 {open} 道在练。"
+    practice_heading = "个人练习"
+
     # ------------------------------------------------------------ commands (keys: coachbot.usecases.commands)
     command_usage = {
         "script": "/script <情况或关键词>，例如 /script 爽约、/script broken-promise；不带参数列出全部话术",
@@ -229,6 +246,7 @@ class Zh:
         "coach post-now": "/coach post-now lesson|challenge|summary [ID]",
         "coach reveal": "/coach reveal",
         "coach forget": "/coach forget <成员>",
+        "coach practice": "/coach practice [你的回答]",
         "coach appeal": "/coach appeal [c2|f1] [理由]",
         "coach review": "/coach review [编号]",
         "coach uphold": "/coach uphold <编号> [备注]",
@@ -249,6 +267,7 @@ class Zh:
         "coach post-now": "立即发布",
         "coach reveal": "立即公布今天的参考答案",
         "coach forget": "删除一位成员的全部作答和记录（个人信息保护法）",
+        "coach practice": "个人练习：领一道，或回答手上的这道（不计入排行榜）",
         "coach appeal": "对自己最近一次回答的评分申诉（可指定某一项）",
         "coach review": "复核队列：申诉和机器拿不准的评分",
         "coach uphold": "复核：维持原判",
