@@ -254,3 +254,34 @@ def test_export_reviews_is_a_labelled_set_the_grader_reads_and_the_trail_a_csv(b
     assert lines[0] == "review,submission,at,local_time,actor,actor_name,action,part,before,after,note"
     assert lines[-1].endswith(",fake:boss,boss,overridden,,0,70,问了原因")
     assert len(lines) == 5
+
+
+# ------------------------------------------------------------ blind calibration sessions
+
+
+def test_a_calibration_session_with_two_leads_reports_kappa_worked_by_hand(bot):
+    day_with_answers(bot)                      # alice 0 (nothing met), bob 55 (c1-c3), carol 80 (c1-c4)
+    at = MORNING + timedelta(hours=4)
+    assert "只有组长和管理员" in body(say(bot, "alice", "/coach calibrate 3", at))
+    first = say(bot, "boss", "/教练 校准 3", at)
+    assert "校准练习 #1" in body(first) and "第 1/3 条" in body(first)
+    assert WEAK in body(first) and "alice" not in body(first) and "0/100" not in body(first)   # blind
+    assert "要写 7 个 y/n" in body(say(bot, "boss", "/coach calibrate #1 1 yyy", at))
+    for item, marks in ((1, "nnnnnnn"), (2, "yyynnnn"), (3, "yyyynnn")):   # exactly the bot's verdicts
+        out = body(say(bot, "boss", f"/coach calibrate #1 {item} {marks}", at))
+    assert "和机器一致 21/21 个判定（100%），κ 1.00" in out and "还没有其他组长评这组样本" in out
+    # a second lead on the same sample: one step judged differently from the bot (and from boss)
+    # bot yes 7/21, deputy yes 8/21, 20 agree: p_o = 20/21, p_e = (7*8 + 14*13)/441 = 238/441, κ = 182/203 = .90
+    assert "第 1/3 条" in body(say(bot, "deputy", "/coach calibrate #1", at))
+    for item, marks in ((1, "nnnnnnn"), (2, "yyyynnn"), (3, "yyyy nnn")):
+        out = body(say(bot, "deputy", f"/coach calibrate #1 {item} {marks}", at))
+    assert "和机器一致 20/21 个判定（95%），κ 0.90" in out
+    assert "锁定具体金额或日期：1 次" in out and "boss：一致 20/21（95%），κ 0.90" in out
+    # the marks are labelled examples for calibrate --leads, beside the reviews
+    from click.testing import CliRunner
+
+    from coachbot.cli.main import main
+
+    report = CliRunner(env={"COACHBOT_CONFIG": "", "COACHBOT_DB": ""}).invoke(
+        main, ["calibrate", "--leads", "--db", str(bot.settings.database)])
+    assert "0 条复核、1 次校准练习，共 42 个判定" in report.output

@@ -35,8 +35,8 @@ TOP_OVERRULED = 5
 
 def part_key(j: Judged) -> str:
     """Criteria are a challenge's own; flags are shared rules; the verdict is pass or fail overall."""
-    if j.ref == VERDICT:
-        return VERDICT
+    if j.ref in (VERDICT, "violation"):     # pass or fail; "has a compliance problem" (calibration sessions)
+        return j.ref
     kind, _, name = j.ref.partition(":")
     return f"{j.challenge}/{name}" if kind == "criterion" else f"flag {name}"
 
@@ -85,8 +85,10 @@ def agreement_report(*, team_id: str | None, as_json: bool, db_path: Path | None
     with _open(db_path, config) as store:
         items = store.review_items(team_id=team_id, state=None)
         rows = [j for item in items for j in judged(item)]
+        session_rows = list(store.session_judgements(team_id=team_id))
     decided = len({j.item for j in rows})
-    sessions = 0
+    sessions = len({j.item for j in session_rows})
+    rows += session_rows
     if as_json:
         click.echo(json.dumps({
             "reviews": decided, "sessions": sessions, "judgements": len(rows),

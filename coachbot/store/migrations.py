@@ -321,6 +321,42 @@ def m007_practice(db: Database) -> None:
     )
 
 
+@MIGRATIONS()
+def m008_calibration_sessions(db: Database) -> None:
+    """Blind calibration sessions: a lead grades a sample of the week's replies step by step without seeing the
+    bot's verdict; several leads may grade the same sample.
+
+    - ``calibration_sessions``: the sample (JSON list of submission ids), in order.
+    - ``calibration_marks``: one rater's judgement of one item: ``marks`` (part -> yes/no) and, beside it, the
+      bot's own values at that moment (``grader``), so a later review does not change the comparison.
+    """
+    db.executescript(
+        """
+        CREATE TABLE calibration_sessions (
+            id         INTEGER PRIMARY KEY,
+            team_id    TEXT NOT NULL,
+            created_by TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            items      TEXT NOT NULL             -- JSON list of submission ids
+        ) STRICT;
+
+        CREATE TABLE calibration_marks (
+            session_id    INTEGER NOT NULL REFERENCES calibration_sessions(id) ON DELETE CASCADE,
+            item          INTEGER NOT NULL,      -- 1-based place in the sample
+            submission_id INTEGER NOT NULL REFERENCES submissions(id) ON DELETE CASCADE,
+            rater         TEXT NOT NULL,         -- platform:user
+            rater_name    TEXT,
+            challenge     TEXT NOT NULL,
+            marks         TEXT NOT NULL,         -- part -> the rater's yes/no (JSON object)
+            grader        TEXT NOT NULL,         -- part -> the bot's value when marked
+            labels        TEXT NOT NULL DEFAULT '{}',  -- part -> its label, for reports
+            at            TEXT NOT NULL,
+            PRIMARY KEY (session_id, item, rater)
+        ) STRICT;
+        """
+    )
+
+
 def unknown(db: Database, migrations: Migrations = MIGRATIONS) -> list[str]:
     """Applied migrations this code does not know, i.e. the file is newer. Read-only."""
     known = {m.name for m in migrations._migrations}  # Migrations lists its names nowhere public

@@ -26,7 +26,7 @@ from coachbot.present import views
 from coachbot.present.messages import Message, Section, text
 from coachbot.present.plain import script_index_text
 from coachbot.present.strings import Strings, strings
-from coachbot.usecases import digest, practice, reviews
+from coachbot.usecases import calibration, digest, practice, reviews
 from coachbot.usecases.coach import Coach, Posted
 from coachbot.usecases.ports import Incoming, Reply
 
@@ -311,6 +311,22 @@ def coach_review(ctx: Ctx, args: list[str]) -> list[Reply]:
     return reviews.show(ctx.coach, ctx.msg, team, int(args[0].lstrip("#")))
 
 
+def coach_calibrate(ctx: Ctx, args: list[str]) -> list[Reply]:
+    """A blind calibration session: ``[N]`` starts one, ``#S`` joins it, ``#S ITEM y/n…`` grades an item."""
+    team = ctx.require_team()
+    if args and re.fullmatch(r"[#sS]\d+", args[0]):
+        session_id = int(args[0][1:])
+        if len(args) == 1:
+            return calibration.next_item(ctx.coach, ctx.msg, team, session_id)
+        if not args[1].isdigit() or len(args) < 3:
+            raise CoachError(ctx.s.usage.format(usage=CALIBRATE.usage(ctx.lang)))
+        return calibration.mark(ctx.coach, ctx.msg, team, session_id, int(args[1]), "".join(args[2:]), ctx.now)
+    if args and not args[0].isdigit():
+        raise CoachError(ctx.s.usage.format(usage=CALIBRATE.usage(ctx.lang)))
+    size = int(args[0]) if args else calibration.DEFAULT_SAMPLE
+    return calibration.start(ctx.coach, ctx.msg, team, size, ctx.now)
+
+
 def coach_digest(ctx: Ctx, args: list[str]) -> list[Reply]:
     """This week's lead digest, now, privately (it also comes by itself on the team's summary slot)."""
     team = ctx.require_team()
@@ -355,6 +371,7 @@ def _close(word: str, table: Sequence[Command]) -> list[str]:
 POST_NOW = Command("coach post-now", ("post-now", "发布"), coach_post_now, leads_only=True)
 FORGET = Command("coach forget", ("forget", "删除成员"), coach_forget, admins_only=True)
 REVIEW = Command("coach review", ("review", "复核", "复核队列"), coach_review, leads_only=True)
+CALIBRATE = Command("coach calibrate", ("calibrate", "校准"), coach_calibrate, leads_only=True)
 COACH = Command("coach", ("coach", "教练"), cmd_coach, slash=True, sub=(
     Command("coach help", ("help", "帮助"), coach_help, listed=False),
     Command("coach today", ("today", "今天", "今日"), coach_today),
@@ -367,6 +384,7 @@ COACH = Command("coach", ("coach", "教练"), cmd_coach, slash=True, sub=(
     Command("coach reveal", ("reveal", "公布", "揭晓"), coach_reveal, leads_only=True),
     REVIEW,
     Command("coach digest", ("digest", "周报"), coach_digest, leads_only=True),
+    CALIBRATE,
     Command("coach uphold", ("uphold", "维持"), _decision("upheld"), leads_only=True),
     Command("coach override", ("override", "改分"), _decision("overridden"), leads_only=True),
     Command("coach judge", ("judge", "判定"), _decision("judged"), leads_only=True),

@@ -4,7 +4,7 @@ types that cross them. Adapters and the store implement these protocols without 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -13,7 +13,7 @@ from typing import Any, Protocol
 from coachbot.domain.digest import Slip, WeekPoint
 from coachbot.domain.records import Answer, Delivery, InboxItem, Member, Post, Submission
 from coachbot.domain.reports import Leaderboard, MemberStats, TeamInsight
-from coachbot.domain.review import Decided, PracticeItem, Review, ReviewItem
+from coachbot.domain.review import Decided, Judged, PracticeItem, Review, ReviewItem
 from coachbot.domain.scoring import BonusDay
 from coachbot.present.messages import Message
 
@@ -205,3 +205,11 @@ class Records(Protocol):
                                met_in_row: int, interval: int, due: date, done: bool, at: datetime) -> bool: ...
     def practice_summary(self, member_id: int) -> tuple[int, int, int]: ...
     def practice_counts(self, team_id: str, *, since: datetime, until: datetime) -> tuple[int, int, int]: ...
+    def week_sample_pool(self, team_id: str, *, since: datetime, until: datetime) -> list[int]: ...
+    def create_session(self, *, team_id: str, by: str, items: list[int], at: datetime) -> int: ...
+    def session(self, session_id: int) -> tuple[str, list[int]] | None: ...
+    def mark_item(self, *, session_id: int, item: int, submission_id: int, rater: str, rater_name: str | None,
+                  challenge: str, marks: Mapping[str, bool], grader: Mapping[str, bool], labels: Mapping[str, str],
+                  at: datetime) -> None: ...
+    def session_marks(self, session_id: int) -> list[dict]: ...
+    def session_judgements(self, *, team_id: str | None = None) -> Iterator[Judged]: ...

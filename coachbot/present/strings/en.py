@@ -247,6 +247,31 @@ class En(Zh):
     practice_stats = "Practice: {answers} answers, {met} met, {open} items still going."
     practice_heading = "Practice"
 
+    # ------------------------------------------------------------ blind calibration sessions
+    calibrate_title = "Calibration #{id}"
+    calibrate_intro = ("{count} of this week's answers were sampled. Judge each rubric step and whether there is a "
+                       "compliance problem, without the bot's score and without the author's name. Other leads send "
+                       "/coach calibrate #{id} to grade the same sample.")
+    calibrate_item_title = "Calibration #{id} | {index}/{count} | {title}"
+    calibrate_reply = "The agent's answer"
+    calibrate_steps = "Judge each"
+    calibrate_violation = "Has a compliance problem"
+    calibrate_how = "Reply /coach calibrate #{id} {item} and {count} y/n (y = met; the last y = a violation), e.g. /coach calibrate #{id} {item} {example}"
+    calibrate_all_met = "All met, no violation"
+    calibrate_noted = "Item {item} noted."
+    calibrate_empty = "No answers to calibrate this week yet (scored, standing, text kept)."
+    calibrate_no_session = "There is no calibration session #{id} for this team."
+    calibrate_no_item = "This sample has items 1 to {count}; there is no item {item}."
+    calibrate_item_gone = "Answer {item} was deleted or withdrawn: skip it."
+    calibrate_marks = "Write {count} y/n, e.g. /coach calibrate #{id} {item} yyn"
+    calibrate_results_title = "Calibration #{id} | Results"
+    calibrate_with_bot = "You graded {graded}/{total}. You agreed with the bot on {agree}/{n} judgements ({rate}), kappa {kappa}."
+    calibrate_misses_heading = "Steps you and the bot disagreed on most"
+    calibrate_miss = "{label}: {count}"
+    calibrate_leads_heading = "With the other leads"
+    calibrate_with_lead = "{name}: agreed {agree}/{n} ({rate}), kappa {kappa}"
+    calibrate_no_others = "No other lead has graded this sample yet: send them /coach calibrate #{id}."
+
     # ------------------------------------------------------------ commands
     command_usage = {
         "script": "/script <situation or keyword>, e.g. /script broken-promise; with no argument it lists every script",
@@ -266,6 +291,7 @@ class En(Zh):
         "coach review": "/coach review [N]",
         "coach uphold": "/coach uphold <N> [note]",
         "coach override": "/coach override <N> <score> [note]",
+        "coach calibrate": "/coach calibrate [N] | #S [item y/n…]",
         "coach digest": "/coach digest",
         "coach judge": "/coach judge <N> <c2|f1> yes|no [note]",
     }
@@ -287,6 +313,7 @@ class En(Zh):
         "coach review": "the review queue: appeals and scores the bot was unsure of",
         "coach uphold": "review: uphold the grade",
         "coach override": "review: set the score",
+        "coach calibrate": "calibration: grade a blind sample of this week's answers, see agreement with the bot and other leads",
         "coach digest": "the lead's weekly digest with its 8-week chart (also sent privately at the weekly summary)",
         "coach judge": "review: judge a rubric step or a compliance problem",
     }

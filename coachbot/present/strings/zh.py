@@ -232,6 +232,30 @@ class Zh:
     practice_stats = "个人练习：作答 {answers} 次，做到 {met} 次，还有 {open} 道在练。"
     practice_heading = "个人练习"
 
+    # ------------------------------------------------------------ blind calibration sessions
+    calibrate_title = "校准练习 #{id}"
+    calibrate_intro = ("从本周的回答里抽了 {count} 条。请逐条判断每个评分步骤有没有做到、有没有合规问题，"
+                       "看不到机器的评分，也看不到是谁写的。其他组长发 /coach calibrate #{id} 可以评同一组样本。")
+    calibrate_item_title = "校准 #{id}｜第 {index}/{count} 条｜{title}"
+    calibrate_reply = "坐席的回答"
+    calibrate_steps = "逐项判断"
+    calibrate_violation = "有合规问题（违规）"
+    calibrate_how = "回复 /coach calibrate #{id} {item} 后接 {count} 个 y/n（y=做到了；最后一个 y=有违规），例如 /coach calibrate #{id} {item} {example}"
+    calibrate_all_met = "全部做到、无违规"
+    calibrate_noted = "第 {item} 条已记下。"
+    calibrate_empty = "本周还没有可以校准的回答（计分、未撤回、原文还在的）。"
+    calibrate_no_session = "没有找到本团队的校准练习 #{id}。"
+    calibrate_no_item = "这组样本只有 1 到 {count} 条，没有第 {item} 条。"
+    calibrate_item_gone = "第 {item} 条回答已经删除或撤回，跳过它。"
+    calibrate_marks = "要写 {count} 个 y/n，例如 /coach calibrate #{id} {item} yyn"
+    calibrate_results_title = "校准 #{id}｜结果"
+    calibrate_with_bot = "你评了 {graded}/{total} 条。和机器一致 {agree}/{n} 个判定（{rate}），κ {kappa}。"
+    calibrate_misses_heading = "和机器不一致最多的步骤"
+    calibrate_miss = "{label}：{count} 次"
+    calibrate_leads_heading = "和其他组长"
+    calibrate_with_lead = "{name}：一致 {agree}/{n}（{rate}），κ {kappa}"
+    calibrate_no_others = "还没有其他组长评这组样本：把 /coach calibrate #{id} 发给他们。"
+
     # ------------------------------------------------------------ commands (keys: coachbot.usecases.commands)
     command_usage = {
         "script": "/script <情况或关键词>，例如 /script 爽约、/script broken-promise；不带参数列出全部话术",
@@ -251,6 +275,7 @@ class Zh:
         "coach review": "/coach review [编号]",
         "coach uphold": "/coach uphold <编号> [备注]",
         "coach override": "/coach override <编号> <分数> [备注]",
+        "coach calibrate": "/coach calibrate [条数] | #编号 [第几条 y/n…]",
         "coach digest": "/coach digest",
         "coach judge": "/coach judge <编号> <c2|f1> yes|no [备注]",
     }
@@ -272,6 +297,7 @@ class Zh:
         "coach review": "复核队列：申诉和机器拿不准的评分",
         "coach uphold": "复核：维持原判",
         "coach override": "复核：改分",
+        "coach calibrate": "校准练习：盲评本周回答，看和机器、和其他组长的一致程度",
         "coach digest": "组长周报和近 8 周图表（每周小结时也会私信发给组长）",
         "coach judge": "复核：逐项判定评分项或合规问题",
     }
