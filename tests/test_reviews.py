@@ -285,3 +285,25 @@ def test_a_calibration_session_with_two_leads_reports_kappa_worked_by_hand(bot):
     report = CliRunner(env={"COACHBOT_CONFIG": "", "COACHBOT_DB": ""}).invoke(
         main, ["calibrate", "--leads", "--db", str(bot.settings.database)])
     assert "0 条复核、1 次校准练习，共 42 个判定" in report.output
+
+
+def test_a_slack_button_runs_its_coach_command_through_the_inbox(tmp_path, library):
+    from coachbot.platforms.slack.chat import SlackChat
+    from coachbot.platforms.slack.client import make_client
+    from coachbot.platforms.slack.listeners import SlackListeners
+
+    chat = SlackChat(make_client("xoxb-test", base_url="http://127.0.0.1:9/api/"))
+    made = build(Settings(teams=(team(channels={"slack": ("C1",)}),), database=str(tmp_path / "s.db")), chat,
+                 library=library)
+    try:
+        listeners = SlackListeners(made.coach, chat, clock=lambda: MORNING, fast_client=chat.client)
+        acked = []
+        body_ = {"user": {"id": "U1"}, "channel": {"id": "C1"}, "trigger_id": "T1", "response_url": "http://x/r"}
+        listeners.on_command_button(lambda: acked.append(1), {"value": "/coach appeal s7 c2"}, body_)
+        listeners.on_command_button(lambda: acked.append(1), {"value": "/script 爽约"}, {**body_, "trigger_id": "T2"})
+        item = made.store.claim_inbox(now=MORNING, stale_after=timedelta(seconds=60))
+        assert acked == [1, 1] and item is not None and item.kind == "command"
+        assert item.payload["incoming"]["text"] == "/coach appeal s7 c2" and item.payload["private"] == "respond"
+        assert made.store.claim_inbox(now=MORNING, stale_after=timedelta(seconds=60)) is None   # only /coach runs
+    finally:
+        made.close()
