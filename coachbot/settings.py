@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from coachbot.domain import timespec
 from coachbot.domain.errors import ConfigError, Problem, SetupError
+from coachbot.domain.reports import SEASONS
 from coachbot.domain.teams import (
     ANSWERS,
     DEFAULT_TZ,
@@ -197,7 +198,7 @@ def _team(c: Checker, i: int, problems: list[Problem]) -> Team | None:
     if not c.mapping(key):
         return None
     c.known_fields(key, {"id", "name", "timezone", "channels", "leads", "show_names", "schedule",
-                         "holidays", "workdays", "language", "answers"})
+                         "holidays", "workdays", "language", "answers", "seasons"})
     team_id = c.text(key + ("id",))
     tz = c.text(key + ("timezone",), required=False) or DEFAULT_TZ
     try:
@@ -233,6 +234,9 @@ def _team(c: Checker, i: int, problems: list[Problem]) -> Team | None:
     if language not in LANGUAGES:
         c.problem(key + ("language",), f"{language!r} is not one of: {', '.join(LANGUAGES)}")
         language = LANGUAGES[0]
+    seasons = c.choice(key + ("seasons",), SEASONS) if c.get(key + ("seasons",)) is not None else "none"
+    if seasons not in SEASONS:
+        seasons = "none"
     answers = c.choice(key + ("answers",), ANSWERS) if c.get(key + ("answers",)) is not None else ANSWERS[0]
     if answers not in ANSWERS:
         answers = ANSWERS[0]
@@ -241,6 +245,7 @@ def _team(c: Checker, i: int, problems: list[Problem]) -> Team | None:
         channels=channels, leads=c.texts(key + ("leads",), required=False, ids=True),
         show_names=True if show is None else bool(show), schedule=_schedule(c, key + ("schedule",)),
         holidays=holidays, workdays=_dates(c, key + ("workdays",)), language=language, answers=answers,
+        seasons=seasons,
     )
 
 
@@ -411,6 +416,7 @@ teams:
     timezone: Asia/Shanghai
     language: zh               # the bot's own wording: zh (default) or en; lessons and scripts stay Chinese
     answers: channel           # channel (default): any message on a challenge day is an answer; thread: only thread replies
+    seasons: month             # leaderboards by season (/leaderboard season): month, quarter or none
     leads: [U0LEAD]            # team leads: post-now, reveal, team insight
     show_names: true           # show names in the reveal's best replies (false = anonymised)
     channels:

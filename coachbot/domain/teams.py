@@ -40,6 +40,7 @@ class Team:
     holidays: str | tuple[str, ...] = "cn"   # "cn", "none", or a list of ISO dates
     workdays: tuple[str, ...] = ()           # extra working days for a custom list
     language: str = "zh"                     # the bot's own wording: "zh" or "en"; content stays Chinese
+    seasons: str = "none"                    # leaderboards by season: "month", "quarter" or "none"
     answers: str = "channel"                 # "channel": top-level messages on a challenge day are answers too;
                                              # "thread": only replies in the challenge's thread are
 

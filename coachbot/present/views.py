@@ -9,7 +9,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from coachbot.content.models import Challenge, Script, Tip
-from coachbot.domain.reports import Leaderboard, MemberStats, TeamInsight
+from coachbot.domain.reports import Leaderboard, MemberStats, TeamInsight, TeamStanding
 from coachbot.domain.text import bounded
 from coachbot.grading.gaming import MIN_CHARS
 from coachbot.grading.grader import (
@@ -199,9 +199,10 @@ def _rate(value: float | None) -> str:
     return "-" if value is None else f"{round(value * 100)}%"
 
 
-def leaderboard_title(team_name: str | None, period: str, *, everyone: bool, lang: str = "zh") -> str:
+def leaderboard_title(team_name: str | None, period: str, *, everyone: bool, lang: str = "zh",
+                      season: str | None = None) -> str:
     s = strings(lang)
-    name = s.periods[period]
+    name = s.season_period.format(season=season) if season else s.periods[period]
     return s.board_title_everyone.format(period=name) if everyone else s.board_title_team.format(
         team=team_name or "", period=name)
 
@@ -217,6 +218,21 @@ def leaderboard(board: Leaderboard, *, title: str, lang: str = "zh") -> Message:
         lines += ["…", s.board_you.format(rank=r.rank, name=r.member.name, points=r.points, answers=r.answers,
                                            streak=r.streak)]
     return Message(title=title, sections=(Section("\n".join(lines)),), kind="leaderboard")
+
+
+def team_board_title(period: str, season: str | None, *, lang: str = "zh") -> str:
+    s = strings(lang)
+    return s.teams_board_title.format(period=s.season_period.format(season=season) if season else s.periods[period])
+
+
+def team_board(rows: Iterable[TeamStanding], names: dict[str, str], *, title: str, lang: str = "zh") -> Message:
+    """Teams side by side: points per agent (those who did not answer count as 0), participation, pass rate."""
+    s = strings(lang)
+    lines = [s.teams_board_row.format(rank=r.rank, team=names.get(r.team_id, r.team_id), per_agent=round(r.per_agent),
+                                      participants=r.participants, agents=r.agents, rate=_rate(r.pass_rate),
+                                      points=r.points) for r in rows]
+    return Message(title=title, sections=(Section("\n".join(lines) or s.board_empty), Section(s.teams_board_note)),
+                   kind="leaderboard")
 
 
 def stats(st: MemberStats, *, lang: str = "zh") -> Message:

@@ -33,6 +33,7 @@ from coachbot.domain.reports import (
     SkillScore,
     Standing,
     TeamInsight,
+    TeamStanding,
     period_for,
     zone,
 )
@@ -365,3 +366,27 @@ def slips(db: Database, team_id: str, *, period: Period, quotes: int = 3) -> lis
             found[category].append((Member.from_row(row, "m_").name, str(row["evidence"])))
     order = sorted(counts, key=lambda c: (-counts[c], c))
     return [Slip(c, counts[c], tuple(found.get(c, ()))) for c in order]
+
+
+def team_board(db: Database, *, period: Period, team_ids: list[str]) -> list[TeamStanding]:
+    """Teams side by side: points per agent (agents who did not answer count, as 0), participation, pass rate."""
+    time_sql, params = _time_filter(period)
+    rows = {}
+    for team_id in team_ids:
+        (agents,) = db.execute("SELECT COUNT(*) FROM members WHERE team_id = ? AND role = 'agent'", [team_id]).fetchone()
+        points, answers, passes, participants = db.execute(f"""
+            SELECT COALESCE(SUM(s.points), 0), COALESCE(SUM(s.answer), 0), COALESCE(SUM(s.pass_credit), 0),
+                   COUNT(DISTINCT s.member_id)
+            FROM members m JOIN submissions s INDEXED BY submissions_member_time ON s.member_id = m.id
+            WHERE m.team_id = :team AND m.role = 'agent' AND s.counted = 1 {time_sql}""",
+                                                          params | {"team": team_id}).fetchone()
+        rows[team_id] = (agents, participants, points, points / agents if agents else 0.0,
+                         passes / answers if answers else None)
+    order = sorted(rows, key=lambda t: (-rows[t][3], t))
+    out: list[TeamStanding] = []
+    for place, team_id in enumerate(order, 1):
+        agents, participants, points, per_agent, rate = rows[team_id]
+        same = bool(out) and out[-1].per_agent == per_agent
+        out.append(TeamStanding(out[-1].rank if same else place, team_id, agents, participants, points, per_agent,
+                                rate))
+    return out

@@ -48,7 +48,7 @@ from coachbot.domain.records import (
     at_utc,
     utc_text,
 )
-from coachbot.domain.reports import Leaderboard, MemberStats, TeamInsight
+from coachbot.domain.reports import Leaderboard, MemberStats, TeamInsight, TeamStanding
 from coachbot.domain.scoring import UNJUDGED, BonusDay, Policy, Prior, decide, read_grade
 from coachbot.domain.teams import DEFAULT_TZ
 from coachbot.store import reads as read
@@ -675,6 +675,13 @@ class Store(QueueStore, ErasureStore, ReviewStore, PracticeStore, SessionStore):
         with self._read() as db:
             return read.leaderboard(db, period=window, scope=scope, now=now, team_id=team_id,
                                     platform=platform, channel=channel, top=top, asker=who, bonus_day=bonus_day)
+
+    def team_board(self, *, team_ids: list[str], period: str = "week", now: datetime, tz: str = DEFAULT_TZ,
+                   start: date | None = None, end: date | None = None) -> list[TeamStanding]:
+        """Teams side by side (see :func:`coachbot.store.reads.team_board`)."""
+        window = read.period_for(period, now=now, tz=tz, start=start, end=end)
+        with self._read() as db:
+            return read.team_board(db, period=window, team_ids=team_ids)
 
     def member_stats(self, member: Member, *, now: datetime, tz: str = DEFAULT_TZ,
                      bonus_day: BonusDay | None = None) -> MemberStats:

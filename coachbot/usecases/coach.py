@@ -20,7 +20,7 @@ from coachbot.domain.chatter import chatter_reason
 from coachbot.domain.errors import CoachError
 from coachbot.domain.privacy import mask
 from coachbot.domain.records import Member, Post, Submission
-from coachbot.domain.reports import Leaderboard, MemberStats, TeamInsight
+from coachbot.domain.reports import Leaderboard, MemberStats, TeamInsight, TeamStanding
 from coachbot.domain.review import FIRST_INTERVAL, uncertain_reasons
 from coachbot.domain.rotation import pick_challenge, pick_tip
 from coachbot.domain.scoring import UNJUDGED
@@ -282,11 +282,20 @@ class Coach:
         return self.store.post_for(platform=platform, channel=channel, kind="challenge", post_date=local_day(now, team))
 
     def leaderboard(self, *, period: str, everyone: bool, team: Team | None, now: datetime,
-                    asker: tuple[str, str]) -> Leaderboard:
+                    asker: tuple[str, str], span: tuple[date, date] | None = None) -> Leaderboard:
+        """Standings for a period, or for ``span`` (a season: its first and last day)."""
         tz = team.timezone if team else DEFAULT_TZ
         return self.store.leaderboard(period=period, scope="everyone" if everyone else "team",
                                       team_id=None if everyone or team is None else team.id,
-                                      now=now, tz=tz, top=10, asker=asker, bonus_day=self.days_off)
+                                      now=now, tz=tz, top=10, asker=asker, bonus_day=self.days_off,
+                                      start=span[0] if span else None, end=span[1] if span else None)
+
+    def team_board(self, *, period: str, now: datetime, season: tuple[str, date, date] | None = None
+                   ) -> list[TeamStanding]:
+        """Every team side by side (points per agent, participation, pass rate)."""
+        tz = self.settings.teams[0].timezone if self.settings.teams else DEFAULT_TZ
+        return self.store.team_board(team_ids=[t.id for t in self.settings.teams], period=period, now=now, tz=tz,
+                                     start=season[1] if season else None, end=season[2] if season else None)
 
     def find_member(self, query: str) -> Member | None:
         return self.store.find_member(query)

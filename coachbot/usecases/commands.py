@@ -17,9 +17,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from coachbot.domain.errors import CoachError
+from coachbot.domain.reports import season_named, season_of
 from coachbot.domain.teams import Team
 from coachbot.domain.text import closest, to_simplified
 from coachbot.present import views
@@ -35,6 +36,8 @@ PERIOD_WORDS = {"today": "today", "今天": "today", "今日": "today", "week": 
                 "累计": "all", "上周": "last_week", "last-week": "last_week", "lastweek": "last_week",
                 "上月": "last_month", "上个月": "last_month", "last-month": "last_month", "lastmonth": "last_month"}
 EVERYONE = {"everyone", "all-teams", "全员", "所有人", "全部团队"}
+SEASON_WORDS = {"season", "赛季", "本赛季"}
+TEAMS_WORDS = {"teams", "team-vs-team", "团队对抗", "对抗", "各团队"}
 POST_KINDS = {"lesson": "lesson", "challenge": "challenge", "summary": "summary",
               "小课": "lesson", "挑战": "challenge", "小结": "summary"}
 
@@ -113,22 +116,45 @@ def cmd_script(ctx: Ctx, args: list[str]) -> list[Reply]:
 # ------------------------------------------------------------------ /leaderboard
 
 def cmd_leaderboard(ctx: Ctx, args: list[str]) -> list[Reply]:
-    period, everyone, team = "week", False, ctx.team
+    period, everyone, team, teams = "week", False, ctx.team, False
+    season: tuple[str, date, date] | None = None
+    wants_season, season_name = False, None
     for raw in args:
         word = to_simplified(raw).lower()
         if word in PERIOD_WORDS:
             period = PERIOD_WORDS[word]
         elif word in EVERYONE:
             everyone = True
+        elif word in SEASON_WORDS:
+            wants_season = True
+        elif word in TEAMS_WORDS:
+            teams = True
+        elif wants_season and season_name is None and re.fullmatch(r"\d{4}-?(q[1-4]|\d{1,2})", word):
+            season_name = raw
         elif (t := ctx.coach.settings.team(raw)) is not None:
             team = t
         else:
             raise CoachError(ctx.s.unknown_word.format(word=raw, usage=LEADERBOARD.usage(ctx.lang)))
+    if wants_season:
+        kind = team.seasons if team is not None else "none"
+        if kind == "none":
+            raise CoachError(ctx.s.no_seasons)
+        season = season_named(kind, season_name) if season_name else season_of(kind, ctx.now.astimezone(
+            team.tz if team else ctx.coach.settings.teams[0].tz).date())
+        if season is None:
+            raise CoachError(ctx.s.unknown_season.format(name=season_name, example=season_of(kind, ctx.now.date())[0]))
+    if teams:
+        return _reply(views.team_board(ctx.coach.team_board(period=period, now=ctx.now, season=season),
+                                       {t.id: t.name for t in ctx.coach.settings.teams},
+                                       title=views.team_board_title(period, season[0] if season else None,
+                                                                    lang=ctx.lang), lang=ctx.lang))
     if not everyone and team is None:
         raise CoachError(ctx.s.no_team_leaderboard)
     board = ctx.coach.leaderboard(period=period, everyone=everyone, team=team, now=ctx.now,
-                                  asker=(ctx.msg.platform, ctx.msg.user))
-    title = views.leaderboard_title(team.name if team else None, period, everyone=everyone, lang=ctx.lang)
+                                  asker=(ctx.msg.platform, ctx.msg.user),
+                                  span=(season[1], season[2]) if season else None)
+    title = views.leaderboard_title(team.name if team else None, period, everyone=everyone, lang=ctx.lang,
+                                    season=season[0] if season else None)
     return _reply(views.leaderboard(board, title=title, lang=ctx.lang))
 
 

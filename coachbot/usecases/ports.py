@@ -12,7 +12,7 @@ from typing import Any, Protocol
 
 from coachbot.domain.digest import Slip, WeekPoint
 from coachbot.domain.records import Answer, Delivery, InboxItem, Member, Post, Submission
-from coachbot.domain.reports import Leaderboard, MemberStats, TeamInsight
+from coachbot.domain.reports import Leaderboard, MemberStats, TeamInsight, TeamStanding
 from coachbot.domain.review import Decided, Judged, PracticeItem, Review, ReviewItem
 from coachbot.domain.scoring import BonusDay
 from coachbot.present.messages import Message
@@ -213,3 +213,5 @@ class Records(Protocol):
                   at: datetime) -> None: ...
     def session_marks(self, session_id: int) -> list[dict]: ...
     def session_judgements(self, *, team_id: str | None = None) -> Iterator[Judged]: ...
+    def team_board(self, *, team_ids: list[str], period: str = "week", now: datetime, tz: str = ...,
+                   start: date | None = None, end: date | None = None) -> list[TeamStanding]: ...

@@ -272,10 +272,18 @@ class En(Zh):
     calibrate_with_lead = "{name}: agreed {agree}/{n} ({rate}), kappa {kappa}"
     calibrate_no_others = "No other lead has graded this sample yet: send them /coach calibrate #{id}."
 
+    # ------------------------------------------------------------ seasons and the team-vs-team board
+    season_period = " season {season} "
+    no_seasons = "This team has no seasons: add seasons: month or seasons: quarter to the team in coachbot.yaml."
+    unknown_season = "Cannot read the season \"{name}\"; write it like {example}."
+    teams_board_title = "Team vs team | {period}"
+    teams_board_row = "{rank:>2}. {team}  {per_agent} per agent | answered {participants}/{agents} | pass rate {rate} | {points} points"
+    teams_board_note = "Ranked by points per agent: agents who did not answer count as 0, so teams of any size compare."
+
     # ------------------------------------------------------------ commands
     command_usage = {
         "script": "/script <situation or keyword>, e.g. /script broken-promise; with no argument it lists every script",
-        "leaderboard": "/leaderboard [today|week|month|all|last-week|last-month] [team id|everyone], e.g. /leaderboard week",
+        "leaderboard": "/leaderboard [today|week|month|all|last-week|last-month|season [2026-Q3]] [team id|everyone|teams], e.g. /leaderboard season",
         "coach": "/coach help | today | stats [member] | appeal | skills | challenges | post-now lesson|challenge|summary [ID] | reveal | review",
         "help": "/help",
         "coach help": "/coach help",
@@ -319,7 +327,7 @@ class En(Zh):
     }
     slash_hint = {
         "script": "[situation or keyword, e.g. broken-promise]",
-        "leaderboard": "[today|week|month|all|last-week|last-month] [everyone]",
+        "leaderboard": "[today|week|month|all|last-week|last-month|season] [everyone|teams]",
         "coach": "help | today | stats | appeal | skills | challenges | post-now | reveal | review",
     }
     help_title = "coachbot help"

@@ -256,10 +256,18 @@ class Zh:
     calibrate_with_lead = "{name}：一致 {agree}/{n}（{rate}），κ {kappa}"
     calibrate_no_others = "还没有其他组长评这组样本：把 /coach calibrate #{id} 发给他们。"
 
+    # ------------------------------------------------------------ seasons and the team-vs-team board
+    season_period = "赛季 {season} "
+    no_seasons = "这个团队没有设置赛季：在 coachbot.yaml 的团队里加上 seasons: month 或 seasons: quarter。"
+    unknown_season = "看不懂赛季「{name}」，请写成 {example} 这样。"
+    teams_board_title = "团队对抗｜{period}"
+    teams_board_row = "{rank:>2}. {team}  人均 {per_agent} 分｜参与 {participants}/{agents}｜通过率 {rate}｜共 {points} 分"
+    teams_board_note = "按人均积分排名：没有作答的坐席按 0 分计，大小团队可以比较。"
+
     # ------------------------------------------------------------ commands (keys: coachbot.usecases.commands)
     command_usage = {
         "script": "/script <情况或关键词>，例如 /script 爽约、/script broken-promise；不带参数列出全部话术",
-        "leaderboard": "/leaderboard [today|week|month|all|last-week|last-month] [团队ID|everyone]，例如 /排行榜 本周、/排行榜 上周",
+        "leaderboard": "/leaderboard [today|week|month|all|last-week|last-month|season [2026-Q3]] [团队ID|everyone|teams]，例如 /排行榜 本周、/排行榜 赛季、/排行榜 团队对抗",
         "coach": "/coach help｜today｜stats [成员]｜appeal｜skills｜challenges｜post-now lesson|challenge|summary [ID]｜reveal｜review",
         "help": "/help",
         "coach help": "/coach help",
@@ -303,7 +311,7 @@ class Zh:
     }
     slash_hint = {   # the short argument hint platforms show beside a slash command
         "script": "[情况或关键词，例如 爽约]",
-        "leaderboard": "[today|week|month|all|last-week|last-month] [everyone]",
+        "leaderboard": "[today|week|month|all|last-week|last-month|season] [everyone|teams]",
         "coach": "help | today | stats | appeal | skills | challenges | post-now | reveal | review",
     }
     help_title = "coachbot 使用说明"
