@@ -16,10 +16,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from coachbot.domain import timespec
 from coachbot.domain.errors import ConfigError, Problem, SetupError
+from coachbot.domain.reports import SEASONS
 from coachbot.domain.teams import (
     ANSWERS,
     DEFAULT_TZ,
     LANGUAGES,
+    ReviewRules,
     Schedule,
     Settings,
     Team,
@@ -178,12 +180,25 @@ def _wecom(c: Checker) -> WeComOptions:
                         maps["webhooks"])
 
 
+def _reviews(c: Checker) -> ReviewRules:
+    key: tuple = ("reviews",)
+    if c.get(key) is None or not c.mapping(key):
+        return ReviewRules()
+    c.known_fields(key, {"appeal_days", "near_pass", "uncertain"})
+    uncertain = c.get(key + ("uncertain",))
+    if uncertain is not None and not isinstance(uncertain, bool):
+        c.problem(key + ("uncertain",), "must be true or false")
+    return ReviewRules(appeal_days=c.integer(key + ("appeal_days",), lo=0, hi=90, default=3),
+                       near_pass=c.integer(key + ("near_pass",), lo=0, hi=50, default=5),
+                       uncertain=uncertain if isinstance(uncertain, bool) else True)
+
+
 def _team(c: Checker, i: int, problems: list[Problem]) -> Team | None:
     key = ("teams", i)
     if not c.mapping(key):
         return None
     c.known_fields(key, {"id", "name", "timezone", "channels", "leads", "show_names", "schedule",
-                         "holidays", "workdays", "language", "answers"})
+                         "holidays", "workdays", "language", "answers", "seasons"})
     team_id = c.text(key + ("id",))
     tz = c.text(key + ("timezone",), required=False) or DEFAULT_TZ
     try:
@@ -219,6 +234,9 @@ def _team(c: Checker, i: int, problems: list[Problem]) -> Team | None:
     if language not in LANGUAGES:
         c.problem(key + ("language",), f"{language!r} is not one of: {', '.join(LANGUAGES)}")
         language = LANGUAGES[0]
+    seasons = c.choice(key + ("seasons",), SEASONS) if c.get(key + ("seasons",)) is not None else "none"
+    if seasons not in SEASONS:
+        seasons = "none"
     answers = c.choice(key + ("answers",), ANSWERS) if c.get(key + ("answers",)) is not None else ANSWERS[0]
     if answers not in ANSWERS:
         answers = ANSWERS[0]
@@ -227,6 +245,7 @@ def _team(c: Checker, i: int, problems: list[Problem]) -> Team | None:
         channels=channels, leads=c.texts(key + ("leads",), required=False, ids=True),
         show_names=True if show is None else bool(show), schedule=_schedule(c, key + ("schedule",)),
         holidays=holidays, workdays=_dates(c, key + ("workdays",)), language=language, answers=answers,
+        seasons=seasons,
     )
 
 
@@ -243,7 +262,7 @@ def load_settings(path: str | Path) -> Settings:
     if not isinstance(loaded.data, dict):
         raise ConfigError([Problem(str(path), 1, "(file)", "must be a mapping")])
     c.known_fields((), {"teams", "admins", "scoring", "content_dirs", "database", "grace_minutes", "retention_days",
-                        "wecom"})
+                        "wecom", "reviews"})
     teams = [t for i, _ in enumerate(c.seq(("teams",), min_len=1)) if (t := _team(c, i, problems))]
     seen: set[str] = set()
     for i, t in enumerate(teams):
@@ -277,6 +296,7 @@ def load_settings(path: str | Path) -> Settings:
     retention = c.integer(("retention_days",), lo=1, hi=3650, default=0) if c.get(("retention_days",)) is not None \
         else None
     wecom = _wecom(c)
+    reviews = _reviews(c)
     if wecom.bot is not None or wecom.app is not None:   # declared: check the combination now (else at start)
         declared = WeComOptions(wecom.bot or "none", bool(wecom.app), wecom.private or ("app" if wecom.app else "bot"),
                                 wecom.group_ack, wecom.names, wecom.webhooks)
@@ -287,7 +307,7 @@ def load_settings(path: str | Path) -> Settings:
     return Settings(
         teams=tuple(teams), admins=c.texts(("admins",), required=False, ids=True), policy=policy,
         content_dirs=content_dirs, database=str(base / database) if not Path(database).is_absolute() else database,
-        grace=grace, path=path, retention_days=retention, platforms={"wecom": wecom},
+        grace=grace, path=path, retention_days=retention, platforms={"wecom": wecom}, reviews=reviews,
     )
 
 
@@ -385,6 +405,10 @@ admins: []                     # user ids or names allowed to run admin commands
 scoring:
   policy: first                # first reply counts; or use `best_of: 3`
 grace_minutes: 120             # a post missed by less than this goes out on start
+reviews:
+  appeal_days: 3               # an agent may appeal a grade (/coach appeal) this many days after answering
+  near_pass: 5                 # a score this close to the pass mark goes to the leads' review queue
+  uncertain: true              # also queue suspicions of the learned signal alone and replies that timed out
 
 teams:
   - id: team-a
@@ -392,6 +416,7 @@ teams:
     timezone: Asia/Shanghai
     language: zh               # the bot's own wording: zh (default) or en; lessons and scripts stay Chinese
     answers: channel           # channel (default): any message on a challenge day is an answer; thread: only thread replies
+    seasons: month             # leaderboards by season (/leaderboard season): month, quarter or none
     leads: [U0LEAD]            # team leads: post-now, reveal, team insight
     show_names: true           # show names in the reveal's best replies (false = anonymised)
     channels:

@@ -63,6 +63,8 @@ class FakeSlackAPI:
         self.delays: dict[str, float] = {}        # method (or "*") -> seconds before answering: a slow Slack
         self.socket_url: str | None = None        # apps.connections.open answers this (a fake Socket Mode gateway)
         self.markers: dict[str, int] = {}         # first block_id of every message taken -> how many times
+        self.uploads: dict[str, bytes] = {}       # file id -> the bytes posted to its upload URL
+        self.shared: dict[str, dict] = {}         # file id -> where files.completeUploadExternal shared it
         self.server = ThreadingHTTPServer((host, port), self._handler())
         self.server.daemon_threads = True
         self.thread: threading.Thread | None = None
@@ -185,6 +187,22 @@ class FakeSlackAPI:
             name = self.users.get(user, "")
             return {"ok": True, "user": {"id": user, "name": user.lower(), "real_name": name or user,
                                          "profile": {"display_name": name, "real_name": name or user}}}
+        if method == "files.getUploadURLExternal":
+            file_id = f"F{next(self._ts)}"
+            return {"ok": True, "file_id": file_id, "upload_url": f"http://127.0.0.1:{self.port}/upload/{file_id}"}
+        if method == "files.completeUploadExternal":
+            files = args.get("files")
+            files = json.loads(files) if isinstance(files, str) else files or []
+            done = [{"id": f["id"], "title": f.get("title", ""), "channels": [args.get("channel_id", "")]}
+                    for f in files]
+            with self._lock:
+                for f in done:
+                    self.shared[f["id"]] = {**f, "thread_ts": args.get("thread_ts"),
+                                            "size": len(self.uploads.get(f["id"], b""))}
+            return {"ok": True, "files": done}
+        if method == "files.info":
+            with self._lock:
+                return {"ok": True, "file": self.shared.get(args.get("file", ""), {"id": args.get("file", "")})}
         if method in ("views.open", "views.publish", "views.update", "views.push"):
             return {"ok": True, "view": {"id": f"V{next(self._ts)}", **(args.get("view") or {})}}
         return {"ok": True}
@@ -224,6 +242,13 @@ class FakeSlackAPI:
 
             def _serve(self) -> None:
                 path = urlparse(self.path).path
+                if path.startswith("/upload/"):           # files.upload v2, step 2: the file's bytes
+                    data = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                    with api._lock:
+                        api.uploads[path[len("/upload/"):]] = data
+                        api._calls.append(Call("upload", {"size": len(data)}, dict(self.headers.items()), 200, path))
+                    self._send(200, f"OK - {len(data)}")
+                    return
                 args = self._args()
                 headers = {k.lower(): v for k, v in self.headers.items()}
                 if path == "/_stats":

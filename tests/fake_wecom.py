@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import hashlib
 import itertools
 import json
 import math
@@ -45,6 +46,11 @@ from coachbot.platforms.wecom.crypto import WeComCrypto, signature
 SYSTEM_BUSY = -1
 INVALID_SECRET = 40001
 INVALID_MSGTYPE = 40008
+INVALID_MEDIA_TYPE = 40004
+INVALID_MEDIA_ID = 40007
+EMPTY_MEDIA = 44001
+INVALID_IMAGE = 40009
+WEBHOOK_IMAGE_MAX = 2 * 1024 * 1024     # the group robot's image, before base64
 INVALID_CORPID = 40013
 INVALID_TOKEN = 40014
 INVALID_AGENTID = 40056
@@ -221,6 +227,7 @@ class FakeWeCom:
         self._stopped = False
 
     def _forget(self) -> None:
+        self.media: dict[str, bytes] = {}        # media/upload: media_id -> the file's bytes (valid 3 days in WeCom)
         self._calls: list[Call] = []
         self._faults: dict[str, list[Fault]] = {}
         self._ws_faults: dict[str, list[WsFault]] = {}
@@ -428,6 +435,8 @@ class FakeWeCom:
             raise Refused(INVALID_MSGTYPE)
         if msgtype in ("text", "markdown"):
             _check_length(body, msgtype, APP_CONTENT_MAX)
+        if msgtype in ("image", "file") and (body.get(msgtype) or {}).get("media_id") not in self.media:
+            raise Refused(INVALID_MEDIA_ID)
         named = [u for u in str(body.get("touser") or "").split("|") if u]
         if "@all" in named and self.users is not None:
             named = list(self.users)
@@ -473,6 +482,14 @@ class FakeWeCom:
             _check_length(body, "text", WEBHOOK_TEXT_MAX)
         elif msgtype in ("markdown", "markdown_v2"):
             _check_length(body, msgtype, WEBHOOK_MARKDOWN_MAX)
+        elif msgtype == "image":
+            image = body.get("image") or {}
+            try:
+                data = base64.b64decode(str(image.get("base64", "")), validate=True)
+            except ValueError:
+                raise Refused(INVALID_IMAGE) from None
+            if not data or hashlib.md5(data).hexdigest() != image.get("md5") or len(data) > WEBHOOK_IMAGE_MAX:
+                raise Refused(INVALID_IMAGE)
         now = self.clock()
         with self._lock:
             window = self._hook_sends.setdefault(key, deque())
@@ -512,8 +529,34 @@ class FakeWeCom:
             self._used_codes.add(code)
         return {}
 
+    def _media_upload(self, query: dict, raw: bytes) -> dict:
+        """media/upload: one file in a multipart/form-data body (field ``media``); a media id for 3 days."""
+        self._check_token(query)
+        if query.get("type") not in ("image", "voice", "video", "file"):
+            raise Refused(INVALID_MEDIA_TYPE)
+        boundary = raw.split(b"\r\n", 1)[0]
+        if not boundary.startswith(b"--"):
+            raise Refused(EMPTY_MEDIA)
+        part = raw.split(boundary)[1]
+        head, _, data = part.partition(b"\r\n\r\n")
+        if b'name="media"' not in head or not data.endswith(b"\r\n") or len(data) <= 2:
+            raise Refused(EMPTY_MEDIA)
+        with self._lock:
+            media_id = f"media-{next(self._ids)}"
+            self.media[media_id] = data[:-2]
+        return {"type": query["type"], "media_id": media_id, "created_at": str(int(time.time()))}
+
     def _respond(self, method: str, path: str, query: dict, raw: bytes) -> tuple[int | None, dict | str]:
         """Answer and record one API call: (HTTP status, answer), or (None, "") to hang up unanswered."""
+        if path == "media/upload" and method == "POST":
+            call = Call(path, query, None, 0, True, at=self.clock())
+            try:
+                answer = {"errcode": 0, "errmsg": "ok", **self._media_upload(query, raw)}
+            except Refused as refused:
+                answer = {"errcode": refused.errcode, "errmsg": refused.errmsg}
+            call.errcode, call.status, call.ok = answer["errcode"], 200, answer["errcode"] == 0
+            self._record(call)
+            return 200, answer
         body = _json_object(raw)
         delay = self.delays.get(path, self.delays.get("*", 0.0))
         if delay:

@@ -93,3 +93,25 @@ def test_post_now_of_another_challenge_says_which_one_went_out(tmp_path, library
     out = console(f"/coach post-now challenge {other}\n")
     assert f"今天的挑战已经发过了，是「{posted}」，所以没有再发 {other}" in out
     assert "【今日挑战｜" not in out
+
+
+def test_the_leads_appeal_and_review_walkthrough_plays_out_in_the_console(tmp_path):
+    """The README's appeal and review example, through the real console: what it shows is what happens."""
+    lines = block(section("## For team leads"), "text").splitlines()
+    command = shlex.split(lines[0].removeprefix("$ "))
+    typed = [line.split("> ", 1)[1] for line in lines[1:] if re.match(r"^\S+> ", line)]
+    shown = [line for line in lines[1:] if not re.match(r"^\S+> ", line)]
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    env.pop("COACHBOT_CONFIG", None)
+    result = subprocess.run([sys.executable, "-m", "coachbot", *command[1:]], input="\n".join(typed) + "\n",
+                            capture_output=True, text=True, env=env, timeout=120, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    for line in shown:
+        header, _, said = line.partition("] ") if line.startswith("[coachbot") else ("", "", line)
+        if header:
+            assert header + "]" in out, header
+        for part in said.split("…"):
+            if part.strip():
+                assert part.strip() in out, part
+    assert "Traceback" not in out + result.stderr

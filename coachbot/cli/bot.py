@@ -38,7 +38,7 @@ def run_console_cmd(config: str | None, db: str | None, now: str | None) -> None
     settings = context.settings(config, db)
     fixed = _parse_now(now)
     clock = (lambda: fixed) if fixed else (lambda: datetime.now(UTC))
-    chat = ConsoleChat(sys.stdout)
+    chat = ConsoleChat(sys.stdout, files=Path(settings.database).resolve().parent / "coachbot-files")
     bot = build(settings, chat, clock=clock)   # logs (to stderr) any problem in the team's content folders
     for line in holiday_data_warnings(settings.teams, clock()):
         logging.getLogger("coachbot.console").warning(line)

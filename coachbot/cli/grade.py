@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 import click
 
 from coachbot.cli import context
+from coachbot.cli.leads import agreement_report
 from coachbot.domain.errors import CoachbotError, UsageError
 from coachbot.domain.text import closest
 from coachbot.grading.calibrate import calibrate
@@ -56,9 +58,23 @@ def grade(ctx: click.Context, challenge_id: str, text: str | None, as_json: bool
 @click.command("calibrate")
 @click.argument("challenge_ids", nargs=-1)
 @click.option("-v", "--verbose", is_flag=True, help="Show every example, not only those outside their band.")
+@click.option("--leads", is_flag=True, help="Instead: the grader's agreement with the leads' decisions (reviews and "
+                                            "calibration sessions), per criterion and flag, with Cohen's kappa.")
+@click.option("--team", "team_id", metavar="TEAM_ID", help="With --leads: one team's decisions only.")
+@click.option("--json", "as_json", is_flag=True, help="With --leads: print JSON.")
+@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="With --leads: the database (COACHBOT_DB; else the configured one).")
+@click.option("--config", type=click.Path(dir_okay=False), help="coachbot.yaml (or COACHBOT_CONFIG)")
 @click.pass_context
-def calibrate_cmd(ctx: click.Context, challenge_ids: tuple[str, ...], verbose: bool) -> None:
-    """Grade every example of every challenge; report how many fall inside their band."""
+def calibrate_cmd(ctx: click.Context, challenge_ids: tuple[str, ...], verbose: bool, leads: bool,
+                  team_id: str | None, as_json: bool, db_path: Path | None, config: str | None) -> None:
+    """Grade every example of every challenge; report how many fall inside their band.
+
+    With --leads: how often the grader agrees with the leads' decisions, per criterion and per flag.
+    """
+    if leads:
+        agreement_report(team_id=team_id, as_json=as_json, db_path=db_path, config=config)
+        return
     lib = context.library(ctx)
     unknown = [c for c in challenge_ids if c not in lib.challenges]
     if unknown:

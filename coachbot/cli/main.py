@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from coachbot.cli import bot, content, grade, privacy, schedule, store
+from coachbot.cli import bot, content, grade, leads, privacy, schedule, store
 from coachbot.domain.errors import CoachbotError
 
 
@@ -31,6 +31,8 @@ def main(ctx: click.Context, content_dirs: tuple[str, ...]) -> None:
     ctx.ensure_object(dict)["content_dirs"] = content_dirs
 
 
-for module in (content, grade, bot, schedule, store, privacy):
+for module in (content, grade, bot, schedule, store, privacy, leads):
     for command in module.COMMANDS:
         main.add_command(command)
+for command in leads.EXPORTS:
+    store.export_group.add_command(command)

@@ -6,6 +6,7 @@ them without knowing there is a database.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -153,3 +154,47 @@ EXPORT_COLUMNS = (
     "content_id", "post_date", "attempt", "counted", "reason", "score", "passed", "points",
     "violations", "text",
 )
+
+
+# ---------------------------------------------------------------- seasons and the team-vs-team board
+
+SEASONS = ("none", "month", "quarter")
+
+
+def season_of(kind: str, day: date) -> tuple[str, date, date]:
+    """The season ``day`` falls in: (name, first day, last day); ``month`` is ``2026-11``, ``quarter`` ``2026-Q4``."""
+    if kind == "quarter":
+        q = (day.month - 1) // 3
+        first = date(day.year, 3 * q + 1, 1)
+        name = f"{day.year}-Q{q + 1}"
+    elif kind == "month":
+        first = day.replace(day=1)
+        name = f"{day:%Y-%m}"
+    else:
+        raise StoreError("这个团队没有设置赛季（seasons: month 或 quarter）")
+    months = 3 if kind == "quarter" else 1
+    following = date(first.year + (first.month + months - 1) // 12, (first.month + months - 1) % 12 + 1, 1)
+    return name, first, following - timedelta(days=1)
+
+
+def season_named(kind: str, name: str) -> tuple[str, date, date] | None:
+    """A season by its name (``2026-10``, ``2026-Q3``, ``2026q3``), or None when the name is not one."""
+    text = name.strip().upper()
+    if kind == "quarter" and (m := re.fullmatch(r"(\d{4})-?Q([1-4])", text)):
+        return season_of(kind, date(int(m.group(1)), 3 * (int(m.group(2)) - 1) + 1, 1))
+    if kind == "month" and (m := re.fullmatch(r"(\d{4})-(\d{1,2})", text)) and 1 <= int(m.group(2)) <= 12:
+        return season_of(kind, date(int(m.group(1)), int(m.group(2)), 1))
+    return None
+
+
+@dataclass(frozen=True)
+class TeamStanding:
+    """One team on the team-vs-team board: fair across sizes, by points per agent."""
+
+    rank: int
+    team_id: str
+    agents: int
+    participants: int
+    points: int
+    per_agent: float
+    pass_rate: float | None

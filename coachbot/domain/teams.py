@@ -40,12 +40,22 @@ class Team:
     holidays: str | tuple[str, ...] = "cn"   # "cn", "none", or a list of ISO dates
     workdays: tuple[str, ...] = ()           # extra working days for a custom list
     language: str = "zh"                     # the bot's own wording: "zh" or "en"; content stays Chinese
+    seasons: str = "none"                    # leaderboards by season: "month", "quarter" or "none"
     answers: str = "channel"                 # "channel": top-level messages on a challenge day are answers too;
                                              # "thread": only replies in the challenge's thread are
 
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+
+@dataclass(frozen=True)
+class ReviewRules:
+    """``reviews:`` in coachbot.yaml: appeals and the grader's uncertain verdicts."""
+
+    appeal_days: int = 3          # an agent may appeal a grade this many days after answering
+    near_pass: int = 5            # a judged score this close to the pass mark (either side) goes to the queue
+    uncertain: bool = True        # route the grader's uncertain verdicts to the queue
 
 
 @dataclass(frozen=True)
@@ -59,6 +69,7 @@ class Settings:
     path: Path | None = None
     retention_days: int | None = None        # replies' text is erased after this many days; scores stay
     platforms: Mapping[str, Any] = field(default_factory=dict)   # per-platform options, read by its adapter
+    reviews: ReviewRules = field(default_factory=ReviewRules)
 
     def team(self, team_id: str) -> Team | None:
         return next((t for t in self.teams if t.id == team_id), None)

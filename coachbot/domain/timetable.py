@@ -151,3 +151,15 @@ def plan(team: Team, start: date, days: int) -> list[DayPlan]:
         posts.sort(key=lambda p: p[1])
         out.append(DayPlan(day, day_info(day, team.holidays, team.workdays), tuple(posts)))
     return out
+
+
+def add_posting_days(team: Team, day: date, n: int) -> date:
+    """The ``n``-th posting day after ``day`` (holidays and days off skipped; 调休 working days counted)."""
+    spec = team.schedule.challenge
+    for _ in range(366 * 2):
+        day += timedelta(days=1)
+        if posting_day(team, day, spec):
+            n -= 1
+            if n <= 0:
+                return day
+    return day

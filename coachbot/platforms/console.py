@@ -12,6 +12,7 @@ import sys
 import uuid
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from typing import TextIO
 
 from coachbot.domain.records import Delivery
@@ -32,13 +33,19 @@ class ConsoleChat:
     platform = "console"
     capabilities = frozenset({"history"})
 
-    def __init__(self, out: TextIO) -> None:
+    def __init__(self, out: TextIO, files: Path | None = None) -> None:
         self.out = out
+        self.files = files or Path("coachbot-files")   # where attachments (charts) are saved
         self.counter = itertools.count(1)
         self.log: dict[str, str] = {}   # delivery key -> message id, for reconciling within this process
 
     def _print(self, header: str, msg: Message) -> None:
         self.out.write(f"\n{header}\n{render_plain(msg)}\n")
+        if msg.attachment is not None:
+            self.files.mkdir(parents=True, exist_ok=True)
+            path = self.files / msg.attachment.name
+            path.write_bytes(msg.attachment.data)
+            self.out.write(f"（{msg.attachment.title or msg.attachment.name}：已保存到 {path}）\n")
         self.out.flush()
 
     def send(self, delivery: Delivery, message: Message, on_part: Callable[[tuple[str, ...]], None]) -> str:

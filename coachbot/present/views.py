@@ -9,7 +9,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from coachbot.content.models import Challenge, Script, Tip
-from coachbot.domain.reports import Leaderboard, MemberStats, TeamInsight
+from coachbot.domain.reports import Leaderboard, MemberStats, TeamInsight, TeamStanding
 from coachbot.domain.text import bounded
 from coachbot.grading.gaming import MIN_CHARS
 from coachbot.grading.grader import (
@@ -119,8 +119,22 @@ def privacy_notice(kinds: Iterable[str], *, lang: str = "zh") -> str:
     return s.privacy_notice.format(kinds=_join(s, (s.personal_data.get(k, k) for k in kinds)))
 
 
+def review_reasons(reasons: Iterable[str], lang: str = "zh") -> str:
+    """Why the grader sent a reply to the review queue, in words (``suspect:threat`` → 疑似威胁恐吓……)."""
+    s = strings(lang)
+    out = []
+    for r in reasons:
+        kind, _, category = r.partition(":")
+        template = s.review_reasons.get(kind)
+        out.append(template.format(category=category_label(category, lang) if category else "") if template else r)
+    return _join(s, out)
+
+
 def feedback(grade: Grade, *, reason: str, points: int, attempt: int, privacy_note: str | None = None,
-             lang: str = "zh") -> Message:
+             lang: str = "zh", queued: Iterable[str] = (), appeal_days: int = 0,
+             appeal_button: str | None = None) -> Message:
+    """The member's private feedback. ``queued``: why the grader sent it to the leads; ``appeal_days``: how long
+    it may be appealed (0: not at all); ``appeal_button``: the command an appeal button runs, where buttons exist."""
     s = strings(lang)
     head = s.score_head.format(score=grade.score, verdict=s.passed if grade.passed else s.not_passed)
     head += reason_label(reason, lang)
@@ -150,7 +164,13 @@ def feedback(grade: Grade, *, reason: str, points: int, attempt: int, privacy_no
         sections.append(Section(grade.hint, heading=s.next_time))
     if privacy_note:
         sections.append(Section(privacy_note, heading=s.privacy_reminder))
-    return Message(title=s.feedback_title, sections=tuple(sections), kind="feedback",
+    queued = tuple(queued)
+    if queued:
+        sections.append(Section(s.queued_for_review.format(why=review_reasons(queued, lang))))
+    elif appeal_days:
+        sections.append(Section(s.appeal_hint.format(days=appeal_days)))
+    buttons = (Button(s.appeal_button, "command", appeal_button),) if appeal_button and appeal_days else ()
+    return Message(title=s.feedback_title, sections=tuple(sections), kind="feedback", buttons=buttons,
                    meta={"score": grade.score, "passed": grade.passed})
 
 
@@ -179,9 +199,10 @@ def _rate(value: float | None) -> str:
     return "-" if value is None else f"{round(value * 100)}%"
 
 
-def leaderboard_title(team_name: str | None, period: str, *, everyone: bool, lang: str = "zh") -> str:
+def leaderboard_title(team_name: str | None, period: str, *, everyone: bool, lang: str = "zh",
+                      season: str | None = None) -> str:
     s = strings(lang)
-    name = s.periods[period]
+    name = s.season_period.format(season=season) if season else s.periods[period]
     return s.board_title_everyone.format(period=name) if everyone else s.board_title_team.format(
         team=team_name or "", period=name)
 
@@ -197,6 +218,21 @@ def leaderboard(board: Leaderboard, *, title: str, lang: str = "zh") -> Message:
         lines += ["…", s.board_you.format(rank=r.rank, name=r.member.name, points=r.points, answers=r.answers,
                                            streak=r.streak)]
     return Message(title=title, sections=(Section("\n".join(lines)),), kind="leaderboard")
+
+
+def team_board_title(period: str, season: str | None, *, lang: str = "zh") -> str:
+    s = strings(lang)
+    return s.teams_board_title.format(period=s.season_period.format(season=season) if season else s.periods[period])
+
+
+def team_board(rows: Iterable[TeamStanding], names: dict[str, str], *, title: str, lang: str = "zh") -> Message:
+    """Teams side by side: points per agent (those who did not answer count as 0), participation, pass rate."""
+    s = strings(lang)
+    lines = [s.teams_board_row.format(rank=r.rank, team=names.get(r.team_id, r.team_id), per_agent=round(r.per_agent),
+                                      participants=r.participants, agents=r.agents, rate=_rate(r.pass_rate),
+                                      points=r.points) for r in rows]
+    return Message(title=title, sections=(Section("\n".join(lines) or s.board_empty), Section(s.teams_board_note)),
+                   kind="leaderboard")
 
 
 def stats(st: MemberStats, *, lang: str = "zh") -> Message:

@@ -57,6 +57,10 @@ class ErasureStore:
                 " AND json_extract(payload, '$.incoming.user') = ?", [member.platform, member.user]).rowcount
             waiting += db.execute("DELETE FROM outbox WHERE platform = ? AND user = ? AND post_id IS NULL",
                                   [member.platform, member.user]).rowcount
+            who = f"{member.platform}:{member.user}"
+            db.execute("UPDATE reviews SET decided_by = '', decided_name = NULL WHERE decided_by = ?", [who])
+            db.execute("UPDATE reviews SET appealed_by = '' WHERE appealed_by = ?", [who])
+            db.execute("UPDATE review_trail SET actor = '', actor_name = NULL WHERE actor = ?", [who])
             db.execute("DELETE FROM members WHERE id = ?", [member.id])
         return Forgotten(member, replies, waiting)
 
@@ -77,14 +81,13 @@ class ErasureStore:
             rows = db.execute("SELECT id, grade FROM submissions WHERE submitted_at < ? AND text != ''",
                               [utc_text(before)]).fetchall()
             for sub_id, grade_json in rows:
-                grade = json.loads(grade_json)
-                for c in grade.get("criteria") or ():
-                    c["evidence"] = None
-                for v in grade.get("violations") or ():
-                    v["evidence"] = ""
-                db.execute("UPDATE submissions SET text = '', grade = ? WHERE id = ?",
-                           [json.dumps(grade, ensure_ascii=False), sub_id])
+                db.execute("UPDATE submissions SET text = '', grade = ? WHERE id = ?", [_unquoted(grade_json), sub_id])
+                for review_id, graded in db.execute("SELECT id, grade_before FROM reviews WHERE submission_id = ?",
+                                                    [sub_id]).fetchall():
+                    db.execute("UPDATE reviews SET grade_before = ? WHERE id = ?", [_unquoted(graded), review_id])
                 erased += 1
+            erased += db.execute("UPDATE practice_answers SET text = '', grade = '{}' WHERE answered_at < ? AND text != ''",
+                                 [utc_text(before)]).rowcount
         return erased
 
     def backup(self, target: str | Path) -> Path:
@@ -102,3 +105,13 @@ class ErasureStore:
         finally:
             source.close()
         return target
+
+
+def _unquoted(grade_json: str) -> str:
+    """A grade without the quotes of the reply it holds (its criteria's evidence, its violations' quotes)."""
+    grade = json.loads(grade_json)
+    for c in grade.get("criteria") or ():
+        c["evidence"] = None
+    for v in grade.get("violations") or ():
+        v["evidence"] = ""
+    return json.dumps(grade, ensure_ascii=False)

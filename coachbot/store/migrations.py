@@ -223,6 +223,140 @@ def m005_content_snapshots(db: Database) -> None:
     )
 
 
+@MIGRATIONS()
+def m006_reviews(db: Database) -> None:
+    """The review queue: grades an agent appealed or the grader was unsure of, each lead's decision, and the
+    trail of every step (who, when, before and after, why).
+
+    - ``reviews``: one per reply. ``grade_before`` keeps the grader's verdict; the reply's own row in
+      ``submissions`` carries the grade that stands (score, pass, violations, points), so every report
+      reads the final score without knowing reviews exist. ``labels`` holds what the decisions say about
+      each part (``criterion:<id>``, ``flag:<rule>``, ``verdict``): the labelled examples calibration reads.
+    - ``review_trail``: append-only; ``actor`` is ``platform:user`` (a member erased with ``forget`` is
+      blanked here too).
+    """
+    db.executescript(
+        """
+        CREATE TABLE reviews (
+            id            INTEGER PRIMARY KEY,
+            submission_id INTEGER NOT NULL UNIQUE REFERENCES submissions(id) ON DELETE CASCADE,
+            team_id       TEXT NOT NULL,
+            source        TEXT NOT NULL CHECK (source IN ('appeal', 'grader')),
+            reasons       TEXT NOT NULL DEFAULT '[]',   -- why the grader sent it: suspect:<category>, near_pass, timeout
+            disputed      TEXT,                          -- the part an appeal disputes (criterion:<id>, flag:<rule>)
+            appeal_note   TEXT,
+            appealed_by   TEXT,
+            opened_at     TEXT NOT NULL,
+            state         TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open', 'upheld', 'overridden')),
+            grade_before  TEXT NOT NULL,                 -- the grader's JSON object
+            score_before  INTEGER NOT NULL,
+            score_after   INTEGER,
+            labels        TEXT NOT NULL DEFAULT '{}',    -- part -> the lead's value (JSON object)
+            decided_by    TEXT,
+            decided_name  TEXT,
+            decided_at    TEXT,
+            decision_note TEXT
+        ) STRICT;
+        CREATE INDEX reviews_team_state ON reviews(team_id, state, id);
+
+        CREATE TABLE review_trail (
+            id         INTEGER PRIMARY KEY,
+            review_id  INTEGER NOT NULL REFERENCES reviews(id) ON DELETE CASCADE,
+            at         TEXT NOT NULL,
+            actor      TEXT NOT NULL,
+            actor_name TEXT,
+            action     TEXT NOT NULL CHECK (action IN ('routed', 'appealed', 'upheld', 'overridden', 'judged')),
+            part       TEXT,
+            before     TEXT,
+            after      TEXT,
+            note       TEXT
+        ) STRICT;
+        CREATE INDEX review_trail_review ON review_trail(review_id, id);
+        """
+    )
+
+
+@MIGRATIONS()
+def m007_practice(db: Database) -> None:
+    """Per-agent spaced practice: a challenge an agent missed steps of comes back to them privately, a few
+    working days later and then at growing intervals, until they meet those steps twice in a row.
+
+    - ``practice``: one item per member and challenge; ``criteria`` the steps to meet (JSON list, empty for the
+      whole challenge), ``due`` the team's local day it is next sent, ``rounds`` how often it was sent.
+    - ``practice_answers``: each practice reply with its grade; never in ``submissions``, so never on the
+      leaderboard.
+    """
+    db.executescript(
+        """
+        CREATE TABLE practice (
+            id          INTEGER PRIMARY KEY,
+            member_id   INTEGER NOT NULL REFERENCES members(id) ON DELETE CASCADE,
+            team_id     TEXT NOT NULL,
+            challenge   TEXT NOT NULL,
+            criteria    TEXT NOT NULL DEFAULT '[]',
+            due         TEXT NOT NULL,                 -- YYYY-MM-DD, the team's local working day
+            interval    INTEGER NOT NULL DEFAULT 2,    -- working days until the next round
+            met_in_row  INTEGER NOT NULL DEFAULT 0,
+            rounds      INTEGER NOT NULL DEFAULT 0,
+            state       TEXT NOT NULL DEFAULT 'waiting' CHECK (state IN ('waiting', 'sent', 'done')),
+            created_at  TEXT NOT NULL,
+            sent_at     TEXT,
+            done_at     TEXT,
+            UNIQUE (member_id, challenge)
+        ) STRICT;
+        CREATE INDEX practice_due ON practice(team_id, state, due);
+
+        CREATE TABLE practice_answers (
+            id          INTEGER PRIMARY KEY,
+            practice_id INTEGER NOT NULL REFERENCES practice(id) ON DELETE CASCADE,
+            member_id   INTEGER NOT NULL REFERENCES members(id) ON DELETE CASCADE,
+            text        TEXT NOT NULL,
+            grade       TEXT NOT NULL,
+            score       INTEGER NOT NULL,
+            met         INTEGER NOT NULL CHECK (met IN (0, 1)),
+            answered_at TEXT NOT NULL
+        ) STRICT;
+        CREATE INDEX practice_answers_member ON practice_answers(member_id, answered_at);
+        """
+    )
+
+
+@MIGRATIONS()
+def m008_calibration_sessions(db: Database) -> None:
+    """Blind calibration sessions: a lead grades a sample of the week's replies step by step without seeing the
+    bot's verdict; several leads may grade the same sample.
+
+    - ``calibration_sessions``: the sample (JSON list of submission ids), in order.
+    - ``calibration_marks``: one rater's judgement of one item: ``marks`` (part -> yes/no) and, beside it, the
+      bot's own values at that moment (``grader``), so a later review does not change the comparison.
+    """
+    db.executescript(
+        """
+        CREATE TABLE calibration_sessions (
+            id         INTEGER PRIMARY KEY,
+            team_id    TEXT NOT NULL,
+            created_by TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            items      TEXT NOT NULL             -- JSON list of submission ids
+        ) STRICT;
+
+        CREATE TABLE calibration_marks (
+            session_id    INTEGER NOT NULL REFERENCES calibration_sessions(id) ON DELETE CASCADE,
+            item          INTEGER NOT NULL,      -- 1-based place in the sample
+            submission_id INTEGER NOT NULL REFERENCES submissions(id) ON DELETE CASCADE,
+            rater         TEXT NOT NULL,         -- platform:user
+            rater_name    TEXT,
+            challenge     TEXT NOT NULL,
+            marks         TEXT NOT NULL,         -- part -> the rater's yes/no (JSON object)
+            grader        TEXT NOT NULL,         -- part -> the bot's value when marked
+            labels        TEXT NOT NULL DEFAULT '{}',  -- part -> its label, for reports
+            at            TEXT NOT NULL,
+            PRIMARY KEY (session_id, item, rater)
+        ) STRICT;
+        """
+    )
+
+
 def unknown(db: Database, migrations: Migrations = MIGRATIONS) -> list[str]:
     """Applied migrations this code does not know, i.e. the file is newer. Read-only."""
     known = {m.name for m in migrations._migrations}  # Migrations lists its names nowhere public

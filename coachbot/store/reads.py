@@ -19,6 +19,7 @@ from functools import partial
 
 from sqlite_utils import Database
 
+from coachbot.domain.digest import Slip, WeekPoint
 from coachbot.domain.errors import StoreError
 from coachbot.domain.records import Member, at_utc, utc_text
 from coachbot.domain.reports import (
@@ -32,6 +33,7 @@ from coachbot.domain.reports import (
     SkillScore,
     Standing,
     TeamInsight,
+    TeamStanding,
     period_for,
     zone,
 )
@@ -310,3 +312,81 @@ def export_rows(db: Database, *, period: Period, team_id: str | None = None) -> 
         row["local_time"] = local.strftime("%Y-%m-%d %H:%M")
         row["violations"] = ";".join(json.loads(row["violations"]))
         yield {column: row[column] for column in EXPORT_COLUMNS}
+
+
+# ---------------------------------------------------------------- the weekly digest
+
+
+def _team_subs(period: Period) -> tuple[str, dict]:
+    time_sql, params = _time_filter(period)
+    return (f"""WITH team_subs AS (
+        SELECT s.* FROM members m JOIN submissions s INDEXED BY submissions_member_time ON s.member_id = m.id
+        WHERE m.team_id = :team {time_sql})"""), params
+
+
+def week_point(db: Database, team_id: str, *, period: Period) -> WeekPoint:
+    """A week's skills (mean score per challenge tag, violations as 0), answers and pass rate."""
+    subs, params = _team_subs(period)
+    params["team"] = team_id
+    skills = {tag: (average, n) for tag, average, n in db.execute(subs + f"""
+        SELECT t.value, AVG({_EFFECTIVE}), COUNT(*)
+        FROM team_subs s JOIN posts p ON p.id = s.post_id, json_each(p.tags) t
+        WHERE s.counted = 1 GROUP BY t.value""", params)}
+    answers, passes = db.execute(subs + """
+        SELECT COALESCE(SUM(answer), 0), COALESCE(SUM(pass_credit), 0) FROM team_subs WHERE counted = 1""",
+                                 params).fetchone()
+    assert period.start is not None
+    return WeekPoint(period.start, skills, answers, passes / answers if answers else None)
+
+
+def member_means(db: Database, team_id: str, *, period: Period) -> dict[int, tuple[Member, float, int]]:
+    """Each of the team's agents with counted replies in ``period``: (member, mean score, replies)."""
+    subs, params = _team_subs(period)
+    params["team"] = team_id
+    return {row["m_id"]: (Member.from_row(row, "m_"), row["mean"], row["n"]) for row in db.query(subs + f"""
+        SELECT {MEMBER_COLUMNS}, AVG({_EFFECTIVE}) AS mean, COUNT(*) AS n
+        FROM team_subs s JOIN members m ON m.id = s.member_id
+        WHERE s.counted = 1 AND m.role = 'agent' GROUP BY m.id""", params)}
+
+
+def slips(db: Database, team_id: str, *, period: Period, quotes: int = 3) -> list[Slip]:
+    """Compliance slips per category, most first, each with a few quotes (practice replies included)."""
+    subs, params = _team_subs(period)
+    params["team"] = team_id
+    found: dict[str, list[tuple[str, str]]] = {}
+    counts: dict[str, int] = {}
+    for row in db.query(subs + f"""
+        SELECT {MEMBER_COLUMNS}, json_extract(v.value, '$.category') AS category,
+               json_extract(v.value, '$.evidence') AS evidence
+        FROM team_subs s JOIN members m ON m.id = s.member_id, json_each(s.grade, '$.violations') v
+        WHERE s.violations != '[]' ORDER BY s.submitted_at DESC, s.id DESC""", params):
+        category = str(row["category"] or "other")
+        counts[category] = counts.get(category, 0) + 1
+        if row["evidence"] and len(found.setdefault(category, [])) < quotes:
+            found[category].append((Member.from_row(row, "m_").name, str(row["evidence"])))
+    order = sorted(counts, key=lambda c: (-counts[c], c))
+    return [Slip(c, counts[c], tuple(found.get(c, ()))) for c in order]
+
+
+def team_board(db: Database, *, period: Period, team_ids: list[str]) -> list[TeamStanding]:
+    """Teams side by side: points per agent (agents who did not answer count, as 0), participation, pass rate."""
+    time_sql, params = _time_filter(period)
+    rows = {}
+    for team_id in team_ids:
+        (agents,) = db.execute("SELECT COUNT(*) FROM members WHERE team_id = ? AND role = 'agent'", [team_id]).fetchone()
+        points, answers, passes, participants = db.execute(f"""
+            SELECT COALESCE(SUM(s.points), 0), COALESCE(SUM(s.answer), 0), COALESCE(SUM(s.pass_credit), 0),
+                   COUNT(DISTINCT s.member_id)
+            FROM members m JOIN submissions s INDEXED BY submissions_member_time ON s.member_id = m.id
+            WHERE m.team_id = :team AND m.role = 'agent' AND s.counted = 1 {time_sql}""",
+                                                          params | {"team": team_id}).fetchone()
+        rows[team_id] = (agents, participants, points, points / agents if agents else 0.0,
+                         passes / answers if answers else None)
+    order = sorted(rows, key=lambda t: (-rows[t][3], t))
+    out: list[TeamStanding] = []
+    for place, team_id in enumerate(order, 1):
+        agents, participants, points, per_agent, rate = rows[team_id]
+        same = bool(out) and out[-1].per_agent == per_agent
+        out.append(TeamStanding(out[-1].rank if same else place, team_id, agents, participants, points, per_agent,
+                                rate))
+    return out

@@ -36,6 +36,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from coachbot.domain.digest import Slip, WeekPoint
 from coachbot.domain.errors import StoreError
 from coachbot.domain.records import (
     KINDS,
@@ -47,14 +48,17 @@ from coachbot.domain.records import (
     at_utc,
     utc_text,
 )
-from coachbot.domain.reports import Leaderboard, MemberStats, TeamInsight
+from coachbot.domain.reports import Leaderboard, MemberStats, TeamInsight, TeamStanding
 from coachbot.domain.scoring import UNJUDGED, BonusDay, Policy, Prior, decide, read_grade
 from coachbot.domain.teams import DEFAULT_TZ
 from coachbot.store import reads as read
 from coachbot.store.erasure import ErasureStore
 from coachbot.store.migrations import pending, unknown, upgrade
+from coachbot.store.practice import PracticeStore
 from coachbot.store.queues import QueueStore
 from coachbot.store.reads import MEMBER_COLUMNS
+from coachbot.store.reviews import ReviewStore
+from coachbot.store.sessions import SessionStore
 
 BUSY_TIMEOUT_S = 10.0
 PENDING_TIMEOUT = timedelta(minutes=5)  # a post claimed longer ago than this lost its owner
@@ -65,7 +69,7 @@ def _one(db: Database, sql: str, params: Sequence | dict = ()) -> dict | None:
     return next(db.query(sql, params), None)
 
 
-class Store(QueueStore, ErasureStore):
+class Store(QueueStore, ErasureStore, ReviewStore, PracticeStore, SessionStore):
     """The bot's SQLite file. Safe to share across threads."""
 
     def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
@@ -272,6 +276,10 @@ class Store(QueueStore, ErasureStore):
     def member(self, platform: str, user: str) -> Member | None:
         row = _one(self._db(), "SELECT * FROM members WHERE platform = ? AND user = ?",
                    [platform, user])
+        return Member.from_row(row) if row else None
+
+    def member_by_id(self, member_id: int) -> Member | None:
+        row = _one(self._db(), "SELECT * FROM members WHERE id = ?", [member_id])
         return Member.from_row(row) if row else None
 
     def members(self, *, team_id: str | None = None) -> list[Member]:
@@ -668,6 +676,13 @@ class Store(QueueStore, ErasureStore):
             return read.leaderboard(db, period=window, scope=scope, now=now, team_id=team_id,
                                     platform=platform, channel=channel, top=top, asker=who, bonus_day=bonus_day)
 
+    def team_board(self, *, team_ids: list[str], period: str = "week", now: datetime, tz: str = DEFAULT_TZ,
+                   start: date | None = None, end: date | None = None) -> list[TeamStanding]:
+        """Teams side by side (see :func:`coachbot.store.reads.team_board`)."""
+        window = read.period_for(period, now=now, tz=tz, start=start, end=end)
+        with self._read() as db:
+            return read.team_board(db, period=window, team_ids=team_ids)
+
     def member_stats(self, member: Member, *, now: datetime, tz: str = DEFAULT_TZ,
                      bonus_day: BonusDay | None = None) -> MemberStats:
         with self._read() as db:
@@ -680,6 +695,27 @@ class Store(QueueStore, ErasureStore):
         window = read.period_for(period, now=now, tz=tz, start=start, end=end)
         with self._read() as db:
             return read.team_insight(db, team_id, period=window)
+
+    def week_points(self, team_id: str, *, weeks: int, now: datetime, tz: str = DEFAULT_TZ) -> list[WeekPoint]:
+        """The last ``weeks`` weeks (this one last), for the digest's chart."""
+        this = read.period_for("week", now=now, tz=tz)
+        assert this.start is not None
+        periods = [read.period_for("range", now=now, tz=tz, start=this.start - timedelta(weeks=k),
+                                   end=this.start - timedelta(weeks=k) + timedelta(days=6))
+                   for k in range(weeks - 1, -1, -1)]
+        with self._read() as db:
+            return [read.week_point(db, team_id, period=p) for p in periods]
+
+    def member_means(self, team_id: str, *, period: str = "week", now: datetime, tz: str = DEFAULT_TZ,
+                     start: date | None = None, end: date | None = None) -> dict[int, tuple[Member, float, int]]:
+        window = read.period_for(period, now=now, tz=tz, start=start, end=end)
+        with self._read() as db:
+            return read.member_means(db, team_id, period=window)
+
+    def slips(self, team_id: str, *, period: str = "week", now: datetime, tz: str = DEFAULT_TZ) -> list[Slip]:
+        window = read.period_for(period, now=now, tz=tz)
+        with self._read() as db:
+            return read.slips(db, team_id, period=window)
 
     def export_submissions(
         self, *, now: datetime, tz: str = DEFAULT_TZ, period: str = "all",

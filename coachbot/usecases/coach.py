@@ -19,12 +19,14 @@ from coachbot.content.lookup import LookupResult, ScriptIndex
 from coachbot.domain.chatter import chatter_reason
 from coachbot.domain.errors import CoachError
 from coachbot.domain.privacy import mask
-from coachbot.domain.records import Member, Post
-from coachbot.domain.reports import Leaderboard, MemberStats, TeamInsight
+from coachbot.domain.records import Member, Post, Submission
+from coachbot.domain.reports import Leaderboard, MemberStats, TeamInsight, TeamStanding
+from coachbot.domain.review import FIRST_INTERVAL, uncertain_reasons
 from coachbot.domain.rotation import pick_challenge, pick_tip
+from coachbot.domain.scoring import UNJUDGED
 from coachbot.domain.teams import DEFAULT_TZ, Settings, Team, role_for
 from coachbot.domain.text import MAX_REPLY_CHARS, clean
-from coachbot.domain.timetable import days_off, reveal_at
+from coachbot.domain.timetable import add_posting_days, days_off, reveal_at
 from coachbot.grading import grade_reply
 from coachbot.logfmt import q
 from coachbot.present import views
@@ -280,11 +282,20 @@ class Coach:
         return self.store.post_for(platform=platform, channel=channel, kind="challenge", post_date=local_day(now, team))
 
     def leaderboard(self, *, period: str, everyone: bool, team: Team | None, now: datetime,
-                    asker: tuple[str, str]) -> Leaderboard:
+                    asker: tuple[str, str], span: tuple[date, date] | None = None) -> Leaderboard:
+        """Standings for a period, or for ``span`` (a season: its first and last day)."""
         tz = team.timezone if team else DEFAULT_TZ
         return self.store.leaderboard(period=period, scope="everyone" if everyone else "team",
                                       team_id=None if everyone or team is None else team.id,
-                                      now=now, tz=tz, top=10, asker=asker, bonus_day=self.days_off)
+                                      now=now, tz=tz, top=10, asker=asker, bonus_day=self.days_off,
+                                      start=span[0] if span else None, end=span[1] if span else None)
+
+    def team_board(self, *, period: str, now: datetime, season: tuple[str, date, date] | None = None
+                   ) -> list[TeamStanding]:
+        """Every team side by side (points per agent, participation, pass rate)."""
+        tz = self.settings.teams[0].timezone if self.settings.teams else DEFAULT_TZ
+        return self.store.team_board(team_ids=[t.id for t in self.settings.teams], period=period, now=now, tz=tz,
+                                     start=season[1] if season else None, end=season[2] if season else None)
 
     def find_member(self, query: str) -> Member | None:
         return self.store.find_member(query)
@@ -372,8 +383,13 @@ class Coach:
             log.error("event=grading_timeout team=%s challenge=%s rule=%s chars=%d "
                       'hint="a pattern in this challenge or the red flags is too slow; fix it and run coachbot validate"',
                       team.id, challenge.id, q(grade.slow_rule), len(answer))
-        sub = self.store.record_submission(post=post, member=member, text=answer, grade=grade.as_json(),
-                                           at=now, event_id=msg.event_id, policy=self.settings.policy)
+        grade_json = grade.as_json()
+        with self.store.transaction():   # the reply and its place in the review queue, together
+            sub = self.store.record_submission(post=post, member=member, text=answer, grade=grade_json,
+                                               at=now, event_id=msg.event_id, policy=self.settings.policy)
+            if sub is not None:
+                self._route_uncertain(team, sub, grade_json, challenge.pass_score, now)
+                self._schedule_practice(team, member, sub, grade_json, challenge.id, now)
         if sub is None:
             # stored before (this message is being handled again after a crash): answer it as it was scored
             sub = self.store.submission_for_event(msg.event_id) if msg.event_id else None
@@ -385,8 +401,30 @@ class Coach:
         note = views.privacy_notice(kinds, lang=team.language) if kinds else None
         if cut:
             note = "\n".join(filter(None, [strings(team.language).answer_cut.format(limit=MAX_REPLY_CHARS), note]))
+        review = self.store.review_for_submission(sub.id)
+        queued = review.reasons if review is not None and review.source == "grader" and review.is_open else ()
         return [Reply(views.feedback(grade, reason=sub.reason, points=sub.points, attempt=sub.attempt, privacy_note=note,
-                                     lang=team.language), private=True)]
+                                     lang=team.language, queued=queued, appeal_days=self.settings.reviews.appeal_days,
+                                     appeal_button=f"/coach appeal s{sub.id}" if "buttons" in self.chat.capabilities
+                                     else None), private=True)]
+
+    def _schedule_practice(self, team: Team, member: Member, sub: Submission, grade: dict, challenge: str,
+                           now: datetime) -> None:
+        """A scored answer that missed steps: the challenge comes back to the member privately, a few working
+        days later (:mod:`coachbot.usecases.practice`)."""
+        missed = tuple(str(c.get("id")) for c in grade.get("criteria") or () if not c.get("met"))
+        if not sub.counted or not missed or grade.get("verdict") in UNJUDGED:
+            return
+        due = add_posting_days(team, local_day(now, team), FIRST_INTERVAL)
+        self.store.schedule_practice(member_id=member.id, team_id=team.id, challenge=challenge, criteria=missed,
+                                     due=due, at=now)
+
+    def _route_uncertain(self, team: Team, sub: Submission, grade: dict, pass_score: int, now: datetime) -> None:
+        """Queue a reply for the team's leads when the grader is unsure of its verdict (``reviews:`` settings)."""
+        rules = self.settings.reviews
+        reasons = uncertain_reasons(grade, pass_score=pass_score, margin=rules.near_pass) if rules.uncertain else ()
+        if reasons and self.store.route_review(submission_id=sub.id, team_id=team.id, reasons=reasons, at=now):
+            log.info("event=review_routed team=%s submission=%s reasons=%s", team.id, sub.id, ",".join(reasons))
 
     def edit_answer(self, msg: Incoming, original: str, now: datetime) -> list[Reply]:
         """The member edited a message: graded as a new attempt; an earlier answer in it is no longer revealed.

@@ -8,7 +8,8 @@ checked against it by tests.
 
     /script <query>            /话术 <关键词>
     /leaderboard [period] [team|everyone]     /排行榜
-    /coach help|today|stats [member]|skills|post-now lesson|challenge|summary [ID]|reveal
+    /coach help|today|stats [member]|appeal|skills|post-now lesson|challenge|summary [ID]|reveal|review
+    /coach uphold N [note] | override N SCORE [note] | judge N c2|f1 yes|no [note]
 """
 
 from __future__ import annotations
@@ -16,15 +17,17 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from coachbot.domain.errors import CoachError
+from coachbot.domain.reports import season_named, season_of
 from coachbot.domain.teams import Team
 from coachbot.domain.text import closest, to_simplified
 from coachbot.present import views
 from coachbot.present.messages import Message, Section, text
 from coachbot.present.plain import script_index_text
 from coachbot.present.strings import Strings, strings
+from coachbot.usecases import calibration, digest, practice, reviews
 from coachbot.usecases.coach import Coach, Posted
 from coachbot.usecases.ports import Incoming, Reply
 
@@ -33,6 +36,8 @@ PERIOD_WORDS = {"today": "today", "今天": "today", "今日": "today", "week": 
                 "累计": "all", "上周": "last_week", "last-week": "last_week", "lastweek": "last_week",
                 "上月": "last_month", "上个月": "last_month", "last-month": "last_month", "lastmonth": "last_month"}
 EVERYONE = {"everyone", "all-teams", "全员", "所有人", "全部团队"}
+SEASON_WORDS = {"season", "赛季", "本赛季"}
+TEAMS_WORDS = {"teams", "team-vs-team", "团队对抗", "对抗", "各团队"}
 POST_KINDS = {"lesson": "lesson", "challenge": "challenge", "summary": "summary",
               "小课": "lesson", "挑战": "challenge", "小结": "summary"}
 
@@ -111,22 +116,45 @@ def cmd_script(ctx: Ctx, args: list[str]) -> list[Reply]:
 # ------------------------------------------------------------------ /leaderboard
 
 def cmd_leaderboard(ctx: Ctx, args: list[str]) -> list[Reply]:
-    period, everyone, team = "week", False, ctx.team
+    period, everyone, team, teams = "week", False, ctx.team, False
+    season: tuple[str, date, date] | None = None
+    wants_season, season_name = False, None
     for raw in args:
         word = to_simplified(raw).lower()
         if word in PERIOD_WORDS:
             period = PERIOD_WORDS[word]
         elif word in EVERYONE:
             everyone = True
+        elif word in SEASON_WORDS:
+            wants_season = True
+        elif word in TEAMS_WORDS:
+            teams = True
+        elif wants_season and season_name is None and re.fullmatch(r"\d{4}-?(q[1-4]|\d{1,2})", word):
+            season_name = raw
         elif (t := ctx.coach.settings.team(raw)) is not None:
             team = t
         else:
             raise CoachError(ctx.s.unknown_word.format(word=raw, usage=LEADERBOARD.usage(ctx.lang)))
+    if wants_season:
+        kind = team.seasons if team is not None else "none"
+        if kind == "none":
+            raise CoachError(ctx.s.no_seasons)
+        season = season_named(kind, season_name) if season_name else season_of(kind, ctx.now.astimezone(
+            team.tz if team else ctx.coach.settings.teams[0].tz).date())
+        if season is None:
+            raise CoachError(ctx.s.unknown_season.format(name=season_name, example=season_of(kind, ctx.now.date())[0]))
+    if teams:
+        return _reply(views.team_board(ctx.coach.team_board(period=period, now=ctx.now, season=season),
+                                       {t.id: t.name for t in ctx.coach.settings.teams},
+                                       title=views.team_board_title(period, season[0] if season else None,
+                                                                    lang=ctx.lang), lang=ctx.lang))
     if not everyone and team is None:
         raise CoachError(ctx.s.no_team_leaderboard)
     board = ctx.coach.leaderboard(period=period, everyone=everyone, team=team, now=ctx.now,
-                                  asker=(ctx.msg.platform, ctx.msg.user))
-    title = views.leaderboard_title(team.name if team else None, period, everyone=everyone, lang=ctx.lang)
+                                  asker=(ctx.msg.platform, ctx.msg.user),
+                                  span=(season[1], season[2]) if season else None)
+    title = views.leaderboard_title(team.name if team else None, period, everyone=everyone, lang=ctx.lang,
+                                    season=season[0] if season else None)
     return _reply(views.leaderboard(board, title=title, lang=ctx.lang))
 
 
@@ -179,7 +207,12 @@ def coach_stats(ctx: Ctx, args: list[str]) -> list[Reply]:
         who = ctx.coach.own_record(ctx.msg)
         if who is None:
             return _say(ctx, ctx.s.no_answers_yet)
-    return _reply(views.stats(ctx.coach.member_stats(who, team, ctx.now), lang=ctx.lang))
+    shown = views.stats(ctx.coach.member_stats(who, team, ctx.now), lang=ctx.lang)
+    answers, met, still = ctx.coach.store.practice_summary(who.id)
+    if answers or still:
+        shown = Message(title=shown.title, kind=shown.kind, sections=shown.sections + (Section(
+            ctx.s.practice_stats.format(answers=answers, met=met, open=still), heading=ctx.s.practice_heading),))
+    return _reply(shown)
 
 
 def member_reference(text: str, platform: str) -> str:
@@ -274,6 +307,66 @@ def coach_reveal(ctx: Ctx, args: list[str]) -> list[Reply]:
     return _say(ctx, ctx.s.revealed)
 
 
+# ------------------------------------------------------------------ appeals and reviews
+
+def coach_appeal(ctx: Ctx, args: list[str]) -> list[Reply]:
+    """An agent appeals the grade of their latest answer (or one part of it)."""
+    team = ctx.team or ctx.coach.team_for_member(ctx.msg)
+    if team is None:
+        raise CoachError(ctx.s.no_team_here)
+    return reviews.appeal(ctx.coach, ctx.msg, team, args, ctx.now)
+
+
+def coach_practice(ctx: Ctx, args: list[str]) -> list[Reply]:
+    """Personal practice: ``/coach practice`` gives one now, ``/coach practice <reply>`` answers it."""
+    team = ctx.team or ctx.coach.team_for_member(ctx.msg)
+    if team is None:
+        raise CoachError(ctx.s.no_team_here)
+    if not args:
+        return practice.give_one(ctx.coach, ctx.msg, team, ctx.now)
+    parts = ctx.msg.text.strip().split(maxsplit=2)   # the reply as written, spaces kept
+    return practice.answer(ctx.coach, ctx.msg, team, parts[2] if len(parts) > 2 else " ".join(args), ctx.now)
+
+
+def coach_review(ctx: Ctx, args: list[str]) -> list[Reply]:
+    team = ctx.require_team()
+    if not args:
+        return reviews.queue(ctx.coach, ctx.msg, team)
+    if not args[0].lstrip("#").isdigit():
+        raise CoachError(ctx.s.usage.format(usage=REVIEW.usage(ctx.lang)))
+    return reviews.show(ctx.coach, ctx.msg, team, int(args[0].lstrip("#")))
+
+
+def coach_calibrate(ctx: Ctx, args: list[str]) -> list[Reply]:
+    """A blind calibration session: ``[N]`` starts one, ``#S`` joins it, ``#S ITEM y/n…`` grades an item."""
+    team = ctx.require_team()
+    if args and re.fullmatch(r"[#sS]\d+", args[0]):
+        session_id = int(args[0][1:])
+        if len(args) == 1:
+            return calibration.next_item(ctx.coach, ctx.msg, team, session_id)
+        if not args[1].isdigit() or len(args) < 3:
+            raise CoachError(ctx.s.usage.format(usage=CALIBRATE.usage(ctx.lang)))
+        return calibration.mark(ctx.coach, ctx.msg, team, session_id, int(args[1]), "".join(args[2:]), ctx.now)
+    if args and not args[0].isdigit():
+        raise CoachError(ctx.s.usage.format(usage=CALIBRATE.usage(ctx.lang)))
+    size = int(args[0]) if args else calibration.DEFAULT_SAMPLE
+    return calibration.start(ctx.coach, ctx.msg, team, size, ctx.now)
+
+
+def coach_digest(ctx: Ctx, args: list[str]) -> list[Reply]:
+    """This week's lead digest, now, privately (it also comes by itself on the team's summary slot)."""
+    team = ctx.require_team()
+    return _reply(digest.digest_message(ctx.coach.store, ctx.coach.library, team, ctx.now))
+
+
+def _decision(action: str) -> Handler:
+    def handler(ctx: Ctx, args: list[str]) -> list[Reply]:
+        team = ctx.require_team()
+        review_id, how = reviews.parse_how(action, args, ctx.lang)
+        return reviews.decide(ctx.coach, ctx.msg, team, review_id, how, ctx.now)
+    return handler
+
+
 def _lookup(table: Sequence[Command], word: str) -> Command | None:
     folded = to_simplified(word).lower()
     return next((c for c in table if folded in c.words), None)
@@ -303,14 +396,24 @@ def _close(word: str, table: Sequence[Command]) -> list[str]:
 
 POST_NOW = Command("coach post-now", ("post-now", "发布"), coach_post_now, leads_only=True)
 FORGET = Command("coach forget", ("forget", "删除成员"), coach_forget, admins_only=True)
+REVIEW = Command("coach review", ("review", "复核", "复核队列"), coach_review, leads_only=True)
+CALIBRATE = Command("coach calibrate", ("calibrate", "校准"), coach_calibrate, leads_only=True)
 COACH = Command("coach", ("coach", "教练"), cmd_coach, slash=True, sub=(
     Command("coach help", ("help", "帮助"), coach_help, listed=False),
     Command("coach today", ("today", "今天", "今日"), coach_today),
     Command("coach stats", ("stats", "我的", "成绩"), coach_stats),
+    Command("coach appeal", ("appeal", "申诉"), coach_appeal),
+    Command("coach practice", ("practice", "练习"), coach_practice),
     Command("coach skills", ("skills", "技能"), coach_skills, leads_only=True),
     Command("coach challenges", ("challenges", "题目", "挑战列表"), coach_challenges),
     POST_NOW,
     Command("coach reveal", ("reveal", "公布", "揭晓"), coach_reveal, leads_only=True),
+    REVIEW,
+    Command("coach digest", ("digest", "周报"), coach_digest, leads_only=True),
+    CALIBRATE,
+    Command("coach uphold", ("uphold", "维持"), _decision("upheld"), leads_only=True),
+    Command("coach override", ("override", "改分"), _decision("overridden"), leads_only=True),
+    Command("coach judge", ("judge", "判定"), _decision("judged"), leads_only=True),
     FORGET,
 ))
 SCRIPT = Command("script", ("script", "话术"), cmd_script, slash=True)
@@ -358,7 +461,10 @@ def run(ctx: Ctx, table: Sequence[Command], words: list[str], *, unknown: Callab
 def run_command(coach: Coach, msg: Incoming, now: datetime) -> list[Reply]:
     """``msg.text`` is a command line (``/script 爽约``); its reply, or a CoachError saying what is wrong."""
     words = msg.text.strip()[1:].split()
-    ctx = Ctx(coach, msg, now, coach.team_of(msg.channel))
+    team = coach.team_of(msg.channel)
+    if team is None and msg.direct:   # one to one with the bot: the sender's team
+        team = coach.team_for_member(msg)
+    ctx = Ctx(coach, msg, now, team)
     if not words:
         return coach_help(ctx, [])
 

@@ -33,17 +33,32 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
 
 from coachbot.domain.records import Post
 from coachbot.domain.teams import Team
 from coachbot.domain.timetable import POST_KINDS, Slot, slots_for
 from coachbot.logfmt import q
-from coachbot.usecases.coach import Coach
+from coachbot.usecases.coach import Coach, Posted
+from coachbot.usecases.digest import send_digests
+from coachbot.usecases.practice import send_due as send_practice
 
 log = logging.getLogger(__name__)
-POSTERS = {"lesson": Coach.post_lesson, "challenge": Coach.post_challenge, "summary": Coach.post_summary}
+
+
+def post_summary(coach: Coach, team: Team, now: datetime, *, deadline: datetime | None = None) -> list[Posted]:
+    """The weekly summary in the team's channels, and each lead's private digest with its chart."""
+    posted = coach.post_summary(team, now, deadline=deadline)
+    try:
+        send_digests(coach, team, now)
+    except Exception:   # the channel's summary went out; a digest problem is logged, never blocks it
+        log.exception("event=digest_error team=%s", team.id)
+    return posted
+
+
+POSTERS: dict[str, Callable[..., list[Posted]]] = {"lesson": Coach.post_lesson, "challenge": Coach.post_challenge,
+                                                   "summary": post_summary}
 DONE = ("posted", "revealed", "skipped")
 LOOKBACK_DAYS = 7
 MIN_GRACE = timedelta(minutes=2)   # a trigger is a few ms late and the tick a minute apart: never "missed"
@@ -81,6 +96,12 @@ def run_due(coach: Coach, now: datetime, *, grace: timedelta | None = None, team
         coach.reveal_due(now)
     except Exception:
         log.exception("event=due_error what=reveal")
+    for team in coach.settings.teams:
+        if wanted is None or team.id in wanted:
+            try:
+                send_practice(coach, team, now)
+            except Exception:
+                log.exception("event=due_error what=practice team=%s", team.id)
     return done
 
 

@@ -30,7 +30,7 @@ from coachbot.platforms.slack.blocks import delivery_marker, fallback_text, rend
 from coachbot.platforms.slack.client import AUTH_ERRORS, api_error, classify
 from coachbot.platforms.slack.incoming import PLATFORM
 from coachbot.platforms.slack.names import UserNames
-from coachbot.present.messages import Message, message_from_json
+from coachbot.present.messages import Attachment, Message, message_from_json
 from coachbot.usecases.ports import DeliveryError, OutcomeUnknown, RateLimited, Unavailable, Undeliverable
 
 log = logging.getLogger(__name__)
@@ -96,6 +96,7 @@ class SlackChat:
         text = fallback_text(message)
         sent = list(delivery.progress)
         channel = delivery.user if route == "dm" else delivery.channel   # a user id opens the member's DM
+        many = len(parts) + (message.attachment is not None) > 1
         for blocks in parts[len(sent):]:
             if route == "tell":
                 try:
@@ -112,11 +113,32 @@ class SlackChat:
                                   unfurl_links=False, unfurl_media=False)
                 ts = resp["ts"]
             sent.append(ts)
-            if len(parts) > 1:
+            if many:
                 on_part(tuple(sent))
+        if message.attachment is not None and len(sent) <= len(parts):
+            where = delivery.channel if route == "post" else self.dm_channel(delivery.user)
+            thread = (delivery.thread or sent[0]) if route == "post" else None
+            sent.append(self._upload(where, message.attachment, thread=thread))
+            on_part(tuple(sent))
         return sent[0]
 
+    def _upload(self, channel: str, attachment: Attachment, *, thread: str | None = None) -> str:
+        """A file (a chart) into a channel or DM with files.upload v2; the file's id.
+
+        An ephemeral message cannot carry a file, so a private message's file goes to the member's DM.
+        """
+        resp = self._call("files_upload_v2", channel=channel, file=attachment.data, filename=attachment.name,
+                          title=attachment.title or attachment.name, thread_ts=thread)
+        files = resp.get("files") or [resp.get("file") or {}]
+        return f"file:{files[0].get('id', '')}"
+
     def _respond(self, delivery: Delivery, message: Message) -> str:
+        answered = self._respond_text(delivery, message)
+        if message.attachment is not None and delivery.user:
+            self._upload(self.dm_channel(delivery.user), message.attachment)
+        return answered
+
+    def _respond_text(self, delivery: Delivery, message: Message) -> str:
         url = str(delivery.payload.get("url") or "")
         options = delivery.payload.get("response") or {}
         hook = WebhookClient(url, timeout=int(self.webhook_timeout))

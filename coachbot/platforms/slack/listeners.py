@@ -84,6 +84,7 @@ class SlackListeners:
         app.action(_action_re("answer"))(self.on_answer_button)
         app.action(_action_re("share"))(self.on_share_button)
         app.action(_action_re("script"))(self.on_script_button)
+        app.action(_action_re("command"))(self.on_command_button)
         app.view("answer")(self.on_answer_submitted)
 
     def accept(self, key: str, kind: str, payload: dict[str, Any]) -> bool:
@@ -183,6 +184,13 @@ class SlackListeners:
         """A suggestion under "你是不是要找": replace the suggestions with that script."""
         ack()
         self._rerun(body, f"/script {action.get('value', '')}", response={"replace_original": True})
+
+    def on_command_button(self, ack, action: dict, body: dict) -> None:
+        """A button that runs a /coach command (an appeal, a review decision), as if the member had typed it."""
+        ack()
+        value = action.get("value", "").strip()
+        if value.split()[:1] == ["/coach"]:
+            self._rerun(body, value)
 
     def on_share_button(self, ack, action: dict, body: dict) -> None:
         """Post the lookup in the channel for everyone, then remove the private copy."""

@@ -16,6 +16,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -69,10 +70,11 @@ class WeComAPI:
 
     # ------------------------------------------------------------ transport
 
-    def _http(self, url: str, body: dict | None, *, label: str) -> dict[str, Any]:
-        data = None if body is None else json.dumps(body, ensure_ascii=False).encode()
+    def _http(self, url: str, body: dict | None, *, label: str, raw: bytes | None = None,
+              content_type: str = "application/json; charset=utf-8") -> dict[str, Any]:
+        data = raw if raw is not None else None if body is None else json.dumps(body, ensure_ascii=False).encode()
         request = urllib.request.Request(url, data=data, method="GET" if data is None else "POST",
-                                         headers={"Content-Type": "application/json; charset=utf-8"})
+                                         headers={"Content-Type": content_type})
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as resp:
                 raw = resp.read()
@@ -147,6 +149,22 @@ class WeComAPI:
         if answer.get("invaliduser"):
             raise WeComError("message/send", 81013, f"invaliduser {answer['invaliduser']}")
         return str(answer.get("msgid") or "")
+
+    def upload_media(self, data: bytes, filename: str, *, kind: str = "image") -> str:
+        """media/upload (multipart/form-data, field ``media``): a temporary media id, valid three days."""
+        boundary = f"coachbot{uuid.uuid4().hex}"
+        body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"media\"; filename=\"{filename}\"; "
+                f"filelength={len(data)}\r\nContent-Type: application/octet-stream\r\n\r\n").encode() + data + \
+            f"\r\n--{boundary}--\r\n".encode()
+        for attempt in (0, 1):
+            token = self.token(fresh=attempt == 1)
+            url = f"{self.base}media/upload?{urllib.parse.urlencode({'access_token': token, 'type': kind})}"
+            answer = self._http(url, None, label="media/upload", raw=body,
+                                content_type=f"multipart/form-data; boundary={boundary}")
+            if int(answer.get("errcode") or 0) in TOKEN_ERRORS and attempt == 0:
+                continue
+            return str(self._checked("media/upload", answer).get("media_id") or "")
+        raise AssertionError("unreachable")
 
     def user_name(self, user: str) -> str | None:
         answer = self.app_call("user/get", userid=user)

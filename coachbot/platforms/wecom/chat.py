@@ -18,6 +18,8 @@ again; app messages carry WeCom's duplicate check, which makes that safe for the
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import logging
 import threading
 import time
@@ -30,7 +32,8 @@ from coachbot.platforms.wecom.api import RATE_WAIT, WeComAPI, WeComError, classi
 from coachbot.platforms.wecom.incoming import APP, PLATFORM, SINGLE
 from coachbot.platforms.wecom.longconn import LongConnection
 from coachbot.platforms.wecom.render import APP_MARKDOWN, BOT_MARKDOWN, ROBOT_MARKDOWN, card, markdown_parts
-from coachbot.present.messages import Message, message_from_json
+from coachbot.present.messages import Attachment, Message, message_from_json
+from coachbot.present.strings import strings
 from coachbot.usecases.ports import DeliveryError, Undeliverable
 
 log = logging.getLogger(__name__)
@@ -103,7 +106,21 @@ class WeComChat:
         cards = surface == "bot" or (surface == "app" and self.app_cards)
         if cards and (extra := card(message, d.key, lang=lang)) is not None:
             parts.append(extra)
+        if message.attachment is not None:
+            parts.append(self._file_part(surface, message.attachment, lang))
         return parts
+
+    @staticmethod
+    def _file_part(surface: str, attachment: Attachment, lang: str) -> dict[str, Any]:
+        """A chart as WeCom can carry it: the app sends an uploaded image (media/upload first), a group robot an
+        inline base64 image; the AI bot's long connection has no image message, so it says so in words."""
+        if surface == "hook":
+            return {"msgtype": "image", "image": {"base64": base64.b64encode(attachment.data).decode("ascii"),
+                                                  "md5": hashlib.md5(attachment.data).hexdigest()}}
+        if surface == "app":
+            return {"msgtype": "image", "image": {"media_id": ""}, "upload": attachment.name}
+        note = strings(lang).wecom_no_image.format(name=attachment.name)
+        return {"msgtype": "markdown", "markdown": {"content": note}}
 
     # ------------------------------------------------------------ Chat
 
@@ -130,6 +147,11 @@ class WeComChat:
                 ack = self.link.request("aibot_send_msg", {"chatid": address, **part})
                 return str((ack.get("headers") or {}).get("req_id") or "")
             if surface == "app":
+                if "upload" in part:   # the chart: uploaded on each attempt (a media id lives three days)
+                    attachment = message_from_json(d.payload.get("message") or {}).attachment
+                    assert attachment is not None
+                    media = self.api.upload_media(attachment.data, attachment.name)
+                    part = {"msgtype": "image", "image": {"media_id": media}}
                 return self.api.send_app(address, part) or f"app:{d.key}"
             key = self.hooks.get(address)
             if not key:

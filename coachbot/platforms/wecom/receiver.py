@@ -21,7 +21,7 @@ from typing import Any
 from coachbot.logfmt import q
 from coachbot.platforms.wecom.api import WeComError
 from coachbot.platforms.wecom.chat import WeComChat
-from coachbot.platforms.wecom.incoming import PLATFORM, SINGLE, Inbound, from_app, from_bot
+from coachbot.platforms.wecom.incoming import APP, PLATFORM, SINGLE, Inbound, from_app, from_bot
 from coachbot.platforms.wecom.render import markdown
 from coachbot.present.messages import Message, text
 from coachbot.present.strings import strings
@@ -141,6 +141,10 @@ class WeComReceiver:
             command = Incoming(platform=PLATFORM, channel=SINGLE + msg.user if msg.channel.startswith(SINGLE)
                                else msg.channel, user=msg.user, text=f"/script {value}", event_id=inbound.key,
                                direct=True)
+            self.accept(inbound.key, "command", {"incoming": command.as_json(), "private": "dm"})
+        elif action == "command" and value.split()[:1] == ["/coach"]:
+            command = Incoming(platform=PLATFORM, channel=msg.channel, user=msg.user, text=value, event_id=inbound.key,
+                               direct=msg.channel.startswith((SINGLE, APP)))
             self.accept(inbound.key, "command", {"incoming": command.as_json(), "private": "dm"})
         elif action == "answer":
             challenge = self.coach.library.challenge(value.partition("@")[0])

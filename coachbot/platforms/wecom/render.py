@@ -100,7 +100,10 @@ def task_id(key: str) -> str:
 
 def card(msg: Message, key: str, *, lang: str = "zh") -> dict[str, Any] | None:
     """A button-interaction template card for a message's buttons (answer, script), or None."""
-    buttons = [b for b in msg.buttons if b.action in ("answer", "script")][:CARD_BUTTONS]
+    # a command button (appeal, review) gets a card where it is what the message is for (the appeal menu, an item
+    # to review); feedback says how to appeal in words, rather than doubling every feedback with a card
+    actions = ("answer", "script") if msg.kind == "feedback" else ("answer", "script", "command")
+    buttons = [b for b in msg.buttons if b.action in actions][:CARD_BUTTONS]
     if not buttons:
         return None
     s = strings(lang)

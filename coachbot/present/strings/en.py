@@ -138,11 +138,153 @@ class En(Zh):
     challenge_list_hint = "To post one: /coach post-now challenge <id> (leads)"
     script_index = "All scripts (type /script <name> to open one):"
 
+    # ------------------------------------------------------------ appeals and reviews
+    appeal_hint = "Disagree with the score? Within {days} days send /coach appeal and a lead will review it."
+    appeal_button = "Appeal / 申诉"
+    queued_for_review = "The bot is not sure of this score ({why}): a lead will review it and tell you privately."
+    appeal_menu_title = "Appeal | {title}"
+    appeal_menu_head = "Your answer on {day} scored {score}/100. Which part do you disagree with?"
+    appeal_menu_how = ("Send /coach appeal c2 your reason to appeal one part (c: rubric steps, f: compliance problems), "
+                       "or /coach appeal your reason to appeal the whole score. You can appeal within {days} days.")
+    whole_grade = "Whole score"
+    part_criterion = "{key} {mark} {label} ({points}/{max_points})"
+    part_flag = "{key} ⚠ {label} ({signal}): \"{evidence}\""
+    part_certain = "compliance red flag"
+    part_suspect = "suspected by the model only"
+    appeal_nothing = "You have no answer to appeal yet."
+    appeal_not_yours = "You can only appeal your own answers."
+    appeal_too_late = "This answer is more than {days} days old and can no longer be appealed; talk to your lead."
+    appeal_filed = ("Appeal #{id} filed (\"{title}\", {what}). A lead will review it and tell you privately; "
+                    "the score stays as it is until then.")
+    appeal_already = "This answer is already in the review queue (#{id}); a lead will tell you the outcome privately."
+    appeal_decided = ("This answer was already reviewed (#{id}, {name}: {outcome}) and cannot be appealed again; "
+                      "talk to your lead.")
+    review_reasons = {"near_pass": "a few points from the pass mark{category}",
+                      "timeout": "grading ran out of time{category}",
+                      "suspect": "suspected {category}, by the model only"}
+    why_appeal = "Appeal: {what}{note}"
+    why_grader = "The bot is not sure: {reasons}"
+    quoted = " \"{text}\""
+    outcome_open = "waiting for review"
+    outcome_upheld = "upheld, {score} points"
+    outcome_overridden = "changed to {after} (was {before})"
+    queue_title = "{team} | Review queue ({count})"
+    queue_empty = "The review queue is empty: no appeals waiting and no scores the bot was unsure of."
+    queue_line = "#{id} {name} | {title} | {day} | {score} | {why}"
+    queue_own = " (your own answer: another lead reviews it)"
+    queue_hint = ("/coach review N for details; /coach uphold N [note], /coach override N SCORE [note], "
+                  "/coach judge N c2 yes|no part by part.")
+    review_title = "Review #{id} | {title}"
+    review_reply = "{name}'s answer ({day})"
+    review_text_erased = "(the answer's text was erased after the retention period)"
+    review_verdict_heading = "The bot's grade"
+    review_verdict = "{score}/100, {passed}"
+    review_why_heading = "Why it is here"
+    review_decided = "Reviewed by {name} on {day}: {outcome}{note}"
+    review_how_heading = "What to do"
+    review_how = ("/coach uphold {id} [note]: uphold the grade\n/coach override {id} SCORE [note]: set the score\n"
+                  "/coach judge {id} c2 yes|no: was a rubric step met; /coach judge {id} f1 yes|no: does a compliance "
+                  "problem stand")
+    button_uphold = "Uphold"
+    button_met = "{key} met"
+    button_missed = "{key} missed"
+    button_confirm = "{key} stands"
+    button_reject = "{key} not a violation"
+    review_not_found = "There is no #{id} you can review. /coach review shows the queue."
+    review_own_answer = "You cannot review your own answer: another lead or an admin has to."
+    review_already_decided = "#{id} was already reviewed ({name}: {outcome}). Use /coach override to change the score."
+    review_no_part = "#{id} has no part \"{part}\": rubric steps are c1, c2 …, compliance problems f1, f2 …"
+    override_score = "The score must be a whole number from 0 to 100. Usage: {usage}"
+    review_done = "#{id}: {outcome}. {told}"
+    notice_sent = "{name} was told privately."
+    notice_queued = "The private message to {name} is queued ({error}); they will get it once it goes out."
+    notice_failed = "The private message to {name} did not go out: {error}. Please tell them yourself."
+    notice_title = "Review outcome"
+    notice_head = "Your answer on {day} to \"{title}\" was reviewed by {lead}: {outcome}."
+    notice_points = "Points for this challenge: {before} -> {after}. Leaderboards, streaks and stats use the reviewed score."
+    notice_not_counted = "This answer does not count for points ({reason}); the score is feedback only."
+    notice_note = "Lead's note: {note}"
+
+    # ------------------------------------------------------------ the leads' weekly digest and its chart
+    digest_title = "{team} | Lead's weekly digest ({start} to {end})"
+    digest_participation = ("{participants}/{agents} agents answered this week. Team mean {all} (agents who did not "
+                            "answer count as 0); mean of those who answered {answered}.")
+    digest_weak_heading = "Steps missed most, and the scripts that teach them"
+    digest_weak = "{label}: missed {misses}/{graded} -> {scripts}"
+    digest_no_script = "(no script for it)"
+    digest_quote = "  {name}: \"{quote}\""
+    digest_no_slips = "No compliance problems this week."
+    digest_improved_heading = "Most improved"
+    digest_improved = "{name}: {before} -> {after}"
+    digest_queue_heading = "Review queue"
+    digest_queue = "{appeals} appeals and {doubts} scores the bot was unsure of are waiting. /coach review to decide."
+    digest_practice_heading = "Personal practice"
+    digest_practice = "This week {sent} practice items went out, {answered} were answered and {met} met."
+    digest_footer = "Chart: each skill's mean score and the pass rate over the last 8 weeks."
+    digest_chart = "{team} | Skills and pass rate, last 8 weeks"
+    chart_skills_title = "{team}: mean score per skill (last {weeks} weeks)"
+    chart_pass_title = "Pass rate and answers"
+    chart_score = "Mean score"
+    chart_pass_rate = "Pass rate %"
+    chart_answers = "Answers"
+    chart_week = "Week (Monday)"
+    chart_no_answers = "No scored answers in these weeks yet"
+
+    # ------------------------------------------------------------ per-agent practice
+    practice_title = "Practice | {title}"
+    practice_why_steps = "Last time you lost points on {steps}: try it again. Only you see this; it does not count for the leaderboard."
+    practice_why_whole = "This one practises your weakest skill. Only you see it; it does not count for the leaderboard."
+    practice_how = "Reply with /coach practice and what you would say to the customer."
+    practice_feedback_title = "Practice feedback | {title}"
+    practice_score = "Score {score}/100."
+    practice_done = "Met {times} times in a row: this practice is done!"
+    practice_met_once = "Met this time. {left} more and it is done; the next round is in {days} working days ({due})."
+    practice_missed = "{steps}: not yet. It comes back in {days} working days ({due})."
+    practice_whole = "This challenge"
+    practice_not_counted = "Practice does not count for the leaderboard; it shows in your stats."
+    practice_nothing_open = "You have no practice waiting for an answer. Send /coach practice to get one."
+    practice_none = "There is no challenge to practise right now."
+    practice_stats = "Practice: {answers} answers, {met} met, {open} items still going."
+    practice_heading = "Practice"
+
+    # ------------------------------------------------------------ blind calibration sessions
+    calibrate_title = "Calibration #{id}"
+    calibrate_intro = ("{count} of this week's answers were sampled. Judge each rubric step and whether there is a "
+                       "compliance problem, without the bot's score and without the author's name. Other leads send "
+                       "/coach calibrate #{id} to grade the same sample.")
+    calibrate_item_title = "Calibration #{id} | {index}/{count} | {title}"
+    calibrate_reply = "The agent's answer"
+    calibrate_steps = "Judge each"
+    calibrate_violation = "Has a compliance problem"
+    calibrate_how = "Reply /coach calibrate #{id} {item} and {count} y/n (y = met; the last y = a violation), e.g. /coach calibrate #{id} {item} {example}"
+    calibrate_all_met = "All met, no violation"
+    calibrate_noted = "Item {item} noted."
+    calibrate_empty = "No answers to calibrate this week yet (scored, standing, text kept)."
+    calibrate_no_session = "There is no calibration session #{id} for this team."
+    calibrate_no_item = "This sample has items 1 to {count}; there is no item {item}."
+    calibrate_item_gone = "Answer {item} was deleted or withdrawn: skip it."
+    calibrate_marks = "Write {count} y/n, e.g. /coach calibrate #{id} {item} yyn"
+    calibrate_results_title = "Calibration #{id} | Results"
+    calibrate_with_bot = "You graded {graded}/{total}. You agreed with the bot on {agree}/{n} judgements ({rate}), kappa {kappa}."
+    calibrate_misses_heading = "Steps you and the bot disagreed on most"
+    calibrate_miss = "{label}: {count}"
+    calibrate_leads_heading = "With the other leads"
+    calibrate_with_lead = "{name}: agreed {agree}/{n} ({rate}), kappa {kappa}"
+    calibrate_no_others = "No other lead has graded this sample yet: send them /coach calibrate #{id}."
+
+    # ------------------------------------------------------------ seasons and the team-vs-team board
+    season_period = " season {season} "
+    no_seasons = "This team has no seasons: add seasons: month or seasons: quarter to the team in coachbot.yaml."
+    unknown_season = "Cannot read the season \"{name}\"; write it like {example}."
+    teams_board_title = "Team vs team | {period}"
+    teams_board_row = "{rank:>2}. {team}  {per_agent} per agent | answered {participants}/{agents} | pass rate {rate} | {points} points"
+    teams_board_note = "Ranked by points per agent: agents who did not answer count as 0, so teams of any size compare."
+
     # ------------------------------------------------------------ commands
     command_usage = {
         "script": "/script <situation or keyword>, e.g. /script broken-promise; with no argument it lists every script",
-        "leaderboard": "/leaderboard [today|week|month|all|last-week|last-month] [team id|everyone], e.g. /leaderboard week",
-        "coach": "/coach help | today | stats [member] | skills | challenges | post-now lesson|challenge|summary [ID] | reveal",
+        "leaderboard": "/leaderboard [today|week|month|all|last-week|last-month|season [2026-Q3]] [team id|everyone|teams], e.g. /leaderboard season",
+        "coach": "/coach help | today | stats [member] | appeal | skills | challenges | post-now lesson|challenge|summary [ID] | reveal | review",
         "help": "/help",
         "coach help": "/coach help",
         "coach today": "/coach today",
@@ -152,11 +294,19 @@ class En(Zh):
         "coach post-now": "/coach post-now lesson|challenge|summary [ID]",
         "coach reveal": "/coach reveal",
         "coach forget": "/coach forget <member>",
+        "coach practice": "/coach practice [your reply]",
+        "coach appeal": "/coach appeal [c2|f1] [reason]",
+        "coach review": "/coach review [N]",
+        "coach uphold": "/coach uphold <N> [note]",
+        "coach override": "/coach override <N> <score> [note]",
+        "coach calibrate": "/coach calibrate [N] | #S [item y/n…]",
+        "coach digest": "/coach digest",
+        "coach judge": "/coach judge <N> <c2|f1> yes|no [note]",
     }
     command_help = {
         "script": "Look up a call script by situation or keyword",
         "leaderboard": "Leaderboard (only you see it; you can share it to the channel)",
-        "coach": "coachbot help, today's content, my results; leads: post now, reveal the answer",
+        "coach": "coachbot help, today's content, my results, appeals; leads: post now, reveal the answer, review",
         "help": "every command and how to use it",
         "coach help": "every command and how to use it",
         "coach today": "today's lesson and challenge",
@@ -166,11 +316,19 @@ class En(Zh):
         "coach post-now": "post now",
         "coach reveal": "reveal today's model answer now",
         "coach forget": "erase a member's replies and record (personal information law)",
+        "coach practice": "personal practice: get one, or answer the one you have (never on the leaderboard)",
+        "coach appeal": "appeal the score of your latest answer (or one part of it)",
+        "coach review": "the review queue: appeals and scores the bot was unsure of",
+        "coach uphold": "review: uphold the grade",
+        "coach override": "review: set the score",
+        "coach calibrate": "calibration: grade a blind sample of this week's answers, see agreement with the bot and other leads",
+        "coach digest": "the lead's weekly digest with its 8-week chart (also sent privately at the weekly summary)",
+        "coach judge": "review: judge a rubric step or a compliance problem",
     }
     slash_hint = {
         "script": "[situation or keyword, e.g. broken-promise]",
-        "leaderboard": "[today|week|month|all|last-week|last-month] [everyone]",
-        "coach": "help | today | stats | skills | challenges | post-now lesson|challenge|summary | reveal",
+        "leaderboard": "[today|week|month|all|last-week|last-month|season] [everyone|teams]",
+        "coach": "help | today | stats | appeal | skills | challenges | post-now | reveal | review",
     }
     help_title = "coachbot help"
     help_intro = ("Every working day: a short lesson in the morning, then a role-play challenge. Write what you would say "
@@ -223,6 +381,7 @@ class En(Zh):
     content_problem_file = "{file}: {standin}"
     content_problem_more = "... and {more} more problem(s)"
     content_problem_fix = "Details below; fix them, check with `coachbot validate`, and restart coachbot."
+    wecom_no_image = "(The chart {name} cannot be sent through the AI bot: set up the self-built app to get it with the digest, or make it with coachbot digest --png.)"
     wecom_answer_hint = "To answer: @mention me in the group with what you would say, or reply to me one-to-one."
     wecom_card_title = "coachbot"
     wecom_answer_button = "Answer"

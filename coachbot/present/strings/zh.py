@@ -127,11 +127,148 @@ class Zh:
     challenge_list_hint = "发布其中一道：/coach post-now challenge <编号>（组长）"
     script_index = "全部话术（输入 /script 名称 查看）："
 
+    # ------------------------------------------------------------ appeals and reviews
+    appeal_hint = "不同意评分？{days} 天内发 /coach appeal 申诉，组长会复核。"
+    appeal_button = "申诉 / Appeal"
+    queued_for_review = "这次评分机器没有把握（{why}），已交给组长复核，结果会私信告诉你。"
+    appeal_menu_title = "申诉｜{title}"
+    appeal_menu_head = "你在 {day} 的回答得分 {score}/100。你不同意哪一项？"
+    appeal_menu_how = ("发送 /coach appeal c2 你的理由 申诉某一项（c 是评分项，f 是合规问题），"
+                       "或 /coach appeal 你的理由 申诉整体评分。答题后 {days} 天内可以申诉。")
+    whole_grade = "整体评分"
+    part_criterion = "{key} {mark} {label}（{points}/{max_points}）"
+    part_flag = "{key} ⚠ {label}（{signal}）：「{evidence}」"
+    part_certain = "合规红线"
+    part_suspect = "仅模型疑似"
+    appeal_nothing = "你还没有可以申诉的回答。"
+    appeal_not_yours = "只能申诉你自己的回答。"
+    appeal_too_late = "这条回答已经超过 {days} 天，不能再申诉了；有疑问请直接找组长。"
+    appeal_filed = "已提交申诉 #{id}（「{title}」，{what}）。组长复核后会私信告诉你结果；在此之前分数不变。"
+    appeal_already = "这条回答已经在复核队列里（#{id}），组长复核后会私信告诉你结果。"
+    appeal_decided = "这条回答已经复核过了（#{id}，{name}：{outcome}），不能再申诉；有疑问请直接找组长。"
+    review_reasons = {"near_pass": "离及格线只差几分{category}", "timeout": "评分超时，没有评完{category}",
+                      "suspect": "疑似{category}，只有模型信号"}
+    why_appeal = "申诉：{what}{note}"
+    why_grader = "机器没有把握：{reasons}"
+    quoted = "「{text}」"
+    outcome_open = "待复核"
+    outcome_upheld = "维持原判，{score} 分"
+    outcome_overridden = "改为 {after} 分（原 {before} 分）"
+    queue_title = "{team}｜复核队列（{count} 条）"
+    queue_empty = "复核队列是空的：没有待处理的申诉，也没有机器拿不准的评分。"
+    queue_line = "#{id} {name}｜{title}｜{day}｜{score} 分｜{why}"
+    queue_own = "（你的回答，请其他组长复核）"
+    queue_hint = ("/coach review 编号 查看详情；/coach uphold 编号 [备注] 维持，/coach override 编号 分数 [备注] 改分，"
+                  "/coach judge 编号 c2 yes|no 逐项判定。")
+    review_title = "复核 #{id}｜{title}"
+    review_reply = "{name} 的回答（{day}）"
+    review_text_erased = "（回答原文已按保存期限删除）"
+    review_verdict_heading = "机器的评分"
+    review_verdict = "{score}/100，{passed}"
+    review_why_heading = "为什么要复核"
+    review_decided = "已由 {name} 在 {day} 复核：{outcome}{note}"
+    review_how_heading = "怎么处理"
+    review_how = ("/coach uphold {id} [备注]：维持原判\n/coach override {id} 分数 [备注]：改分\n"
+                  "/coach judge {id} c2 yes|no：某个评分项是否达成；/coach judge {id} f1 yes|no：某个合规问题是否成立")
+    button_uphold = "维持原判"
+    button_met = "{key} 判为达成"
+    button_missed = "{key} 判为未达成"
+    button_confirm = "{key} 违规成立"
+    button_reject = "{key} 不算违规"
+    review_not_found = "没有找到你可以复核的 #{id}。输入 /coach review 查看复核队列。"
+    review_own_answer = "不能复核自己的回答，请其他组长或管理员处理。"
+    review_already_decided = "#{id} 已经复核过了（{name}：{outcome}）。要改分请用 /coach override。"
+    review_no_part = "#{id} 里没有「{part}」这一项；评分项是 c1、c2……，合规问题是 f1、f2……"
+    override_score = "分数要写 0 到 100 的整数。用法：{usage}"
+    review_done = "#{id}：{outcome}。{told}"
+    notice_sent = "已私信通知 {name}。"
+    notice_queued = "给 {name} 的私信在发送队列中（{error}），发出后对方会收到。"
+    notice_failed = "给 {name} 的私信没有发出去：{error}。请当面告诉对方。"
+    notice_title = "复核结果"
+    notice_head = "你在 {day} 对「{title}」的回答，组长 {lead} 复核：{outcome}。"
+    notice_points = "这道题的积分：{before} → {after}。排行榜、连续天数和成绩都按复核后的分数算。"
+    notice_not_counted = "这次回答不计积分（{reason}），分数只作反馈。"
+    notice_note = "组长备注：{note}"
+
+    # ------------------------------------------------------------ the leads' weekly digest and its chart
+    digest_title = "{team}｜组长周报（{start} 至 {end}）"
+    digest_participation = ("{participants}/{agents} 位坐席本周作答。团队平均 {all} 分（没作答的按 0 分计），"
+                            "作答者平均 {answered} 分。")
+    digest_weak_heading = "最常漏掉的步骤和教它的话术"
+    digest_weak = "{label}：漏掉 {misses}/{graded} 次 → {scripts}"
+    digest_no_script = "（没有对应的话术）"
+    digest_quote = "  {name}：「{quote}」"
+    digest_no_slips = "本周没有合规问题。"
+    digest_improved_heading = "进步最大"
+    digest_improved = "{name}：{before} → {after} 分"
+    digest_queue_heading = "复核队列"
+    digest_queue = "待处理的申诉 {appeals} 条，机器拿不准的评分 {doubts} 条。输入 /coach review 处理。"
+    digest_practice_heading = "个人练习"
+    digest_practice = "本周发出 {sent} 道个人练习，作答 {answered} 道，达成 {met} 道。"
+    digest_footer = "图表：近 8 周各项技能的平均分和通过率。"
+    digest_chart = "{team}｜近 8 周技能和通过率"
+    chart_skills_title = "{team}：各项技能平均分（近 {weeks} 周）"
+    chart_pass_title = "通过率和作答数"
+    chart_score = "平均分"
+    chart_pass_rate = "通过率 %"
+    chart_answers = "作答数"
+    chart_week = "周（周一）"
+    chart_no_answers = "这段时间还没有计分的回答"
+
+    # ------------------------------------------------------------ per-agent practice
+    practice_title = "个人练习｜{title}"
+    practice_why_steps = "上次你在{steps}上失分了，今天再练一次：只有你能看到，不计入排行榜。"
+    practice_why_whole = "这道题练的是你最弱的技能：只有你能看到，不计入排行榜。"
+    practice_how = "回复：/coach practice 你会对客户说的话（企业微信里直接发「教练 练习 你的回答」）。"
+    practice_feedback_title = "练习反馈｜{title}"
+    practice_score = "得分 {score}/100。"
+    practice_done = "连续 {times} 次做到了，这道练习完成！"
+    practice_met_once = "这次做到了。再做到 {left} 次就完成；下一轮在 {days} 个工作日后（{due}）。"
+    practice_missed = "{steps}这次还没做到，{days} 个工作日后（{due}）再练一次。"
+    practice_whole = "这道题"
+    practice_not_counted = "个人练习不计入排行榜，会出现在你的成绩里。"
+    practice_nothing_open = "你现在没有待回答的练习。发 /coach practice 领一道。"
+    practice_none = "现在没有可以练习的题目。"
+    practice_stats = "个人练习：作答 {answers} 次，做到 {met} 次，还有 {open} 道在练。"
+    practice_heading = "个人练习"
+
+    # ------------------------------------------------------------ blind calibration sessions
+    calibrate_title = "校准练习 #{id}"
+    calibrate_intro = ("从本周的回答里抽了 {count} 条。请逐条判断每个评分步骤有没有做到、有没有合规问题，"
+                       "看不到机器的评分，也看不到是谁写的。其他组长发 /coach calibrate #{id} 可以评同一组样本。")
+    calibrate_item_title = "校准 #{id}｜第 {index}/{count} 条｜{title}"
+    calibrate_reply = "坐席的回答"
+    calibrate_steps = "逐项判断"
+    calibrate_violation = "有合规问题（违规）"
+    calibrate_how = "回复 /coach calibrate #{id} {item} 后接 {count} 个 y/n（y=做到了；最后一个 y=有违规），例如 /coach calibrate #{id} {item} {example}"
+    calibrate_all_met = "全部做到、无违规"
+    calibrate_noted = "第 {item} 条已记下。"
+    calibrate_empty = "本周还没有可以校准的回答（计分、未撤回、原文还在的）。"
+    calibrate_no_session = "没有找到本团队的校准练习 #{id}。"
+    calibrate_no_item = "这组样本只有 1 到 {count} 条，没有第 {item} 条。"
+    calibrate_item_gone = "第 {item} 条回答已经删除或撤回，跳过它。"
+    calibrate_marks = "要写 {count} 个 y/n，例如 /coach calibrate #{id} {item} yyn"
+    calibrate_results_title = "校准 #{id}｜结果"
+    calibrate_with_bot = "你评了 {graded}/{total} 条。和机器一致 {agree}/{n} 个判定（{rate}），κ {kappa}。"
+    calibrate_misses_heading = "和机器不一致最多的步骤"
+    calibrate_miss = "{label}：{count} 次"
+    calibrate_leads_heading = "和其他组长"
+    calibrate_with_lead = "{name}：一致 {agree}/{n}（{rate}），κ {kappa}"
+    calibrate_no_others = "还没有其他组长评这组样本：把 /coach calibrate #{id} 发给他们。"
+
+    # ------------------------------------------------------------ seasons and the team-vs-team board
+    season_period = "赛季 {season} "
+    no_seasons = "这个团队没有设置赛季：在 coachbot.yaml 的团队里加上 seasons: month 或 seasons: quarter。"
+    unknown_season = "看不懂赛季「{name}」，请写成 {example} 这样。"
+    teams_board_title = "团队对抗｜{period}"
+    teams_board_row = "{rank:>2}. {team}  人均 {per_agent} 分｜参与 {participants}/{agents}｜通过率 {rate}｜共 {points} 分"
+    teams_board_note = "按人均积分排名：没有作答的坐席按 0 分计，大小团队可以比较。"
+
     # ------------------------------------------------------------ commands (keys: coachbot.usecases.commands)
     command_usage = {
         "script": "/script <情况或关键词>，例如 /script 爽约、/script broken-promise；不带参数列出全部话术",
-        "leaderboard": "/leaderboard [today|week|month|all|last-week|last-month] [团队ID|everyone]，例如 /排行榜 本周、/排行榜 上周",
-        "coach": "/coach help｜today｜stats [成员]｜skills｜challenges｜post-now lesson|challenge|summary [ID]｜reveal",
+        "leaderboard": "/leaderboard [today|week|month|all|last-week|last-month|season [2026-Q3]] [团队ID|everyone|teams]，例如 /排行榜 本周、/排行榜 赛季、/排行榜 团队对抗",
+        "coach": "/coach help｜today｜stats [成员]｜appeal｜skills｜challenges｜post-now lesson|challenge|summary [ID]｜reveal｜review",
         "help": "/help",
         "coach help": "/coach help",
         "coach today": "/coach today",
@@ -141,11 +278,19 @@ class Zh:
         "coach post-now": "/coach post-now lesson|challenge|summary [ID]",
         "coach reveal": "/coach reveal",
         "coach forget": "/coach forget <成员>",
+        "coach practice": "/coach practice [你的回答]",
+        "coach appeal": "/coach appeal [c2|f1] [理由]",
+        "coach review": "/coach review [编号]",
+        "coach uphold": "/coach uphold <编号> [备注]",
+        "coach override": "/coach override <编号> <分数> [备注]",
+        "coach calibrate": "/coach calibrate [条数] | #编号 [第几条 y/n…]",
+        "coach digest": "/coach digest",
+        "coach judge": "/coach judge <编号> <c2|f1> yes|no [备注]",
     }
     command_help = {
         "script": "查话术：按情况或关键词找推荐说法",
         "leaderboard": "排行榜（仅自己可见，可分享到频道）",
-        "coach": "coachbot 帮助、今日内容、我的成绩；组长：立即发布、公布答案",
+        "coach": "coachbot 帮助、今日内容、我的成绩、申诉；组长：立即发布、公布答案、复核",
         "help": "全部命令和用法",
         "coach help": "全部命令和用法",
         "coach today": "今天的小课和挑战",
@@ -155,11 +300,19 @@ class Zh:
         "coach post-now": "立即发布",
         "coach reveal": "立即公布今天的参考答案",
         "coach forget": "删除一位成员的全部作答和记录（个人信息保护法）",
+        "coach practice": "个人练习：领一道，或回答手上的这道（不计入排行榜）",
+        "coach appeal": "对自己最近一次回答的评分申诉（可指定某一项）",
+        "coach review": "复核队列：申诉和机器拿不准的评分",
+        "coach uphold": "复核：维持原判",
+        "coach override": "复核：改分",
+        "coach calibrate": "校准练习：盲评本周回答，看和机器、和其他组长的一致程度",
+        "coach digest": "组长周报和近 8 周图表（每周小结时也会私信发给组长）",
+        "coach judge": "复核：逐项判定评分项或合规问题",
     }
     slash_hint = {   # the short argument hint platforms show beside a slash command
         "script": "[情况或关键词，例如 爽约]",
-        "leaderboard": "[today|week|month|all|last-week|last-month] [everyone]",
-        "coach": "help | today | stats | skills | challenges | post-now lesson|challenge|summary | reveal",
+        "leaderboard": "[today|week|month|all|last-week|last-month|season] [everyone|teams]",
+        "coach": "help | today | stats | appeal | skills | challenges | post-now | reveal | review",
     }
     help_title = "coachbot 使用说明"
     help_intro = "每个工作日：上午一节小课，随后一道情景挑战。直接在频道里写下你会对客户说的话，机器人私下给你打分和点评。"
@@ -210,6 +363,7 @@ class Zh:
     content_problem_more = "……另有 {more} 条问题"
     content_problem_fix = "问题明细见下；改好后运行 `coachbot validate` 检查，重启 coachbot 后生效。"
     # ------------------------------------------------------------ WeCom (no slash commands, no ephemeral messages)
+    wecom_no_image = "（图表 {name} 无法通过智能机器人发送：配置自建应用后会随周报发来，或用 coachbot digest --png 生成。）"
     wecom_answer_hint = "作答：在群里 @我 写下你会对客户说的话，或者私聊我直接回复。"
     wecom_card_title = "coachbot"
     wecom_answer_button = "我要作答"
