@@ -193,12 +193,19 @@ def _reviews(c: Checker) -> ReviewRules:
                        uncertain=uncertain if isinstance(uncertain, bool) else True)
 
 
+def _flag(c: Checker, key: tuple) -> bool:
+    value = c.get(key)
+    if value is not None and not isinstance(value, bool):
+        c.problem(key, "must be true or false")
+    return value is True
+
+
 def _team(c: Checker, i: int, problems: list[Problem]) -> Team | None:
     key = ("teams", i)
     if not c.mapping(key):
         return None
     c.known_fields(key, {"id", "name", "timezone", "channels", "leads", "show_names", "schedule",
-                         "holidays", "workdays", "language", "answers", "seasons"})
+                         "holidays", "workdays", "language", "answers", "seasons", "practice_counts"})
     team_id = c.text(key + ("id",))
     tz = c.text(key + ("timezone",), required=False) or DEFAULT_TZ
     try:
@@ -245,7 +252,7 @@ def _team(c: Checker, i: int, problems: list[Problem]) -> Team | None:
         channels=channels, leads=c.texts(key + ("leads",), required=False, ids=True),
         show_names=True if show is None else bool(show), schedule=_schedule(c, key + ("schedule",)),
         holidays=holidays, workdays=_dates(c, key + ("workdays",)), language=language, answers=answers,
-        seasons=seasons,
+        seasons=seasons, practice_counts=_flag(c, key + ("practice_counts",)),
     )
 
 
@@ -417,6 +424,7 @@ teams:
     language: zh               # the bot's own wording: zh (default) or en; lessons and scripts stay Chinese
     answers: channel           # channel (default): any message on a challenge day is an answer; thread: only thread replies
     seasons: month             # leaderboards by season (/leaderboard season): month, quarter or none
+    practice_counts: false     # true: spaced-practice answers count toward the team's leaderboard too
     leads: [U0LEAD]            # team leads: post-now, reveal, team insight
     show_names: true           # show names in the reveal's best replies (false = anonymised)
     channels:

@@ -95,3 +95,21 @@ def test_the_spacing_rules():
     assert practice_met(grade, ("a",)) and not practice_met(grade, ("a", "b")) and not practice_met(grade, ())
     assert not practice_met({**grade, "violations": [{"category": "insult"}]}, ("a",))
     assert add_posting_days(team(), date(2026, 9, 30), 2) == date(2026, 10, 9)
+
+
+def test_a_team_can_let_practice_count_toward_its_leaderboard(tmp_path, library):
+    counting = Team(**{**team().__dict__, "practice_counts": True})
+    made = build(Settings(teams=(counting,), database=str(tmp_path / "counts.db")), FakeChat(), library=library)
+    try:
+        made.coach.post_challenge(counting, at(date(2026, 10, 12), 10), content_id="broken-promise")
+        say(made, "alice", NEAR, at(date(2026, 10, 12), 10, 30))
+        before = say(made, "alice", "/leaderboard all", at(date(2026, 10, 12), 12))[0].message.fallback
+        assert "个人练习｜" in say(made, "alice", "/教练 练习", at(date(2026, 10, 12), 13))[0].message.fallback
+        practiced = say(made, "alice", f"/教练 练习 {FULL}", at(date(2026, 10, 12), 13, 5))[0].message.fallback
+        assert "分" in practiced and "没有待回答的练习" not in practiced
+        after = say(made, "alice", "/leaderboard all", at(date(2026, 10, 12), 14))[0].message.fallback
+        assert "作答 1" in before and "作答 2" in after               # the practice answer counts here
+        week = made.store.leaderboard(period="all", team_id="t1", now=at(date(2026, 10, 12), 14))
+        assert week.rows[0].answers == 1                                # only through the team's setting
+    finally:
+        made.close()

@@ -89,6 +89,11 @@ def _days_off(config: str | None) -> BonusDay:
     return days_off(context.settings(config).teams)
 
 
+def _practice_teams(config: str | None) -> frozenset[str]:
+    """Teams whose spaced-practice answers count toward their leaderboard (coachbot.yaml)."""
+    return frozenset(t.id for t in context.settings(config).teams if t.practice_counts)
+
+
 def _period(period: str | None, start: str | None, end: str | None) -> str:
     if period is not None and (start or end):
         raise click.UsageError("--period 和 --from/--to 只能选一种：要么按时段，要么按日期范围")
@@ -220,7 +225,7 @@ def leaderboard_command(
             raise click.ClickException(f"没有团队 {team_id!r}；已有：{known}")
         board = store.leaderboard(
             period=period, scope="team" if team_id else "everyone", team_id=team_id,
-            start=first, end=last, now=_now(), tz=tz, top=top, bonus_day=_days_off(config),
+            start=first, end=last, now=_now(), tz=tz, top=top, bonus_day=_days_off(config), practice_teams=_practice_teams(config),
         )
     if as_json:
         _echo_json(asdict(board))
@@ -271,7 +276,7 @@ def stats_command(member: str, as_json: bool, db_path: Path, config: str | None,
             hint = f"；你是不是要找：{'、'.join(close)}" if close else ""
             raise click.ClickException(f"找不到成员 {member!r}{hint}")
         stats = store.member_stats(found, now=_now(), tz=_zone(tz, config, found.team_id),
-                                   bonus_day=_days_off(config))
+                                   bonus_day=_days_off(config), practice_teams=_practice_teams(config))
     if as_json:
         _echo_json(asdict(stats))
     else:

@@ -41,6 +41,7 @@ class Team:
     workdays: tuple[str, ...] = ()           # extra working days for a custom list
     language: str = "zh"                     # the bot's own wording: "zh" or "en"; content stays Chinese
     seasons: str = "none"                    # leaderboards by season: "month", "quarter" or "none"
+    practice_counts: bool = False            # spaced-practice answers count toward the team's leaderboard
     answers: str = "channel"                 # "channel": top-level messages on a challenge day are answers too;
                                              # "thread": only replies in the challenge's thread are
 

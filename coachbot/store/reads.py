@@ -13,7 +13,7 @@ computed from local days, so the time zone is chosen when reading.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from datetime import date, datetime
 from functools import partial
 
@@ -70,6 +70,15 @@ _TOTALS = {  # INDEXED BY pins the plans the benchmark measured
         GROUP BY s.member_id""",
 }
 
+_WITH_PRACTICE = """
+        SELECT member_id, SUM(points) AS points, SUM(answers) AS answers, SUM(passes) AS passes FROM (
+            {totals}
+            UNION ALL
+            SELECT pa.member_id, SUM(pa.score), COUNT(*), SUM(pa.met)
+            FROM practice_answers pa JOIN members pm ON pm.id = pa.member_id
+            WHERE pm.team_id IN ({teams}) {time} GROUP BY pa.member_id)
+        GROUP BY member_id"""
+
 _BOARD = """
     WITH totals AS MATERIALIZED ({totals}),
     stats AS (
@@ -97,6 +106,7 @@ def leaderboard(
     top: int = 10,
     asker: Member | None = None,
     bonus_day: BonusDay | None = None,
+    practice_teams: Collection[str] = (),
 ) -> Leaderboard:
     """Rank members by points in ``period`` within ``scope``; top N plus the asker.
 
@@ -117,7 +127,15 @@ def leaderboard(
     if scope == "team" and asker and asker.team_id != team_id:
         asker = None
     time_sql, params = _time_filter(period)
-    sql = _BOARD.format(totals=_TOTALS[scope].format(time=time_sql), members=MEMBER_COLUMNS)
+    totals = _TOTALS[scope].format(time=time_sql)
+    if practice_teams and scope != "channel":   # practice is private: it belongs to no channel
+        teams = sorted(practice_teams if scope == "everyone" else set(practice_teams) & {team_id})
+        if teams:
+            params |= {f"practice_team_{i}": t for i, t in enumerate(teams)}
+            totals = _WITH_PRACTICE.format(
+                totals=totals, time=_time_filter(period, "pa.answered_at")[0],
+                teams=", ".join(f":practice_team_{i}" for i in range(len(teams))))
+    sql = _BOARD.format(totals=totals, members=MEMBER_COLUMNS)
     params |= {"team": team_id, "platform": platform, "channel": channel, "top": top,
                "asker": asker.id if asker else None}
     found = list(db.query(sql, params))
@@ -200,10 +218,10 @@ _EFFECTIVE = "CASE WHEN s.reason = 'violation' THEN 0 ELSE s.score END"
 
 
 def member_stats(db: Database, member: Member, *, now: datetime, tz: str,
-                 bonus_day: BonusDay | None = None) -> MemberStats:
+                 bonus_day: BonusDay | None = None, practice_teams: Collection[str] = ()) -> MemberStats:
     week = period_for("week", now=now, tz=tz)
     board = leaderboard(db, period=week, scope="team", team_id=member.team_id, now=now,
-                        top=1, asker=member, bonus_day=bonus_day)
+                        top=1, asker=member, bonus_day=bonus_day, practice_teams=practice_teams)
     mine = board.rows[0] if board.rows and board.rows[0].member.id == member.id else board.asker_row
     assert mine is not None
     points, answers, passes = db.execute(

@@ -28,7 +28,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -662,6 +662,7 @@ class Store(QueueStore, ErasureStore, ReviewStore, PracticeStore, SessionStore):
         top: int = 10,
         asker: tuple[str, str] | None = None,
         bonus_day: BonusDay | None = None,
+        practice_teams: Collection[str] = (),
     ) -> Leaderboard:
         """Standings for a period and scope; see :func:`coachbot.store.reads.leaderboard`.
 
@@ -674,7 +675,8 @@ class Store(QueueStore, ErasureStore, ReviewStore, PracticeStore, SessionStore):
         window = read.period_for(period, now=now, tz=tz, start=start, end=end)
         with self._read() as db:
             return read.leaderboard(db, period=window, scope=scope, now=now, team_id=team_id,
-                                    platform=platform, channel=channel, top=top, asker=who, bonus_day=bonus_day)
+                                    platform=platform, channel=channel, top=top, asker=who, bonus_day=bonus_day,
+                                    practice_teams=practice_teams)
 
     def team_board(self, *, team_ids: list[str], period: str = "week", now: datetime, tz: str = DEFAULT_TZ,
                    start: date | None = None, end: date | None = None) -> list[TeamStanding]:
@@ -684,9 +686,9 @@ class Store(QueueStore, ErasureStore, ReviewStore, PracticeStore, SessionStore):
             return read.team_board(db, period=window, team_ids=team_ids)
 
     def member_stats(self, member: Member, *, now: datetime, tz: str = DEFAULT_TZ,
-                     bonus_day: BonusDay | None = None) -> MemberStats:
+                     bonus_day: BonusDay | None = None, practice_teams: Collection[str] = ()) -> MemberStats:
         with self._read() as db:
-            return read.member_stats(db, member, now=now, tz=tz, bonus_day=bonus_day)
+            return read.member_stats(db, member, now=now, tz=tz, bonus_day=bonus_day, practice_teams=practice_teams)
 
     def team_insight(
         self, team_id: str, *, period: str = "week", now: datetime, tz: str = DEFAULT_TZ,

@@ -62,6 +62,7 @@ class Coach:
         self.library = library
         self.settings = settings
         self.days_off = days_off(settings.teams)   # streaks skip unanswered challenges posted on days off
+        self.practice_teams = frozenset(t.id for t in settings.teams if t.practice_counts)
         self.chat = chat
         self.outbox = outbox
         for team in settings.teams:
@@ -249,7 +250,7 @@ class Coach:
     def post_summary(self, team: Team, now: datetime, *, deadline: datetime | None = None,
                      manual: bool = False) -> list[Posted]:
         board = self.store.leaderboard(period="week", scope="team", team_id=team.id, now=now, tz=team.timezone, top=5,
-                                       bonus_day=self.days_off)
+                                       bonus_day=self.days_off, practice_teams=self.practice_teams)
         ins = self.store.team_insight(team.id, period="week", now=now, tz=team.timezone)
         lang = team.language
         msg = views.leaderboard(board, title=strings(lang).summary_title.format(team=team.name), lang=lang)
@@ -288,6 +289,7 @@ class Coach:
         return self.store.leaderboard(period=period, scope="everyone" if everyone else "team",
                                       team_id=None if everyone or team is None else team.id,
                                       now=now, tz=tz, top=10, asker=asker, bonus_day=self.days_off,
+                                      practice_teams=self.practice_teams,
                                       start=span[0] if span else None, end=span[1] if span else None)
 
     def team_board(self, *, period: str, now: datetime, season: tuple[str, date, date] | None = None
@@ -304,7 +306,8 @@ class Coach:
         return self.store.member(msg.platform, msg.user)
 
     def member_stats(self, member: Member, team: Team, now: datetime) -> MemberStats:
-        return self.store.member_stats(member, now=now, tz=team.timezone, bonus_day=self.days_off)
+        return self.store.member_stats(member, now=now, tz=team.timezone, bonus_day=self.days_off,
+                                       practice_teams=self.practice_teams)
 
     def insight(self, team: Team, now: datetime, *, period: str = "month") -> TeamInsight:
         return self.store.team_insight(team.id, period=period, now=now, tz=team.timezone)

@@ -28,13 +28,13 @@ def home(coach: Coach, platform: str, user: str, now: datetime) -> list[Message]
     s = strings(lang)
     parts: list[Message] = []
     if member is not None:
-        stats = store.member_stats(member, now=now, tz=tz, bonus_day=coach.days_off)
+        stats = store.member_stats(member, now=now, tz=tz, bonus_day=coach.days_off, practice_teams=coach.practice_teams)
         parts.append(replace(views.stats(stats, lang=lang), title=s.home_mine))
     else:
         parts.append(Message(title=s.home_mine, sections=(Section(s.no_answers_yet),)))
     if team is not None:
         board = store.leaderboard(period="week", scope="team", team_id=team.id, now=now, tz=tz, top=10,
-                                  asker=(platform, user), bonus_day=coach.days_off)
+                                  asker=(platform, user), bonus_day=coach.days_off, practice_teams=coach.practice_teams)
         parts.append(views.leaderboard(board, title=s.home_top.format(team=team.name), lang=lang))
         if lead:
             parts.append(replace(views.insight(coach.insight(team, now), team.name, lang=lang),

@@ -4,7 +4,7 @@ types that cross them. Adapters and the store implement these protocols without 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -186,9 +186,10 @@ class Records(Protocol):
     def leaderboard(self, *, period: str = "week", scope: str = "team", team_id: str | None = None,
                     platform: str | None = None, channel: str | None = None, start: date | None = None,
                     end: date | None = None, now: datetime, tz: str = ..., top: int = 10,
-                    asker: tuple[str, str] | None = None, bonus_day: BonusDay | None = None) -> Leaderboard: ...
+                    asker: tuple[str, str] | None = None, bonus_day: BonusDay | None = None,
+                    practice_teams: Collection[str] = ()) -> Leaderboard: ...
     def member_stats(self, member: Member, *, now: datetime, tz: str = ...,
-                     bonus_day: BonusDay | None = None) -> MemberStats: ...
+                     bonus_day: BonusDay | None = None, practice_teams: Collection[str] = ()) -> MemberStats: ...
     def team_insight(self, team_id: str, *, period: str = "week", now: datetime, tz: str = ...,
                      start: date | None = None, end: date | None = None) -> TeamInsight: ...
     def week_points(self, team_id: str, *, weeks: int, now: datetime, tz: str = ...) -> list[WeekPoint]: ...
