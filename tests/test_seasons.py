@@ -71,3 +71,20 @@ def test_a_season_board_a_past_season_and_the_team_vs_team_board(bot):
     assert board.startswith("【团队对抗｜本月】")
     assert lines[0].startswith("1. 一组  人均 40 分｜参与 1/2｜通过率 100%")   # alice 80 in November; bob did not answer
     assert lines[1].startswith("2. 二组  人均 28 分｜参与 1/2｜通过率 0%")     # carol 55, dave 0
+
+
+def test_a_closed_season_keeps_its_table_whatever_happens_later(bot):
+    a = bot.settings.teams[0]
+    bot.coach.post_challenge(a, at(date(2026, 10, 28), 10), content_id="broken-promise")
+    say(bot, "CA", "alice", NEAR, at(date(2026, 10, 28)))
+    say(bot, "CA", "bob", GOOD, at(date(2026, 10, 28)))
+    assert bot.coach.close_seasons(at(date(2026, 11, 2), 12)) == []         # the appeal window is still open
+    assert bot.coach.close_seasons(at(date(2026, 11, 5), 12)) == [("a", "2026-10")]
+    assert bot.coach.close_seasons(at(date(2026, 11, 6), 12)) == []         # once
+    bot.store.forget_member(bot.store.member("fake", "bob"))               # erased afterwards (个人信息保护法)
+    past = say(bot, "CA", "alice", "/排行榜 赛季 2026-10", at(date(2026, 11, 6), 12))[0].message.fallback
+    assert "1. （已删除的成员）  80 分" in past and "2. alice  55 分" in past    # the table as it closed, nameless
+    assert "bob" not in past
+    live = bot.store.leaderboard(period="range", team_id="a", start=date(2026, 10, 1), end=date(2026, 10, 31),
+                                 now=at(date(2026, 11, 6), 12), tz="Asia/Shanghai")
+    assert [r.member.user for r in live.rows] == ["alice"]                  # the record itself moved on

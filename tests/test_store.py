@@ -91,7 +91,7 @@ def test_new_file_is_wal_with_foreign_keys_and_every_migration(tmp_path):
         applied = [m.name for m in MIGRATIONS.applied(db)]
     assert applied == ["m001_initial", "m002_leaderboard_indexes", "m003_event_outcome", "m004_inbox_outbox",
                        "m005_content_snapshots", "m006_reviews", "m007_practice",
-                       "m008_calibration_sessions"]
+                       "m008_calibration_sessions", "m009_season_archive"]
 
 
 def test_event_rows_from_before_claims_count_as_done(tmp_path):

@@ -129,7 +129,7 @@ def replies(fake: FakeWeCom, req_id: str) -> list[str]:
 def test_a_whole_day_over_the_long_connection(rigs, fake):
     rig = rigs(env=long_connection_env(fake), options=WeComOptions(names={"u1": "小王", "u2": "小李"}))
     part, bot = rig.start()
-    assert fake.wait_subscribed()
+    assert fake.wait_subscribed(timeout=30)
 
     fake.push_message("教练 发布 小课", userid="lead", chatid=GROUP)
     lesson = wait_until(lambda: [m for m in sent_to(fake, GROUP) if "今日一课" in m])
@@ -177,7 +177,7 @@ def test_a_reconnect_keeps_serving_and_a_takeover_stops_this_process(rigs, fake)
     rig = rigs(env=long_connection_env(fake))
     part, _ = rig.start()
     part.link.backoff = (0.05, 0.2)
-    assert fake.wait_subscribed()
+    assert fake.wait_subscribed(timeout=30)
     assert fake.drop()                                                  # the network drops the connection
     assert fake.wait_subscribed(count=2, timeout=10)
     looked = fake.push_message("话术 投诉", userid="u1")
@@ -194,7 +194,7 @@ def test_a_dead_link_is_noticed_by_its_heartbeat(rigs, fake):
     rig = rigs(env=long_connection_env(fake))
     part, _ = rig.start()
     part.link.heartbeat, part.link.backoff = 0.1, (0.05, 0.2)
-    assert fake.wait_subscribed()
+    assert fake.wait_subscribed(timeout=30)
     fake.ignore_pings(True)
     assert wait_until(lambda: fake.subscriptions >= 2, timeout=10)       # two missed pings: reconnected
     fake.ignore_pings(False)
@@ -204,7 +204,7 @@ def test_a_restart_mid_day_delivers_what_was_accepted_exactly_once(rigs, fake):
     rig = rigs(env=long_connection_env(fake))
     part, bot = rig.start()
     bot.coach.post_challenge(bot.settings.teams[0], datetime.now(UTC), content_id="broken-promise")
-    assert fake.wait_subscribed()
+    assert fake.wait_subscribed(timeout=30)
     wait_until(lambda: [m for m in sent_to(fake, GROUP) if "今日挑战" in m])
     fake.fail_ws("aibot_send_msg", drop="before", times=1)             # the feedback's send dies with the link
     fake.push_message(GOOD, userid="u1")
@@ -222,7 +222,7 @@ def test_scheduled_posts_go_to_groups_and_through_robots(rigs, fake, tmp_path):
     rig = rigs(env=long_connection_env(fake, WECOM_WEBHOOK_B="hook-a"), channels=(GROUP, "webhook:WECOM_WEBHOOK_B"),
                clock=lambda: day + timedelta(seconds=time.monotonic() - start))   # that morning, time running
     _, bot = rig.start()
-    assert fake.wait_subscribed()
+    assert fake.wait_subscribed(timeout=30)
     run_due(bot.coach, day)
     assert wait_until(lambda: [m for m in sent_to(fake, GROUP) if "今日挑战" in m])
     hooked = wait_until(lambda: fake.delivered("webhook/send"))
@@ -240,7 +240,7 @@ def test_feedback_through_the_app_survives_rate_limits_and_expired_tokens(rigs, 
     rig = rigs(env={**long_connection_env(fake), **app_env(fake)}, options=WeComOptions(private="app"))
     part, bot = rig.start()
     part.chat.names = {}
-    assert fake.wait_subscribed()
+    assert fake.wait_subscribed(timeout=30)
     bot.coach.post_challenge(bot.settings.teams[0], datetime.now(UTC), content_id="broken-promise")
     wait_until(lambda: [m for m in sent_to(fake, GROUP) if "今日挑战" in m])
     part.chat.api.token()                                               # a cached token, that WeCom then expires
@@ -362,7 +362,7 @@ def test_wrong_receiveid_entity_bombs_and_huge_bodies_are_refused(callback_serve
 def test_the_answer_button_opens_a_one_to_one_prompt_and_an_unmapped_group_hears_its_id(rigs, fake):
     rig = rigs(env=long_connection_env(fake))
     part, bot = rig.start()
-    assert fake.wait_subscribed()
+    assert fake.wait_subscribed(timeout=30)
     fake.push_event("template_card_event", userid="u2", chatid=GROUP,
                     event={"event_key": "answer:broken-promise", "task_id": "post_1"})
     prompt = wait_until(lambda: [m for m in sent_to(fake, "u2") if "请直接在这里回复" in m])

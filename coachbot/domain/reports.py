@@ -6,9 +6,11 @@ them without knowing there is a database.
 
 from __future__ import annotations
 
+import json
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from coachbot.domain.errors import StoreError
@@ -175,6 +177,25 @@ def season_of(kind: str, day: date) -> tuple[str, date, date]:
     months = 3 if kind == "quarter" else 1
     following = date(first.year + (first.month + months - 1) // 12, (first.month + months - 1) % 12 + 1, 1)
     return name, first, following - timedelta(days=1)
+
+
+def board_json(board: Leaderboard) -> dict[str, Any]:
+    """A leaderboard as JSON values (dates as ISO text), for keeping."""
+    return json.loads(json.dumps(asdict(board), default=str))
+
+
+def board_from_json(data: dict[str, Any]) -> Leaderboard:
+    def day(value: str | None) -> date | None:
+        return date.fromisoformat(value) if value else None
+
+    def standing(row: dict[str, Any]) -> Standing:
+        return Standing(row["rank"], Member(**row["member"]), row["points"], row["answers"], row["pass_rate"],
+                        row["streak"])
+
+    p = data["period"]
+    return Leaderboard(Period(p["name"], day(p["start"]), day(p["end"]), p["tz"]), data["scope"], data["team_id"],
+                       data["ranked"], tuple(standing(r) for r in data["rows"]),
+                       standing(data["asker_row"]) if data.get("asker_row") else None)
 
 
 def season_named(kind: str, name: str) -> tuple[str, date, date] | None:

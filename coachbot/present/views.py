@@ -211,11 +211,11 @@ def leaderboard(board: Leaderboard, *, title: str, lang: str = "zh") -> Message:
     s = strings(lang)
     if not board.rows:
         return Message(title=title, sections=(Section(s.board_empty),), kind="leaderboard")
-    lines = [s.board_row.format(rank=r.rank, name=r.member.name, points=r.points, answers=r.answers,
+    lines = [s.board_row.format(rank=r.rank, name=r.member.name or s.forgotten_member, points=r.points, answers=r.answers,
                                 rate=_rate(r.pass_rate), streak=r.streak) for r in board.rows]
     if board.asker_row:
         r = board.asker_row
-        lines += ["…", s.board_you.format(rank=r.rank, name=r.member.name, points=r.points, answers=r.answers,
+        lines += ["…", s.board_you.format(rank=r.rank, name=r.member.name or s.forgotten_member, points=r.points, answers=r.answers,
                                            streak=r.streak)]
     return Message(title=title, sections=(Section("\n".join(lines)),), kind="leaderboard")
 

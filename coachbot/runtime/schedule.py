@@ -125,6 +125,10 @@ class Scheduler:
             log.exception("event=scheduler_error job=housekeeping")
             return 0
         log.info("event=events_purged %s", " ".join(f"{k}={v}" for k, v in removed.items()))
+        try:
+            self.coach.close_seasons(self.clock())
+        except Exception:
+            log.exception("event=scheduler_error job=close_seasons")
         return sum(removed.values())
 
     def jobs(self) -> list[Job]:

@@ -61,6 +61,15 @@ class ErasureStore:
             db.execute("UPDATE reviews SET decided_by = '', decided_name = NULL WHERE decided_by = ?", [who])
             db.execute("UPDATE reviews SET appealed_by = '' WHERE appealed_by = ?", [who])
             db.execute("UPDATE review_trail SET actor = '', actor_name = NULL WHERE actor = ?", [who])
+            # a closed season keeps its points, not the person: the row stays, nameless
+            db.execute(
+                """UPDATE season_archive SET board = json_set(board, '$.rows', (
+                       SELECT json_group_array(CASE WHEN json_extract(r.value, '$.member.id') = :id
+                           THEN json_set(r.value, '$.member.user', '', '$.member.display_name', NULL,
+                                         '$.member.platform', '')
+                           ELSE json(r.value) END)
+                       FROM json_each(board, '$.rows') r))
+                   WHERE team_id = :team""", {"id": member.id, "team": member.team_id})
             db.execute("DELETE FROM members WHERE id = ?", [member.id])
         return Forgotten(member, replies, waiting)
 

@@ -357,6 +357,23 @@ def m008_calibration_sessions(db: Database) -> None:
     )
 
 
+@MIGRATIONS()
+def m009_season_archive(db: Database) -> None:
+    """Each team's final standings of a season, kept as they were when the season was closed (once its
+    appeal window had passed), so a later erasure or review never rewrites a past season's table."""
+    db.executescript(
+        """
+        CREATE TABLE season_archive (
+            team_id     TEXT NOT NULL,
+            season      TEXT NOT NULL,               -- 2026-11, 2026-Q4
+            archived_at TEXT NOT NULL,
+            board       TEXT NOT NULL,               -- the whole table as JSON (coachbot.domain.reports.board_json)
+            PRIMARY KEY (team_id, season)
+        ) STRICT;
+        """
+    )
+
+
 def unknown(db: Database, migrations: Migrations = MIGRATIONS) -> list[str]:
     """Applied migrations this code does not know, i.e. the file is newer. Read-only."""
     known = {m.name for m in migrations._migrations}  # Migrations lists its names nowhere public

@@ -58,6 +58,7 @@ from coachbot.store.practice import PracticeStore
 from coachbot.store.queues import QueueStore
 from coachbot.store.reads import MEMBER_COLUMNS
 from coachbot.store.reviews import ReviewStore
+from coachbot.store.seasons import SeasonStore
 from coachbot.store.sessions import SessionStore
 
 BUSY_TIMEOUT_S = 10.0
@@ -69,7 +70,7 @@ def _one(db: Database, sql: str, params: Sequence | dict = ()) -> dict | None:
     return next(db.query(sql, params), None)
 
 
-class Store(QueueStore, ErasureStore, ReviewStore, PracticeStore, SessionStore):
+class Store(QueueStore, ErasureStore, ReviewStore, PracticeStore, SessionStore, SeasonStore):
     """The bot's SQLite file. Safe to share across threads."""
 
     def __init__(self, path: str | Path, *, read_only: bool = False) -> None:

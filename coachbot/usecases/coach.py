@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import cached_property
 
 from coachbot.content.library import Library
@@ -20,7 +20,15 @@ from coachbot.domain.chatter import chatter_reason
 from coachbot.domain.errors import CoachError
 from coachbot.domain.privacy import mask
 from coachbot.domain.records import Member, Post, Submission
-from coachbot.domain.reports import Leaderboard, MemberStats, TeamInsight, TeamStanding
+from coachbot.domain.reports import (
+    Leaderboard,
+    MemberStats,
+    TeamInsight,
+    TeamStanding,
+    board_from_json,
+    board_json,
+    season_of,
+)
 from coachbot.domain.review import FIRST_INTERVAL, uncertain_reasons
 from coachbot.domain.rotation import pick_challenge, pick_tip
 from coachbot.domain.scoring import UNJUDGED
@@ -291,6 +299,41 @@ class Coach:
                                       now=now, tz=tz, top=10, asker=asker, bonus_day=self.days_off,
                                       practice_teams=self.practice_teams,
                                       start=span[0] if span else None, end=span[1] if span else None)
+
+    def season_board(self, team: Team, season: tuple[str, date, date], *, now: datetime,
+                     asker: tuple[str, str]) -> Leaderboard:
+        """A season's standings: as kept when the season was closed, else (still open, or not closed yet)
+        from the record."""
+        kept = self.store.archived_season(team.id, season[0])
+        if kept is None:
+            return self.leaderboard(period="range", everyone=False, team=team, now=now, asker=asker,
+                                    span=(season[1], season[2]))
+        board = board_from_json(kept)
+        who = self.store.member(*asker)
+        top = board.rows[:10]
+        mine = next((r for r in board.rows[10:] if who is not None and r.member.id == who.id), None)
+        return replace(board, rows=top, asker_row=mine)
+
+    def close_seasons(self, now: datetime) -> list[tuple[str, str]]:
+        """Keep each team's final table of its last season once the appeal window after it has passed
+        (so settled reviews are in it); idempotent. The (team, season) pairs kept now."""
+        kept = []
+        for team in self.settings.teams:
+            if team.seasons == "none":
+                continue
+            today = now.astimezone(team.tz).date()
+            first = season_of(team.seasons, today)[1]
+            last = season_of(team.seasons, first - timedelta(days=1))
+            if (today - last[2]).days <= self.settings.reviews.appeal_days or \
+                    self.store.archived_season(team.id, last[0]) is not None:
+                continue
+            board = self.store.leaderboard(period="range", scope="team", team_id=team.id, now=now,
+                                           tz=team.timezone, top=100_000, start=last[1], end=last[2],
+                                           bonus_day=self.days_off, practice_teams=self.practice_teams)
+            if self.store.archive_season(team.id, last[0], board_json(board), at=now):
+                kept.append((team.id, last[0]))
+                log.info("event=season_closed team=%s season=%s members=%d", team.id, last[0], len(board.rows))
+        return kept
 
     def team_board(self, *, period: str, now: datetime, season: tuple[str, date, date] | None = None
                    ) -> list[TeamStanding]:

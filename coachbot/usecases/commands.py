@@ -150,9 +150,12 @@ def cmd_leaderboard(ctx: Ctx, args: list[str]) -> list[Reply]:
                                                                     lang=ctx.lang), lang=ctx.lang))
     if not everyone and team is None:
         raise CoachError(ctx.s.no_team_leaderboard)
-    board = ctx.coach.leaderboard(period=period, everyone=everyone, team=team, now=ctx.now,
-                                  asker=(ctx.msg.platform, ctx.msg.user),
-                                  span=(season[1], season[2]) if season else None)
+    asker = (ctx.msg.platform, ctx.msg.user)
+    if season is not None and team is not None and not everyone:
+        board = ctx.coach.season_board(team, season, now=ctx.now, asker=asker)
+    else:
+        board = ctx.coach.leaderboard(period=period, everyone=everyone, team=team, now=ctx.now, asker=asker,
+                                      span=(season[1], season[2]) if season else None)
     title = views.leaderboard_title(team.name if team else None, period, everyone=everyone, lang=ctx.lang,
                                     season=season[0] if season else None)
     return _reply(views.leaderboard(board, title=title, lang=ctx.lang))

@@ -391,6 +391,7 @@ class En(Zh):
     private_reply_ack = "Got it, @{name}: feedback sent privately."
     private_reply_failed = ("@{name} your message was received, but the feedback could not reach you privately "
                             "({error}): message me one-to-one once, then send \"coach stats\" to see it.")
+    forgotten_member = "(an erased member)"
     apology = ("Sorry, something went wrong with your message (reference {ref}). "
                "Please try again later, or give the reference to your team lead.")
 

@@ -371,6 +371,7 @@ class Zh:
     wecom_answer_prompt = "请直接在这里回复你会对客户说的话（今天的挑战：「{title}」），我会私下给你打分和点评。"
     private_reply_ack = "已收到 @{name}，反馈已私信。"
     private_reply_failed = "@{name} 你的消息已收到，但反馈没能私信给你（{error}）：请先私聊我一次，再发「教练 我的」查看成绩。"
+    forgotten_member = "（已删除的成员）"
     apology = "抱歉，处理你的消息时出了点问题（编号 {ref}）。请稍后再试，或把编号告诉组长。"
 
     # ------------------------------------------------------------ chat platforms
