@@ -72,6 +72,10 @@ def test_an_appeal_overridden_and_a_doubt_upheld_change_what_they_should(bot):
     filed = body(say(bot, "alice", "/教练 申诉 c3 我问了为什么", later))
     assert "已提交申诉 #2" in filed and "c3 问清这次没还上的原因" in filed
     assert "已经在复核队列里（#2）" in body(say(bot, "alice", "/coach appeal 再申诉一次", later))
+    for lead in ("boss", "deputy"):                                      # each lead hears of it, once
+        told = [m for m in chat(bot).private_to(lead) if "申诉 #2" in m.message.fallback]
+        assert len(told) == 1 and "/coach review 2" in told[0].message.fallback and "我问了为什么" in \
+            told[0].message.fallback
 
     # agents cannot see or decide the queue
     assert "只有组长和管理员" in body(say(bot, "alice", "/coach review", later))

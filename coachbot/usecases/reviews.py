@@ -100,6 +100,14 @@ def appeal(coach: Coach, msg: Incoming, team: Team, words: list[str], now: datet
     log.info("event=appeal_filed team=%s submission=%s review=%s part=%s", me.team_id, sub.id, review.id,
              q(disputed or "all"))
     what = review_views.part_name(grade, disputed, team.language)
+    name = msg.user_name or me.name
+    heads_up = [_private_to_lead(coach, lead, msg.platform, f"appeal:{review.id}:{lead}",
+                                 text(s.appeal_to_leads.format(name=name, id=review.id, title=title, what=what,
+                                                               note=note or "—")))
+                for lead in team.leads if lead != msg.user]
+    if heads_up:
+        coach.outbox.enqueue(heads_up, now=now)
+        coach.outbox.kick(now)
     return [Reply(text(s.appeal_filed.format(id=review.id, title=title, what=what)))]
 
 
@@ -228,6 +236,11 @@ def decide(coach: Coach, msg: Incoming, team: Team, review_id: int, how: How, no
     return [Reply(text(s.review_done.format(id=review.id, outcome=review_views.outcome_words(done.review,
                                                                                              team.language),
                                             told=told)))]
+
+
+def _private_to_lead(coach: Coach, lead: str, platform: str, key: str, message: Message) -> Any:
+    """A heads-up to one of the team's leads, one-to-one on the platform the appeal came from."""
+    return delivery(key, platform, "dm", message, user=lead)
 
 
 def _private(coach: Coach, member: Member, key: str, message: Message) -> Any:

@@ -156,6 +156,8 @@ class En(Zh):
     appeal_too_late = "This answer is more than {days} days old and can no longer be appealed; talk to your lead."
     appeal_filed = ("Appeal #{id} filed (\"{title}\", {what}). A lead will review it and tell you privately; "
                     "the score stays as it is until then.")
+    appeal_to_leads = ("{name} appealed the grade of \"{title}\" (#{id}, {what}; reason: {note}). "
+                       "Send /coach review {id} to review it.")
     appeal_already = "This answer is already in the review queue (#{id}); a lead will tell you the outcome privately."
     appeal_decided = ("This answer was already reviewed (#{id}, {name}: {outcome}) and cannot be appealed again; "
                       "talk to your lead.")

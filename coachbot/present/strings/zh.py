@@ -144,6 +144,7 @@ class Zh:
     appeal_not_yours = "只能申诉你自己的回答。"
     appeal_too_late = "这条回答已经超过 {days} 天，不能再申诉了；有疑问请直接找组长。"
     appeal_filed = "已提交申诉 #{id}（「{title}」，{what}）。组长复核后会私信告诉你结果；在此之前分数不变。"
+    appeal_to_leads = "{name} 对「{title}」的评分提出申诉 #{id}（{what}；理由：{note}）。发 /coach review {id} 复核。"
     appeal_already = "这条回答已经在复核队列里（#{id}），组长复核后会私信告诉你结果。"
     appeal_decided = "这条回答已经复核过了（#{id}，{name}：{outcome}），不能再申诉；有疑问请直接找组长。"
     review_reasons = {"near_pass": "离及格线只差几分{category}", "timeout": "评分超时，没有评完{category}",
