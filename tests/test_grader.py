@@ -232,3 +232,16 @@ def test_a_threatening_flag_is_also_reported_as_a_threat_without_a_condition():
     threatening = find_violations(reply, (compile_flag(RedFlag(**{**seize.__dict__, "threatening": True})),))
     assert {v.category for v in plain} == {"false-consequence"}
     assert {v.category for v in threatening} == {"false-consequence", "threat"}
+
+
+def test_feedback_names_each_quoted_span_once_with_all_its_categories(grade):
+    g = grade("你再不还，我们就打电话到你单位，让你领导知道你是个老赖。")
+    quotes = [f.evidence for f in g.findings]
+    assert len(quotes) == len(set(quotes))
+    assert sum(len(f.violations) for f in g.findings) == len(g.violations)
+    assert all(not (a in b or b in a) for i, a in enumerate(quotes) for b in quotes[i + 1:])
+    boss = next(f for f in g.findings if "领导" in f.evidence)
+    assert {"insult", "third-party-disclosure"} <= set(boss.categories)
+    assert len(g.notes) == 1 and all(g.notes[0].count(f"「{q}」") == 1 for q in quotes)
+    out = g.as_json()["findings"]
+    assert [f["evidence"] for f in out] == quotes and all(f["certain"] is True for f in out)

@@ -89,6 +89,49 @@ class Violation:
 
 
 @dataclass(frozen=True)
+class Finding:
+    """One quoted span and every rule it breaks: feedback names the words once, with all their categories."""
+    evidence: str
+    violations: tuple[Violation, ...]
+
+    @property
+    def categories(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(v.category for v in self.violations))
+
+    @property
+    def label(self) -> str:
+        return "；".join(dict.fromkeys(v.label for v in self.violations))
+
+    @property
+    def rule(self) -> str:
+        return "；".join(dict.fromkeys(v.rule for v in self.violations))
+
+    @property
+    def certain(self) -> bool:
+        return any(v.certain for v in self.violations)
+
+    def as_json(self) -> dict:
+        return {"evidence": self.evidence, "categories": list(self.categories),
+                "flags": [v.flag_id for v in self.violations], "certain": self.certain}
+
+
+def findings(violations: tuple[Violation, ...]) -> tuple[Finding, ...]:
+    """Violations grouped by the words they quote, in order of first appearance.
+
+    A quote inside another one (a clause and the pair of clauses holding it) joins the longer one.
+    """
+    groups: list[tuple[str, list[Violation]]] = []
+    for v in violations:
+        for i, (quote, members) in enumerate(groups):
+            if v.evidence in quote or quote in v.evidence:
+                groups[i] = (max(quote, v.evidence, key=len), [*members, v])
+                break
+        else:
+            groups.append((v.evidence, [v]))
+    return tuple(Finding(quote, tuple(members)) for quote, members in groups)
+
+
+@dataclass(frozen=True)
 class CompiledFlag:
     flag: RedFlag
     pattern: rx.Matcher

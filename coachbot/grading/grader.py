@@ -11,7 +11,7 @@ from coachbot.content.library import shipped
 from coachbot.content.models import Challenge, FixedRule, Shared
 from coachbot.domain.scoring import UNJUDGED
 from coachbot.grading import rx
-from coachbot.grading.flags import CompiledFlag, Violation, compile_flag
+from coachbot.grading.flags import CompiledFlag, Finding, Violation, compile_flag, findings
 from coachbot.grading.gaming import MAX_SPAN_CREDIT, MIN_CHARS, keyword_list, too_short
 from coachbot.grading.matcher import CompiledCriterion, compile_criterion
 from coachbot.grading.prepared import Prepared, prepare
@@ -61,10 +61,21 @@ class Grade:
             "criteria": [c.as_json() for c in self.criteria],
             "violations": [v.as_json() for v in self.violations],
             "verdict": self.verdict, "notes": list(self.notes),
+            "findings": [f.as_json() for f in self.findings],
         }
         if self.slow_rule is not None:
             out["slow_rule"] = self.slow_rule
         return out
+
+    @property
+    def findings(self) -> tuple[Finding, ...]:
+        """The violations grouped by quoted words: each span once, with all its categories."""
+        return findings(self.violations)
+
+    @property
+    def certain(self) -> bool:
+        """False when every violation is only the learned signal's suspicion (provisional: a lead reviews it)."""
+        return not self.violations or any(v.certain for v in self.violations)
 
     @property
     def missed(self) -> tuple[CriterionResult, ...]:
@@ -74,8 +85,8 @@ class Grade:
     def hint(self) -> str | None:
         """The single most useful next step: a violated rule, else the biggest miss."""
         if self.violations:
-            v = self.violations[0]
-            return f"先把合规放在第一位：「{v.evidence}」违反了{v.rule}。"
+            f = self.findings[0]
+            return f"先把合规放在第一位：「{f.evidence}」违反了{f.rule}。"
         if self.missed:
             return max(self.missed, key=lambda c: (c.critical, c.max_points)).feedback
         return None
@@ -193,5 +204,9 @@ def _grade(challenge: Challenge, rubric: CompiledRubric, reply: Prepared, shared
         notes = ["这像是关键词的罗列，不是对客户说的话。请用完整的句子回答，就像在电话里那样。"]
     if violations:
         score, passed, verdict = 0, False, VERDICT_VIOLATION
-        notes = ["出现合规问题，本题记 0 分，也不能通过：" + "；".join(f"「{v.evidence}」（{v.label}）" for v in violations)]
+        items = "；".join(f"「{f.evidence}」（{f.label}）" for f in findings(violations))
+        if any(v.certain for v in violations):
+            notes = ["出现合规问题，本题记 0 分，也不能通过：" + items]
+        else:
+            notes = [f"疑似合规问题（只有辅助模型发现，已交组长复核），本题暂记 0 分：{items}"]
     return Grade(challenge.id, score, passed, tuple(results), violations, verdict, tuple(notes))
