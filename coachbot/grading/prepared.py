@@ -16,7 +16,8 @@ from itertools import pairwise
 
 from coachbot.domain.text import to_simplified
 
-_KEEP = re.compile(r"[^\s\W_]+", re.UNICODE)
+# Words, and the few emoji that carry contempt on their own (an eye-roll after "月底就月底" mocks).
+_KEEP = re.compile(r"[^\s\W_]+|[🙄😒😏🤡💩🖕👎🙃🤮]+", re.UNICODE)
 _CLAUSE_BREAK = re.compile(r"[,.!?;:\n。！？；：…~]")
 
 
