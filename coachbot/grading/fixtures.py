@@ -23,7 +23,7 @@ from coachbot.grading.flags import compile_flag
 from coachbot.grading.matcher import compile_criterion
 from coachbot.grading.prepared import prepare
 
-REQUIRE_SHIPPED = False   # while shipped rules are being given their fixtures; then a missing one is a problem
+REQUIRE_SHIPPED = True    # a shipped rule without fixtures is a problem; a team's is a warning
 
 
 def _rules(library: Library) -> Iterator[tuple[str, RedFlag | Criterion]]:
