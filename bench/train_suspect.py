@@ -1,8 +1,9 @@
 """Train the learned second compliance signal (coachbot/grading/suspect_model.json).
 
-Deterministic (fixed seed, fixed order). Data: tests/data/dev-replies*.yaml,
-challenge examples and model answers, playbook steps (clean) and avoid lines
-(violating). Never the blind sets.
+Deterministic (fixed seed, fixed order). Data: tests/data/dev-replies*.yaml and
+grader-G1..G4.yaml, challenge examples and model answers, the red flags' own
+fixtures (match: violating, no_match: clean), playbook steps (clean) and avoid
+lines (violating). Never the held-out or blind sets (nor G5).
 
 Learning: a reply is a bag of spans (clauses and adjacent clause pairs, see
 coachbot.grading.suspect.units). Every span of a clean reply is a negative.
@@ -50,7 +51,8 @@ from coachbot.grading.suspect import MODEL_PATH, from_json, grams, read_spans, s
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"
-DEV = sorted(p.name for p in DATA.glob("dev-replies*.yaml"))   # never the held-out or blind sets
+# Never the held-out or blind sets: the dev sets, and the issue sets G1-G4 once measured blind (G5 is held out).
+DEV = sorted(p.name for p in [*DATA.glob("dev-replies*.yaml"), *DATA.glob("grader-G*.yaml")])
 SEED = 20240611
 FOLDS = 5
 TARGET_FP = 0.01         # at most this share of clean replies newly flagged, in cross-validation (total budget 5%)
@@ -102,6 +104,10 @@ def load_replies(lib) -> list[Reply]:
         for ex in ch.examples:
             rows.append(("examples", cid, ex.label == "violating", ex.categories, ex.text))
         rows.append(("model_answers", cid, False, (), ch.model_answer))
+    flags = [*lib.shared.red_flags, *(f for cid in sorted(lib.challenges) for f in lib.challenges[cid].red_flags)]
+    for f in flags:   # each red flag's own fixtures: what it must catch, and lawful near misses
+        rows.extend(("flag_fixtures", None, True, (f.category, *f.also), t) for t in f.examples.match)
+        rows.extend(("flag_fixtures", None, False, (), t) for t in f.examples.no_match)
     for sid in sorted(lib.scripts):
         s = lib.scripts[sid]
         for step in s.steps:
