@@ -19,4 +19,12 @@ bench:
 	python bench/bench_wecom.py
 	python bench/lookup_quality.py
 
-.PHONY: default ci test bench
+# Retrain the learned signal into a temporary file and compare it byte for byte with the shipped one.
+retrain-check:
+	python bench/train_suspect.py --check
+
+# Every labelled set's verdicts against tests/golden/ (a readable diff when a change moves one); `make golden` rewrites them.
+golden:
+	python bench/golden.py --write
+
+.PHONY: default ci test bench retrain-check golden

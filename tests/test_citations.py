@@ -384,7 +384,8 @@ def test_grade_json_keeps_its_contract_with_rules_rendered_from_the_registry(lib
                                        "王先生，再不还的话我们就打电话到你单位，让你领导知道你欠钱不还。"])
     assert result.exit_code == 0, result.output
     out = json.loads(result.output)
-    assert list(out) == ["challenge", "score", "passed", "criteria", "violations", "verdict", "notes"]
+    assert list(out)[:7] == ["challenge", "score", "passed", "criteria", "violations", "verdict", "notes"]
+    assert list(out)[7:] == ["findings"]                                              # extended only
     assert all(list(v)[:4] == ["category", "label", "rule", "evidence"] for v in out["violations"])   # extended only
     assert all(v["certain"] is True and v["flag"] for v in out["violations"])   # the patterns' own: certain
     flags = {f.rule for f in library.shared.red_flags} | {library.shared.coercion.rule}

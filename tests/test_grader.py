@@ -232,3 +232,48 @@ def test_a_threatening_flag_is_also_reported_as_a_threat_without_a_condition():
     threatening = find_violations(reply, (compile_flag(RedFlag(**{**seize.__dict__, "threatening": True})),))
     assert {v.category for v in plain} == {"false-consequence"}
     assert {v.category for v in threatening} == {"false-consequence", "threat"}
+
+
+def test_feedback_names_each_quoted_span_once_with_all_its_categories(grade):
+    g = grade("你再不还，我们就打电话到你单位，让你领导知道你是个老赖。")
+    quotes = [f.evidence for f in g.findings]
+    assert len(quotes) == len(set(quotes))
+    assert sum(len(f.violations) for f in g.findings) == len(g.violations)
+    assert all(not (a in b or b in a) for i, a in enumerate(quotes) for b in quotes[i + 1:])
+    boss = next(f for f in g.findings if "领导" in f.evidence)
+    assert {"insult", "third-party-disclosure"} <= set(boss.categories)
+    assert len(g.notes) == 1 and all(g.notes[0].count(f"「{q}」") == 1 for q in quotes)
+    out = g.as_json()["findings"]
+    assert [f["evidence"] for f in out] == quotes and all(f["certain"] is True for f in out)
+
+
+# Classes of error seen on blind sets written apart from the rubrics (the sentences here are written for the tests).
+LAWFUL_CLASSES = [
+    ("borrow-to-repay", "您的心意我明白，不过我不推荐借钱来还，不管是网贷、刷别的卡，还是找亲戚朋友借，都可能让您背上更贵的债。"),
+    ("unable-to-pay", "最要紧的一点，请您不要去借网贷或者找亲戚朋友借钱来还我们，我们先看看分期。"),
+    ("borrow-to-repay", "网贷您可甭去借，利息太高了，月底工资到了先还最低还款就行。"),
+    ("complaint-threat", "您可以拨打国家金融监管总局的投诉热线12378反映，银行这边会积极配合监管的调查。"),
+    ("fee-dispute", "这几项费用都是按合约和监管规定收取的，每期账单上都有列明，我一项一项跟您核对。"),
+    ("broken-promise", "没关系，等您工资到了我们在约个时间，您看下周三下午在联系您可以吗？"),
+    ("lost-job", "工作没了确实是大事，先照顾好自己，分期的事我这周帮您提交。"),
+    ("hesitant", "您跟爱人商量一下也好，如果消费主要用于家庭日常开销，法律上有可能被认定为夫妻共同债务。"),
+]
+
+
+@pytest.mark.parametrize("challenge_id,text", LAWFUL_CLASSES)
+def test_lawful_replies_of_the_classes_once_flagged_are_not_accused(library, challenge_id, text):
+    g = grade_reply(library.challenges[challenge_id], text, library.shared)
+    assert g.violations == (), [(v.category, v.flag_id, v.evidence) for v in g.violations]
+
+
+@pytest.mark.parametrize("challenge_id,text,categories", [
+    ("angry-debtor", "下周再不到账，我们就打您单位的座机问问。", {"threat", "third-party-disclosure"}),
+    ("hesitant", "今天不还，明天我们就派人去您公司当面谈。", {"threat", "harassment"}),
+    ("stop-calling", "您拉黑我们就换号打，打到您接为止。", {"threat", "harassment"}),
+    ("rational", "刷卡的时候怎么不嫌利息高？", {"insult"}),
+    ("payment-confirmation", "行，20号就20号，您说的都对🙄", {"insult"}),
+])
+def test_one_clause_breaking_two_rules_names_both(library, challenge_id, text, categories):
+    g = grade_reply(library.challenges[challenge_id], text, library.shared)
+    assert categories <= {v.category for v in g.violations if v.certain}, [(v.category, v.flag_id) for v in g.violations]
+    assert len(g.findings) <= len({v.evidence for v in g.violations})

@@ -45,7 +45,7 @@ def test_heldout_false_flags_and_ordering_meet_targets(heldout, library):
     assert report.ordering >= 0.90
 
 
-# Every labelled category named, as measured with the current grader (README, "Grader quality").
+# Every labelled category named, as measured with the current grader (docs/grader-quality.md).
 CATEGORY_FLOOR = {"heldout.yaml": 0.90, "blind-5.yaml": 0.90, "blind-6.yaml": 0.88, "blind-7.yaml": 0.80,
                   "blind-8.yaml": 0.86, "blind-9.yaml": 0.90, "blind-10.yaml": 0.90, "blind-11.yaml": 0.88}
 

@@ -29,7 +29,7 @@ def test_wheel_carries_the_content(wheel):
         source = {p.name for p in (ROOT / kind).glob("*.yaml")}
         assert source and source <= shipped, kind
     assert "coachbot/_content/citations/registry.yaml" in names   # the citations registry
-    assert "coachbot/grading/suspect_model.json" in names   # the learned signal's weights
+    assert "coachbot/grading/suspect_model.tsv" in names   # the learned signal's weights
     assert "coachbot/domain/data/holidays-cn.yaml" in names   # the mainland holiday calendar
 
 

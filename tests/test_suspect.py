@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
+from dataclasses import replace
 
 import pytest
 
 from coachbot.content.models import CATEGORIES
 from coachbot.grading import grade_reply
-from coachbot.grading.grader import compiled, find_violations
 from coachbot.grading.prepared import prepare
 from coachbot.grading.suspect import (
     FLAG_PREFIX,
@@ -16,8 +15,11 @@ from coachbot.grading.suspect import (
     MODEL_PATH,
     from_json,
     load_model,
+    model_meta,
+    parse_text,
     span_logits,
     suspicions,
+    to_text,
     units,
 )
 
@@ -46,7 +48,7 @@ def challenge(library):
 
 
 def test_model_loads_once_and_is_compact():
-    assert MODEL_PATH.stat().st_size <= 700 * 1024
+    assert MODEL_PATH.stat().st_size <= 800 * 1024
     model = load_model()
     assert load_model() is model
     assert set(model.categories) == set(CATEGORIES) and set(LABELS) == set(CATEGORIES)
@@ -56,7 +58,7 @@ def test_model_loads_once_and_is_compact():
 
 def test_scores_are_deterministic():
     text = "您再拖着不还，我们就安排同事去您单位坐坐。"
-    fresh = from_json(json.loads(MODEL_PATH.read_text(encoding="utf-8")))
+    fresh = from_json(parse_text(MODEL_PATH.read_text(encoding="utf-8"))[0])
     assert top_logit(text) == top_logit(text, fresh)
     assert suspicions(prepare(text)) == suspicions(prepare(text), fresh)
 
@@ -71,10 +73,16 @@ def test_fast_span_scores_equal_plain_scores():
         assert fast == pytest.approx(plain, abs=1e-9)
 
 
+@pytest.fixture(scope="module")
+def no_flags(library):
+    """The shipped catalogue emptied: what the learned signal alone makes of a reply, whatever rules are added."""
+    return replace(library.shared, red_flags=())
+
+
 @pytest.mark.parametrize("text,quote", HOSTILE)
-def test_novel_hostile_sentences_are_flagged_with_a_quote(text, quote, challenge, library):
-    assert not find_violations(prepare(text), compiled(challenge, library.shared).flags)  # regexes miss it
-    g = grade_reply(challenge, text, library.shared)
+def test_novel_hostile_sentences_are_suspected_with_a_quote(text, quote, challenge, no_flags):
+    g = replace(challenge, red_flags=())
+    g = grade_reply(g, text, no_flags)
     assert g.score == 0 and not g.passed and g.verdict == "violation"
     (v,) = g.violations
     assert v.flag_id == FLAG_PREFIX + v.category
@@ -107,14 +115,34 @@ def test_learned_signal_adds_only_categories_the_red_flags_missed(challenge, lib
     assert not {v.category for v in learned} & {v.category for v in regex}
 
 
-def test_learned_signal_completes_a_reply_the_red_flags_only_half_caught(challenge, library):
-    # A sworn-at customer (red flag) and a veiled visit (no red flag matches it).
+def test_learned_signal_completes_a_reply_the_red_flags_only_half_caught(challenge, library, no_flags):
+    # A sworn-at customer (a red flag) and a veiled visit (the learned signal): only the insult's rule is kept,
+    # so adding a correct rule for the visit elsewhere cannot break this test.
+    insult = tuple(f for f in library.shared.red_flags if f.id == "insult")
     text = "你这个老赖。您住的那个小区，我们同事下午顺路过去转转。"
-    g = grade_reply(challenge, text, library.shared)
-    by_kind = {v.category: v.flag_id.startswith(FLAG_PREFIX) for v in g.violations}
-    assert by_kind.get("insult") is False
-    assert by_kind.get("threat") is True
-    assert g.score == 0 and not g.passed
+    g = grade_reply(replace(challenge, red_flags=()), text, replace(no_flags, red_flags=insult))
+    by_kind = {v.category: v.certain for v in g.violations}
+    assert by_kind.get("insult") is True
+    assert by_kind.get("threat") is False
+    assert g.score == 0 and not g.passed and g.certain
+
+
+def test_a_reply_only_the_learned_signal_suspects_is_provisional_and_says_so(challenge, no_flags):
+    g = grade_reply(replace(challenge, red_flags=()), HOSTILE[0][0], no_flags)
+    assert g.violations and not g.certain and all(not v.certain for v in g.violations)
+    assert g.notes[0].startswith("疑似") and "组长复核" in g.notes[0]
+    assert all(f["certain"] is False for f in g.as_json()["findings"])
+
+
+def test_model_file_is_one_feature_per_line_with_its_metadata():
+    text = MODEL_PATH.read_text(encoding="utf-8")
+    data, meta = parse_text(text)
+    assert to_text(data, meta) == text                              # the file is exactly its own rendering
+    header = next(i for i, line in enumerate(text.splitlines()) if line.startswith("gram\t"))
+    rows = text.splitlines()[header + 1:]
+    assert len(rows) == len({r.split("\t")[0] for r in rows})       # one line per n-gram, each once
+    assert rows == sorted(rows, key=lambda r: r.split("\t")[0])
+    assert model_meta() == meta
 
 
 def test_heads_name_every_category_of_a_two_sided_clause():

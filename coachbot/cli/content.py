@@ -13,6 +13,7 @@ from coachbot.content.citations import render
 from coachbot.content.library import citation_counts, validate_paths
 from coachbot.content.lookup import ScriptIndex
 from coachbot.domain.errors import Problem
+from coachbot.grading.fixtures import fixture_problems
 from coachbot.present.messages import render_plain
 from coachbot.present.plain import citations_text, script_index_text, script_text
 from coachbot.present.views import suggestions
@@ -37,7 +38,8 @@ def validate(ctx: click.Context, paths: tuple[str, ...], config: str | None, as_
                               *ctx.ensure_object(dict).get("content_dirs", ())]
     today = as_of.date() if hasattr(as_of, "date") else date.today()
     warnings: list[Problem] = []
-    problems, count = validate_paths(targets, warnings, today=today)
+    problems, count = validate_paths(targets, warnings, today=today,
+                                     rule_check=lambda lib, paths, warn: fixture_problems(lib, paths, warn))
     for p in problems + warnings:
         click.echo(str(p))
     if problems:

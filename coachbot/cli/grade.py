@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import io
 import json
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 import click
 
 from coachbot.cli import context
 from coachbot.cli.leads import agreement_report
+from coachbot.content.library import Library
 from coachbot.domain.errors import CoachbotError, UsageError
 from coachbot.domain.text import closest
+from coachbot.grading.batch import grade_lines
 from coachbot.grading.calibrate import calibrate
 from coachbot.grading.grader import Grade, grade_reply
 from coachbot.present.views import grade_notes
@@ -24,8 +28,8 @@ def grade_text(grade: Grade) -> str:
         mark = "✓" if c.met else "✗"
         detail = f"命中：{c.evidence}" if c.met else f"建议：{c.feedback}"
         lines.append(f"  {mark} {c.label} {c.points}/{c.max_points}  {detail}")
-    for v in grade.violations:
-        lines.append(f"  ⚠ 合规问题 [{v.category}] {v.label}：「{v.evidence}」 违反 {v.rule}")
+    for f in grade.findings:
+        lines.append(f"  ⚠ 合规问题 [{','.join(f.categories)}] {f.label}：「{f.evidence}」 违反 {f.rule}")
     return "\n".join(lines)
 
 
@@ -40,13 +44,23 @@ def _stdin_text() -> str:
 
 
 @click.command()
-@click.argument("challenge_id")
+@click.argument("challenge_id", required=False)
 @click.option("--text", help="The reply to grade; read from stdin when absent.")
 @click.option("--json", "as_json", is_flag=True, help="Print the grade as one JSON object.")
+@click.option("--batch", "batch", metavar="FILE",
+              help='Grade JSON Lines {"challenge": ID, "text": REPLY, ...} from FILE (- for stdin): '
+                   "one grade --json object per line, in order, other fields passed through.")
 @click.pass_context
-def grade(ctx: click.Context, challenge_id: str, text: str | None, as_json: bool) -> None:
-    """Grade one reply to a challenge against its rubric."""
+def grade(ctx: click.Context, challenge_id: str | None, text: str | None, as_json: bool, batch: str | None) -> None:
+    """Grade one reply to a challenge against its rubric (or a batch of them with --batch)."""
     lib = context.library(ctx)
+    if batch is not None:
+        if challenge_id is not None or text is not None:
+            raise UsageError("--batch reads the challenge and text of each line: give no CHALLENGE_ID or --text")
+        _grade_batch(lib, batch)
+        return
+    if challenge_id is None:
+        raise UsageError("give a CHALLENGE_ID (or --batch FILE)")
     challenge = lib.challenge(challenge_id)
     if challenge is None:
         close = closest(challenge_id, lib.challenges)
@@ -54,6 +68,38 @@ def grade(ctx: click.Context, challenge_id: str, text: str | None, as_json: bool
     reply = text if text is not None else _stdin_text()
     result = grade_reply(challenge, reply, lib.shared)
     click.echo(json.dumps(result.as_json(), ensure_ascii=False) if as_json else grade_text(result))
+
+def _grade_batch(lib: Library, source: str) -> None:
+    """Grade in this process (the library and compiled rubrics are reused); progress on stderr."""
+    if source == "-":
+        _grade_stream(lib, io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig"), None)
+        return
+    path = Path(source)
+    if not path.is_file():
+        raise UsageError(f"no such file: {source}")
+    with path.open("rb") as raw:
+        total = sum(1 for _ in raw)
+    with path.open(encoding="utf-8-sig") as f:
+        _grade_stream(lib, f, total)
+
+
+def _grade_stream(lib: Library, lines: Iterable[str], total: int | None) -> None:
+    failed = 0
+    out = sys.stdout
+    results = grade_lines(lines, lib)
+    with click.progressbar(results, length=total, label="grading", file=sys.stderr, show_pos=True) as bar:
+        try:
+            for result in bar:
+                failed += "score" not in result
+                out.write(json.dumps(result, ensure_ascii=False) + "\n")
+        except UnicodeDecodeError as exc:
+            raise UsageError(f"the batch input is not UTF-8 (byte {exc.start} of a line); "
+                             "convert it first, e.g. iconv -f GBK -t UTF-8") from None
+    out.flush()
+    if failed:
+        click.echo(f"{failed} line(s) could not be graded: see their \"error\"", err=True)
+        sys.exit(1)
+
 
 @click.command("calibrate")
 @click.argument("challenge_ids", nargs=-1)

@@ -165,6 +165,7 @@ def _load_shared(folder: Path, problems: list[Problem], base: Shared | None = No
     lexicon = dict(base.lexicon)
     ours = set(base.shipped_groups)
     coercion, general = base.coercion, base.general
+    lawful = dict(base.lawful)
     own = shipped(folder)
     for name in (LEXICON_FILE, RED_FLAGS_FILE):
         path = folder / name
@@ -186,8 +187,10 @@ def _load_shared(folder: Path, problems: list[Problem], base: Shared | None = No
             flags = [f for f in flags if f.id not in new_ids] + new
             coercion = parsed.coercion or coercion
             general = parsed.general or general
+            for cat, patterns in parsed.lawful.items():
+                lawful[cat] = tuple(dict.fromkeys((*lawful.get(cat, ()), *patterns)))
     return replace(base, red_flags=tuple(flags), lexicon=lexicon, shipped_groups=frozenset(ours),
-                   coercion=coercion, general=general)
+                   coercion=coercion, general=general, lawful=lawful)
 
 
 def _item(kind: str | None, shared: Shared) -> Callable[[Loaded, list[Problem]], Tip | Script | Challenge | None]:
@@ -398,8 +401,11 @@ def _registry_files(path: Path) -> list[Path]:
     return [path] if path.parent.name == CITATIONS and path.suffix in (".yaml", ".yml") else []
 
 
+RuleCheck = Callable[["Library", list[Path], list[Problem]], list[Problem]]
+
+
 def validate_paths(paths: Iterable[Path | str], warnings: list[Problem] | None = None, *,
-                   today: date | None = None) -> tuple[list[Problem], int]:
+                   today: date | None = None, rule_check: RuleCheck | None = None) -> tuple[list[Problem], int]:
     """Validate the given files or folders. Returns (problems, number of files checked); what is worth a
     look but not wrong (:func:`alias_warnings`) goes into ``warnings`` when given.
 
@@ -408,7 +414,8 @@ def validate_paths(paths: Iterable[Path | str], warnings: list[Problem] | None =
     with the built-in library as the context for cross-file checks. Registry
     files are read first, so content may cite the entries they add; with
     ``today``, an entry they define whose verification is more than 12 months
-    old is a problem too.
+    old is a problem too. ``rule_check`` (the grader's fixture check, which content cannot
+    import) runs the own examples of every red flag and criterion from the given paths.
     """
     lib, _ = load_library()  # context for related ids, shared data and the registry
     problems: list[Problem] = []
@@ -446,4 +453,6 @@ def validate_paths(paths: Iterable[Path | str], warnings: list[Problem] | None =
     cross_check(lib, problems, only=checked)
     if warnings is not None:
         warnings.extend(alias_warnings(lib, only=checked))
+    if rule_check is not None:
+        problems.extend(rule_check(lib, targets, warnings if warnings is not None else []))
     return sorted(set(problems)), len(checked)

@@ -138,6 +138,23 @@ class Evidence:
 
 
 @dataclass(frozen=True)
+class Fixtures:
+    """A rule's own test sentences: ``match`` must set it off (a criterion met, a red flag raised), ``no_match``
+    must not. ``where`` and the line numbers say where each sentence is written, for ``coachbot validate``."""
+
+    match: tuple[str, ...] = ()
+    no_match: tuple[str, ...] = ()
+    where: str = ""
+    match_lines: tuple[int, ...] = ()
+    no_match_lines: tuple[int, ...] = ()
+    line: int = 0                # the rule's own line (where a missing ``examples`` is reported)
+    field: str = ""              # the rule's field path, e.g. ``rubric.criteria.2``
+
+    def __bool__(self) -> bool:
+        return bool(self.match or self.no_match)
+
+
+@dataclass(frozen=True)
 class Criterion:
     id: str
     label: str
@@ -146,6 +163,7 @@ class Criterion:
     feedback: str                # as shown: the hint followed by its rendered citations, if any
     critical: bool = False
     cites: tuple[str, ...] = ()
+    examples: Fixtures = Fixtures()
 
 
 @dataclass(frozen=True)
@@ -159,6 +177,8 @@ class RedFlag:
     threatening: bool = False   # a match is also a threat: the step it announces is pressure in itself
     shipped: bool = False       # from coachbot's own content (see ``Shared.shipped_groups``)
     cites: tuple[str, ...] = ()  # registry ids; ``rule`` is the principle followed by their rendering
+    also: tuple[str, ...] = ()   # other categories every match breaks too (a visit announced is harassment and threat)
+    examples: Fixtures = Fixtures()
 
 
 @dataclass(frozen=True)
@@ -211,4 +231,6 @@ class Shared:
     shipped_groups: frozenset[str] = frozenset()
     citations: Registry = field(default_factory=Registry)
     coercion: FixedRule = FixedRule()   # reported as a threat when a consequence is made conditional on paying
+    # category -> patterns of lawful wording the learned signal must not suspect (it has no disclaimers of its own)
+    lawful: dict[str, tuple[str, ...]] = field(default_factory=dict)
     general: FixedRule = FixedRule()    # quoted by the learned signal for a category without a red flag

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from coachbot.content.citations import check_plain, read_cites, render_ids, with_citations
@@ -23,6 +23,7 @@ from coachbot.content.models import (
     Evidence,
     Example,
     FixedRule,
+    Fixtures,
     RedFlag,
     Registry,
     Script,
@@ -142,10 +143,28 @@ def _check_pattern(c: Checker, key: Key, phrase: str, lexicon: dict[str, tuple[s
         c.problem(key, f"unknown synonym group {phrase!r} (not in _lexicon.yaml)")
 
 
+def _fixtures(c: Checker, key: Key) -> Fixtures:
+    """``examples: {match: [...], no_match: [...]}`` of a red flag or criterion (their behaviour is checked by
+    ``coachbot validate`` through the grader: see ``coachbot.grading.fixtures``)."""
+    name = ".".join(str(k) for k in key)
+    own = Fixtures(where=str(c.loaded.path), line=c.loaded.line(key), field=name)
+    ex = key + ("examples",)
+    if c.get(ex) is None or not c.mapping(ex):
+        return own
+    c.known_fields(ex, {"match", "no_match"})
+    match = c.texts(ex + ("match",), required=False)
+    no_match = c.texts(ex + ("no_match",), required=False)
+    if not match and not no_match:
+        c.problem(ex, "needs `match` or `no_match` sentences")
+    return Fixtures(match, no_match, own.where, tuple(c.loaded.line(ex + ("match", i)) for i in range(len(match))),
+                    tuple(c.loaded.line(ex + ("no_match", i)) for i in range(len(no_match))), own.line, name)
+
+
 def _parse_flag(c: Checker, key: Key, registry: Registry) -> RedFlag | None:
     if not c.mapping(key):
         return None
-    c.known_fields(key, {"id", "category", "label", "rule", "cites", "patterns", "unless", "threatening"})
+    c.known_fields(key, {"id", "category", "label", "rule", "cites", "patterns", "unless", "threatening", "also",
+                         "examples"})
     threatening = c.get(key + ("threatening",))
     if threatening is not None and not isinstance(threatening, bool):
         c.problem(key + ("threatening",), "must be true or false")
@@ -158,10 +177,14 @@ def _parse_flag(c: Checker, key: Key, registry: Registry) -> RedFlag | None:
     principle = c.text(key + ("rule",))
     check_plain(c, key + ("rule",), principle)
     cites = read_cites(c, key + ("cites",), registry)
+    also = c.texts(key + ("also",), required=False)
+    for i, cat in enumerate(also):
+        if cat not in CATEGORIES:
+            c.problem(key + ("also", i), f"{cat!r} is not one of: {', '.join(CATEGORIES)}")
     return RedFlag(
         id=c.text(key + ("id",)), category=c.choice(key + ("category",), CATEGORIES),
         label=c.text(key + ("label",)), rule=with_citations(principle, cites, registry), patterns=patterns,
-        unless=unless, threatening=bool(threatening), cites=cites,
+        unless=unless, threatening=bool(threatening), cites=cites, also=also, examples=_fixtures(c, key),
     )
 
 
@@ -183,6 +206,7 @@ class SharedFlags:
     flags: tuple[RedFlag, ...]
     coercion: FixedRule | None = None
     general: FixedRule | None = None
+    lawful: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def parse_shared_flags(loaded: Loaded, problems: list[Problem], shared: Shared | None = None) -> SharedFlags:
@@ -190,10 +214,20 @@ def parse_shared_flags(loaded: Loaded, problems: list[Problem], shared: Shared |
     c = ContentChecker(loaded, problems)
     if not _root_ok(c):
         return SharedFlags(())
-    c.known_fields((), {"flags", "coercion", "general"})
+    c.known_fields((), {"flags", "coercion", "general", "lawful"})
     flags = [_parse_flag(c, ("flags", i), registry) for i, _ in enumerate(c.seq(("flags",), min_len=1))]
+    lawful: dict[str, tuple[str, ...]] = {}
+    if c.get(("lawful",)) is not None and c.mapping(("lawful",)):
+        for cat in c.get(("lawful",)):
+            if cat not in CATEGORIES:
+                c.problem(("lawful", cat), f"{cat!r} is not one of: {', '.join(CATEGORIES)}")
+                continue
+            lawful[cat] = c.texts(("lawful", cat), min_len=1)
+            for i, p in enumerate(lawful[cat]):
+                if (error := regex_problem(p)) is not None:
+                    c.problem(("lawful", cat, i), f"bad regular expression: {error}")
     return SharedFlags(tuple(f for f in flags if f), coercion=_fixed_rule(c, ("coercion",), registry, label=True),
-                       general=_fixed_rule(c, ("general",), registry, label=False))
+                       general=_fixed_rule(c, ("general",), registry, label=False), lawful=lawful)
 
 
 def parse_lexicon(loaded: Loaded, problems: list[Problem]) -> dict[str, tuple[str, ...]]:
@@ -257,7 +291,7 @@ def parse_challenge(loaded: Loaded, problems: list[Problem], shared: Shared) -> 
             key = ("rubric", "criteria", i)
             if not c.mapping(key):
                 continue
-            c.known_fields(key, {"id", "label", "points", "evidence", "feedback", "critical", "cites"})
+            c.known_fields(key, {"id", "label", "points", "evidence", "feedback", "critical", "cites", "examples"})
             crit_id = c.text(key + ("id",))
             if crit_id in seen:
                 c.problem(key + ("id",), f"duplicate criterion id {crit_id!r}")
@@ -272,6 +306,7 @@ def parse_challenge(loaded: Loaded, problems: list[Problem], shared: Shared) -> 
                 id=crit_id, label=c.text(key + ("label",)), points=c.integer(key + ("points",), lo=1, hi=100),
                 evidence=_parse_evidence(c, key + ("evidence",), shared.lexicon),
                 feedback=with_citations(feedback, cites, shared.citations), critical=bool(critical), cites=cites,
+                examples=_fixtures(c, key),
             ))
         for i, _ in enumerate(c.seq(("rubric", "red_flags"), required=False)):
             if flag := _parse_flag(c, ("rubric", "red_flags", i), shared.citations):

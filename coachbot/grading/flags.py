@@ -34,6 +34,50 @@ _REJECTED_AFTER = re.compile(
     r"(不建议|不推荐|不提倡|不鼓励|不会这么做|不会这样做|不能这么做|不能这样做|不允许|不合规|违规|违法|不行(?!的话))"
 )
 WINDOW = 8
+# Advice against borrowing, and the categories it answers: "千万别为了还卡去借网贷", "也不建议您找亲戚朋友借".
+REJECTABLE = frozenset({"debt-inducement", "third-party-disclosure"})
+_REJECTS_BORROWING = re.compile(
+    r"(别|不要|甭|千万别|不建议|不推荐|不提倡|不鼓励|不能|没必要|犯不着|不值得|不划算|劝您别|劝你别)"
+    r"(您|你|咱|咱们|大家)?(真的?|千万|再|也|都|可|轻易)?(为了[^|]{0,10}?)?(去|再去|跑去)?"
+    r"(借(?!口)|找[^|]{0,6}借(?!口)|网贷|套现|高利贷|以贷养贷|以卡养卡|拆东墙|贷款|刷别的卡|用别的卡|用其他信用卡)"
+)
+# A prohibition reaching forward to the match ("请您不要去借网贷或者找亲戚朋友借钱") unless a condition or
+# a dare comes between ("你不要不还，不然找你家人" / "别逼我联系你家人").
+_PROHIBIT = re.compile(r"(千万别|千万不要|可别|甭|别再|不要再|请勿|请不要|请别|不要去|别去|不要|别|勿)")
+_SCOPE_BREAK = re.compile(r"不然|否则|就|要不|的话|不还|不接|不回|再不|逼|怪|等|怕|以为")
+PROHIBIT_WINDOW = 14
+# A list continuing an earlier rejection: "借钱还钱这条路，我们不推荐，不管是网贷、套现，还是找亲戚朋友借".
+_LIST_GOES_ON = re.compile(r"(不管是|无论是|不论是|还是|或者|或是|以及|包括|甚至|更别说|也别|也不要|也不建议|比如|像是?)")
+_REJECTION = re.compile(r"不推荐|不建议|不提倡|不鼓励|不划算|没必要|划不来|千万别|千万不要|不是好办法|不是办法|走不通")
+# A harm of borrowing stated right after it: "……都可能让您背上更贵的债", "利息高，拆东墙补西墙".
+_HARM_AFTER = re.compile(
+    r"(都|也|只)?(可能|会|只会)?(让|使)(您|你)(背上|多背|压力更大|越陷越深|更难)|利息(太|很|更|特别)高|"
+    r"越滚越(大|多)|得不偿失|不划算|划不来|拆东墙补西墙|不是(个)?好办法"
+)
+
+
+BORROWING = re.compile(r"借(?!口)|网贷|套现|高利贷|贷款|以贷养贷|以卡养卡")
+
+
+def rejects_borrowing(flat: str, start: int, end: int) -> bool:
+    """Whether ``flat[start:end]`` advises against borrowing to repay."""
+    return _REJECTS_BORROWING.search(flat, start, end) is not None
+
+
+def list_after_rejection(flat: str, clauses: list[tuple[int, int]], k: int) -> bool:
+    """Clause ``k`` goes on with a list ("不管是网贷……", "还是找亲戚朋友借") from a rejection up to two clauses before."""
+    if not _LIST_GOES_ON.match(flat, *clauses[k]):
+        return False
+    return any(_REJECTION.search(flat, *clauses[j]) or rejects_borrowing(flat, *clauses[j])
+               for j in range(max(0, k - 2), k))
+
+
+def _prohibited(flat: str, start: int, m_start: int) -> bool:
+    """A prohibition within PROHIBIT_WINDOW before ``m_start`` (from ``start``) whose scope reaches the match."""
+    for neg in _PROHIBIT.finditer(flat, max(start, m_start - PROHIBIT_WINDOW), m_start):
+        if not _SCOPE_BREAK.search(flat, neg.end(), m_start):
+            return True
+    return False
 # "If you don't pay, then …": a consequence used as leverage is a threat.
 _CONDITION = re.compile(
     r"再不还|不还的话|要是不还|如果不还|要是还不上|再拖|不然|否则|到时候|那(我|我们)(就|也|只能|只好)|只能|只好|"
@@ -42,7 +86,8 @@ _CONDITION = re.compile(
     r"还不上.{0,3}就|不还.{0,2}就|没到账.{0,2}就|不(回电|回复|接电话|处理).{0,2}(的话|就)|"
     r"(要|想|敢)(闹|闹大|投诉|告|报警|曝光)(是吧|的话|就)|"
     r"(不|没)到账|不配合|(今天|今晚|明天|这周|月底|号前)(还|钱)?(不|没)(还|到|打过来|处理)|"
-    r"(如|若)(今日|今天|明天|逾期|仍|再)*(未|不|没)(回电|回复|还款|处理|联系)"
+    r"(如|若)(今日|今天|明天|逾期|仍|再)*(未|不|没)(回电|回复|还款|处理|联系)|"
+    r"要不(然)?(我|我们|就)|(您|你)不(回|接|理|配合)[^|]{0,3}(的话|就|我|我们)|不(回|接)(的话|就)"
 )
 # Leverage stated around the consequence, in the clause before it or the one after:
 # "今天下午不还，明天利息直接翻倍", "漏还一天就取消分期", "你什么时候还钱我什么时候停".
@@ -89,6 +134,49 @@ class Violation:
 
 
 @dataclass(frozen=True)
+class Finding:
+    """One quoted span and every rule it breaks: feedback names the words once, with all their categories."""
+    evidence: str
+    violations: tuple[Violation, ...]
+
+    @property
+    def categories(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(v.category for v in self.violations))
+
+    @property
+    def label(self) -> str:
+        return "；".join(dict.fromkeys(v.label for v in self.violations))
+
+    @property
+    def rule(self) -> str:
+        return "；".join(dict.fromkeys(v.rule for v in self.violations))
+
+    @property
+    def certain(self) -> bool:
+        return any(v.certain for v in self.violations)
+
+    def as_json(self) -> dict:
+        return {"evidence": self.evidence, "categories": list(self.categories),
+                "flags": [v.flag_id for v in self.violations], "certain": self.certain}
+
+
+def findings(violations: tuple[Violation, ...]) -> tuple[Finding, ...]:
+    """Violations grouped by the words they quote, in order of first appearance.
+
+    A quote inside another one (a clause and the pair of clauses holding it) joins the longer one.
+    """
+    groups: list[tuple[str, list[Violation]]] = []
+    for v in violations:
+        for i, (quote, members) in enumerate(groups):
+            if v.evidence in quote or quote in v.evidence:
+                groups[i] = (max(quote, v.evidence, key=len), [*members, v])
+                break
+        else:
+            groups.append((v.evidence, [v]))
+    return tuple(Finding(quote, tuple(members)) for quote, members in groups)
+
+
+@dataclass(frozen=True)
 class CompiledFlag:
     flag: RedFlag
     pattern: rx.Matcher
@@ -111,18 +199,34 @@ class CompiledFlag:
             clause = reply.flat[c_start:c_end]
             if self.unless is not None and self.unless.search(clause):
                 continue
+            rejectable = self.flag.category in REJECTABLE
             for m in self.pattern.finditer(reply.flat, c_start, c_end):
                 if _disclaimed(reply.flat, max(c_start, m.start() - WINDOW), m.start(),
                                weak=self.flag.category != "insult"):  # 别装穷 still insults
                     continue
+                if rejectable and BORROWING.search(reply.flat, c_start, c_end) and (
+                        _prohibited(reply.flat, c_start, m.start()) or rejects_borrowing(reply.flat, m.start(), m.end())):
+                    continue   # "请您不要去借网贷" / "网贷咱真甭去借"
                 if k + 1 < len(clauses) and _REJECTED_AFTER.match(reply.flat, *clauses[k + 1]):
                     break  # the next clause rejects this one: "借网贷来还，我真的不建议"
+                if rejectable and self._rejected_around(reply, clauses, k):
+                    break
                 quote = reply.span_text(c_start, c_end)
                 if len(quote) > 40:
                     quote = reply.span_text(max(c_start, m.start() - 8), min(c_end, m.end() + 8))
                 return Violation(self.flag.category, self.flag.label, self.flag.rule, quote, self.flag.id,
                                  coercive=self._coercive(reply, clauses, k, m))
         return None
+
+    @staticmethod
+    def _rejected_around(reply: Prepared, clauses: list[tuple[int, int]], k: int) -> bool:
+        """Borrowing ruled out around clause ``k``: a list going on from a rejection up to two clauses
+        before, or a harm of borrowing stated in the next clause."""
+        flat = reply.flat
+        if k + 1 < len(clauses) and _HARM_AFTER.search(flat, *clauses[k + 1]):
+            return True
+        return list_after_rejection(flat, clauses, k)
+
 
     def _coercive(self, reply: Prepared, clauses: list[tuple[int, int]], k: int, m: re.Match[str] | regex.Match[str]) -> bool:
         """Whether the match in clause ``k`` is also a threat: used as leverage, or threatening by nature."""

@@ -11,7 +11,16 @@ from coachbot.content.library import shipped
 from coachbot.content.models import Challenge, FixedRule, Shared
 from coachbot.domain.scoring import UNJUDGED
 from coachbot.grading import rx
-from coachbot.grading.flags import CompiledFlag, Violation, compile_flag
+from coachbot.grading.flags import (
+    REJECTABLE,
+    CompiledFlag,
+    Finding,
+    Violation,
+    compile_flag,
+    findings,
+    list_after_rejection,
+    rejects_borrowing,
+)
 from coachbot.grading.gaming import MAX_SPAN_CREDIT, MIN_CHARS, keyword_list, too_short
 from coachbot.grading.matcher import CompiledCriterion, compile_criterion
 from coachbot.grading.prepared import Prepared, prepare
@@ -61,10 +70,21 @@ class Grade:
             "criteria": [c.as_json() for c in self.criteria],
             "violations": [v.as_json() for v in self.violations],
             "verdict": self.verdict, "notes": list(self.notes),
+            "findings": [f.as_json() for f in self.findings],
         }
         if self.slow_rule is not None:
             out["slow_rule"] = self.slow_rule
         return out
+
+    @property
+    def findings(self) -> tuple[Finding, ...]:
+        """The violations grouped by quoted words: each span once, with all its categories."""
+        return findings(self.violations)
+
+    @property
+    def certain(self) -> bool:
+        """False when every violation is only the learned signal's suspicion (provisional: a lead reviews it)."""
+        return not self.violations or any(v.certain for v in self.violations)
 
     @property
     def missed(self) -> tuple[CriterionResult, ...]:
@@ -74,8 +94,8 @@ class Grade:
     def hint(self) -> str | None:
         """The single most useful next step: a violated rule, else the biggest miss."""
         if self.violations:
-            v = self.violations[0]
-            return f"先把合规放在第一位：「{v.evidence}」违反了{v.rule}。"
+            f = self.findings[0]
+            return f"先把合规放在第一位：「{f.evidence}」违反了{f.rule}。"
         if self.missed:
             return max(self.missed, key=lambda c: (c.critical, c.max_points)).feedback
         return None
@@ -86,6 +106,7 @@ class CompiledRubric:
     challenge: Challenge
     criteria: tuple[CompiledCriterion, ...]
     flags: tuple[CompiledFlag, ...]
+    lawful: dict[str, rx.Matcher] = field(default_factory=dict)
 
 
 _CACHE: dict[tuple[int, int], tuple[Challenge, Shared, CompiledRubric]] = {}
@@ -102,6 +123,8 @@ def compiled(challenge: Challenge, shared: Shared) -> CompiledRubric:
         challenge,
         tuple(compile_criterion(c, shared, shipped=own) for c in challenge.criteria),
         (*(compile_flag(f) for f in shared.red_flags), *(compile_flag(f, shipped=own) for f in challenge.red_flags)),
+        {cat: rx.compile("|".join(f"(?:{p})" for p in ps), f"lawful {cat}")
+         for cat, ps in shared.lawful.items()},
     )
     if len(_CACHE) > 512:
         _CACHE.clear()
@@ -113,17 +136,53 @@ _NO_RULE = FixedRule()
 
 
 def find_violations(reply: Prepared, flags: tuple[CompiledFlag, ...],
-                    coercion: FixedRule = _NO_RULE) -> tuple[Violation, ...]:
+                    coercion: FixedRule = _NO_RULE, rules: dict[str, str] | None = None) -> tuple[Violation, ...]:
     """Every red flag's violation, one per category and quote; a consequence made conditional on paying is
-    also reported as a threat, with ``coercion``'s label and rule (``Shared.coercion``)."""
+    also reported as a threat, with ``coercion``'s label and rule (``Shared.coercion``), and a flag's ``also``
+    categories with the flag's label and the rule of its category (``rules``: category -> rule)."""
     found: dict[tuple[str, str], Violation] = {}
     for flag in flags:
         if (v := flag.find(reply)) is not None:
             found.setdefault((v.category, v.evidence), v)   # one line per category and quote
+            for extra in flag.flag.also:
+                if extra != v.category:
+                    found.setdefault((extra, v.evidence), Violation(
+                        extra, v.label, (rules or {}).get(extra, v.rule), v.evidence, f"{v.flag_id}:{extra}"))
             if v.coercive and v.category != "threat":
                 found.setdefault(("threat", v.evidence), Violation(
                     "threat", coercion.label, coercion.rule, v.evidence, f"{v.flag_id}:coercion"))
     return tuple(found.values())
+
+
+def category_rules(shared: Shared) -> dict[str, str]:
+    """The rule quoted for a category a flag breaks by ``also``: its first shared red flag's, else the general one."""
+    out: dict[str, str] = {}
+    for f in shared.red_flags:
+        out.setdefault(f.category, f.rule)
+    return out
+
+
+def _disclaimed_suspicion(found: Suspicion, reply: Prepared, lawful: dict[str, rx.Matcher]) -> bool:
+    """A suspicion the content answers: lawful wording of its category (``lawful`` in _red-flags.yaml: a
+    correct statement of spouse liability, asking a relative only for a call back), or advice against
+    borrowing within two clauses ("千万别为了还卡去借网贷") read as pushing it."""
+    if found.category in REJECTABLE:
+        clauses = reply.clauses()
+        first = next((i for i, (s, e) in enumerate(clauses) if s <= found.start < e), 0)
+        if rejects_borrowing(reply.flat, *_near(reply, found, 2)) or list_after_rejection(reply.flat, clauses, first):
+            return True
+    ok = lawful.get(found.category)
+    return ok is not None and ok.search(reply.flat, found.start, found.end) is not None
+
+
+def _near(reply: Prepared, found: Suspicion, n: int) -> tuple[int, int]:
+    """The suspicious span widened by ``n`` clauses either side."""
+    clauses = reply.clauses()
+    if not clauses:
+        return found.start, found.end
+    first = next((i for i, (s, e) in enumerate(clauses) if s <= found.start < e), 0)
+    last = next((i for i, (s, e) in enumerate(clauses) if s < found.end <= e), first)
+    return clauses[max(0, first - n)][0], clauses[min(len(clauses) - 1, last + n)][1]
 
 
 def _as_violation(found: Suspicion, reply: Prepared, shared: Shared) -> Violation:
@@ -132,13 +191,16 @@ def _as_violation(found: Suspicion, reply: Prepared, shared: Shared) -> Violatio
                      rule, reply.span_text(found.start, found.end), FLAG_PREFIX + found.category, certain=False)
 
 
-def suspected_violations(reply: Prepared, shared: Shared, known: tuple[Violation, ...] = ()) -> tuple[Violation, ...]:
-    """The learned second signal: likely violations of categories the red flags did not report.
+def suspected_violations(reply: Prepared, shared: Shared, known: tuple[Violation, ...] = (),
+                         lawful: dict[str, rx.Matcher] | None = None) -> tuple[Violation, ...]:
+    """The learned second signal: likely violations of categories the red flags did not report, less those
+    the flags' own disclaimers answer (see ``_disclaimed_suspicion``).
 
     Each carries the wording of the first shared red flag of its category as its rule.
     """
     seen = {v.category for v in known}
-    return tuple(_as_violation(f, reply, shared) for f in suspicions(reply) if f.category not in seen)
+    return tuple(_as_violation(f, reply, shared) for f in suspicions(reply)
+                 if f.category not in seen and not _disclaimed_suspicion(f, reply, lawful or {}))
 
 
 def grade_reply(challenge: Challenge, text: str, shared: Shared, *, seconds: float = rx.BUDGET_SECONDS) -> Grade:
@@ -157,8 +219,8 @@ def grade_reply(challenge: Challenge, text: str, shared: Shared, *, seconds: flo
 
 
 def _grade(challenge: Challenge, rubric: CompiledRubric, reply: Prepared, shared: Shared) -> Grade:
-    violations = find_violations(reply, rubric.flags, shared.coercion)
-    violations += suspected_violations(reply, shared, violations)
+    violations = find_violations(reply, rubric.flags, shared.coercion, category_rules(shared))
+    violations += suspected_violations(reply, shared, violations, rubric.lawful)
 
     results: list[CriterionResult] = []
     covered: set[int] = set()
@@ -193,5 +255,9 @@ def _grade(challenge: Challenge, rubric: CompiledRubric, reply: Prepared, shared
         notes = ["这像是关键词的罗列，不是对客户说的话。请用完整的句子回答，就像在电话里那样。"]
     if violations:
         score, passed, verdict = 0, False, VERDICT_VIOLATION
-        notes = ["出现合规问题，本题记 0 分，也不能通过：" + "；".join(f"「{v.evidence}」（{v.label}）" for v in violations)]
+        items = "；".join(f"「{f.evidence}」（{f.label}）" for f in findings(violations))
+        if any(v.certain for v in violations):
+            notes = ["出现合规问题，本题记 0 分，也不能通过：" + items]
+        else:
+            notes = [f"疑似合规问题（只有辅助模型发现，已交组长复核），本题暂记 0 分：{items}"]
     return Grade(challenge.id, score, passed, tuple(results), violations, verdict, tuple(notes))

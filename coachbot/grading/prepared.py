@@ -16,8 +16,14 @@ from itertools import pairwise
 
 from coachbot.domain.text import to_simplified
 
-_KEEP = re.compile(r"[^\s\W_]+", re.UNICODE)
+# Words, and the few emoji that carry contempt on their own (an eye-roll after "月底就月底" mocks).
+_KEEP = re.compile(r"[^\s\W_]+|[🙄😒😏🤡💩🖕👎🙃🤮]+", re.UNICODE)
 _CLAUSE_BREAK = re.compile(r"[,.!?;:\n。！？；：…~]")
+# The commonest typo of the trade, 在 for 再 before a verb of contacting ("明天在联系您", "不会在打扰您"),
+# read as meant; the same length, so quotes still map back to what the agent typed.
+_ZAI_TYPO = re.compile(
+    r"(?<=[不会别就我咱们周天后时候然点半到])在(?=打|联系|约|跟进|拨|来电|商量|确认|提醒|给您|给你|回电|催|找您)"
+)
 
 
 @dataclass(frozen=True)
@@ -74,4 +80,5 @@ def prepare(text: str) -> Prepared:
         index.extend(range(m.start(), m.end()))
         pos += m.end() - m.start()
         last_end = m.end()
-    return Prepared(text, display, "".join(flat_parts), tuple(index), tuple(clause_starts))
+    flat = _ZAI_TYPO.sub("再", "".join(flat_parts))
+    return Prepared(text, display, flat, tuple(index), tuple(clause_starts))

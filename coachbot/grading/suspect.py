@@ -7,9 +7,12 @@ its probability reaches the model's threshold. One-vs-rest category heads over
 the same features then say which rules a suspicious span breaks: the
 likeliest category always, and any other whose head reaches its own
 threshold (a threat to call the employer is a threat and a disclosure). All
-are trained by ``bench/train_suspect.py`` (deterministic, cross-validated)
-and shipped as ``suspect_model.json``: n-gram -> weight dictionaries, so
-scoring is a few dictionary look-ups per character. The grader adds the
+are trained by ``bench/train_suspect.py`` (deterministic, cross-validated;
+``make retrain-check`` retrains and compares byte for byte) and shipped as
+``suspect_model.tsv``: metadata lines (training data and catalogue hashes,
+hyper-parameters, cross-validated figures), then one n-gram per line with its
+weight and each head's, so a retrain reads as a diff. Scoring is a few
+dictionary look-ups per character. The grader adds the
 categories the red flags did not already report.
 """
 
@@ -23,7 +26,8 @@ from pathlib import Path
 
 from coachbot.grading.prepared import Prepared
 
-MODEL_PATH = Path(__file__).with_name("suspect_model.json")
+MODEL_PATH = Path(__file__).with_name("suspect_model.tsv")
+FORMAT = "coachbot-suspect-model 3"
 MAX_N = 3
 FLAG_PREFIX = "suspect:"
 MAX_SUSPICIOUS_SPANS = 8   # spans whose categories are read, most suspicious first (bounds a long reply's cost)
@@ -115,6 +119,67 @@ def from_json(data: dict) -> Model:
     )
 
 
+def _num(v: float) -> str:
+    return "" if v == 0 else repr(v)
+
+
+def to_text(data: dict, meta: dict) -> str:
+    """The diff-friendly form of ``data`` (the dict ``from_json`` reads) with ``meta`` first.
+
+    ``meta KEY VALUE`` lines (VALUE is JSON), the scalars and per-head lists, then a header and
+    one line per n-gram, sorted: ``gram, weight, one column per category head`` (empty for 0).
+    """
+    cats = list(data["categories"])
+    lines = [f"# {FORMAT}: the learned signal of coachbot/grading/suspect.py, written by bench/train_suspect.py",
+             "# edit nothing by hand: `make retrain-check` retrains and compares this file byte for byte"]
+    lines += [f"meta\t{k}\t{json.dumps(v, ensure_ascii=False, sort_keys=True)}" for k, v in meta.items()]
+    lines += [f"features\t{data['features']}", f"threshold\t{data['threshold']!r}", f"bias\t{data['bias']!r}",
+              "categories\t" + "\t".join(cats),
+              "cat_bias\t" + "\t".join(repr(v) for v in data["cat_bias"]),
+              "cat_thresholds\t" + "\t".join(repr(v) for v in data["cat_thresholds"]),
+              "gram\tweight\t" + "\t".join(cats)]
+    grams_all = set(data["weights"]).union(*data["cat_weights"])
+    for g in sorted(grams_all):
+        row = [_num(data["weights"].get(g, 0.0))] + [_num(t.get(g, 0.0)) for t in data["cat_weights"]]
+        lines.append(g + "\t" + "\t".join(row))
+    return "\n".join(lines) + "\n"
+
+
+def parse_text(text: str) -> tuple[dict, dict]:
+    """``(data, meta)`` from ``to_text``'s form; ``data`` is what ``from_json`` reads."""
+    meta: dict = {}
+    data: dict = {"weights": {}}
+    rows = iter(text.splitlines())
+    for line in rows:
+        if line.startswith("#"):
+            continue
+        key, _, rest = line.partition("\t")
+        if key == "meta":
+            name, _, value = rest.partition("\t")
+            meta[name] = json.loads(value)
+        elif key in ("features",):
+            data[key] = rest
+        elif key in ("threshold", "bias"):
+            data[key] = float(rest)
+        elif key == "categories":
+            data[key] = rest.split("\t")
+        elif key in ("cat_bias", "cat_thresholds"):
+            data[key] = [float(v) for v in rest.split("\t")]
+        elif key == "gram":
+            break
+    tables: list[dict[str, float]] = [{} for _ in data["categories"]]
+    weights = data["weights"]
+    for line in rows:
+        g, *cols = line.split("\t")
+        if cols[0]:
+            weights[g] = float(cols[0])
+        for k, v in enumerate(cols[1:]):
+            if v:
+                tables[k][g] = float(v)
+    data["cat_weights"] = tables
+    return data, meta
+
+
 _MODEL: Model | None = None
 
 
@@ -122,8 +187,13 @@ def load_model() -> Model:
     """The shipped model, read once."""
     global _MODEL
     if _MODEL is None:
-        _MODEL = from_json(json.loads(MODEL_PATH.read_text(encoding="utf-8")))
+        _MODEL = from_json(parse_text(MODEL_PATH.read_text(encoding="utf-8"))[0])
     return _MODEL
+
+
+def model_meta() -> dict:
+    """What the shipped model says of itself: data and catalogue hashes, hyper-parameters, CV figures."""
+    return parse_text(MODEL_PATH.read_text(encoding="utf-8"))[1]
 
 
 def units(reply: Prepared) -> list[tuple[int, int]]:

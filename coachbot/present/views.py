@@ -101,7 +101,7 @@ def grade_notes(grade: Grade, lang: str = "zh") -> tuple[str, ...]:
     if lang != "en":
         return grade.notes
     if grade.verdict == VERDICT_VIOLATION:
-        items = "; ".join(s.note_violation_item.format(evidence=v.evidence, label=v.label) for v in grade.violations)
+        items = "; ".join(s.note_violation_item.format(evidence=f.evidence, label=f.label) for f in grade.findings)
         return (s.note_violation.format(items=items),)
     if grade.verdict == VERDICT_TOO_SHORT:
         return (s.note_too_short.format(min_chars=MIN_CHARS),)
@@ -152,8 +152,8 @@ def feedback(grade: Grade, *, reason: str, points: int, attempt: int, privacy_no
     sections.extend(Section(n) for n in grade_notes(grade, lang))
     if grade.violations:
         sections.append(Section("\n".join(
-            s.violation_line.format(label=v.label, evidence=bounded(v.evidence, QUOTE_LIMIT), rule=v.rule)
-            for v in grade.violations),
+            s.violation_line.format(label=f.label, evidence=bounded(f.evidence, QUOTE_LIMIT), rule=f.rule)
+            for f in grade.findings),
             heading=s.compliance_issues))
     lines = [s.met_line.format(label=c.label, points=c.points, max_points=c.max_points,
                                evidence=bounded(c.evidence or "", QUOTE_LIMIT))
