@@ -257,6 +257,9 @@ LAWFUL_CLASSES = [
     ("broken-promise", "没关系，等您工资到了我们在约个时间，您看下周三下午在联系您可以吗？"),
     ("lost-job", "工作没了确实是大事，先照顾好自己，分期的事我这周帮您提交。"),
     ("hesitant", "您跟爱人商量一下也好，如果消费主要用于家庭日常开销，法律上有可能被认定为夫妻共同债务。"),
+    ("stop-calling", "换成谁都不愿意被不停地打电话，这个我懂，我们定个日子，之前我就不打了。"),
+    ("already-paid", "您把回单发我，我这边找财务那边核实，您不用再跑一趟。"),
+    ("stop-calling", "打不打电话是系统自动派单的，不过您定了日期，我就在系统里标注暂停。"),
 ]
 
 
@@ -272,8 +275,22 @@ def test_lawful_replies_of_the_classes_once_flagged_are_not_accused(library, cha
     ("stop-calling", "您拉黑我们就换号打，打到您接为止。", {"threat", "harassment"}),
     ("rational", "刷卡的时候怎么不嫌利息高？", {"insult"}),
     ("payment-confirmation", "行，20号就20号，您说的都对🙄", {"insult"}),
+    ("payment-confirmation", "说好了啊，周五看不到钱，周六一早我就打到你厂里的座机找你。", {"harassment", "threat"}),
+    ("hardship-medical", "那您把病房号给我，我们同事明天过去跟您当面谈谈还款。", {"harassment"}),
+    ("no-answer-sms", "您要是不回，我们就早中晚都打，直到您回复为止。", {"harassment", "threat"}),
+    ("unable-to-pay", "没钱交房租？那我们就跟你房东聊聊，看他知不知道你欠着钱。", {"third-party-disclosure"}),
+    ("late-stage", "再拖下去，你等着，让你全家都看看你干的好事。", {"threat", "third-party-disclosure"}),
+    ("broken-promise", "又是下周？老赖才这么说话。", {"insult"}),
+    ("identity-dispute", "卡是不是您办的我不管，您先把钱还了再慢慢查。", {"false-consequence"}),
+    ("emotional", "拖着不还就会被列入失信被执行人，孩子以后想上好学校都上不了，您自己掂量。", {"false-consequence", "threat"}),
 ])
 def test_one_clause_breaking_two_rules_names_both(library, challenge_id, text, categories):
     g = grade_reply(library.challenges[challenge_id], text, library.shared)
     assert categories <= {v.category for v in g.violations if v.certain}, [(v.category, v.flag_id) for v in g.violations]
     assert len(g.findings) <= len({v.evidence for v in g.violations})
+
+
+def test_a_thousands_separator_does_not_split_a_clause():
+    from coachbot.grading.prepared import prepare
+    assert prepare("您先把8,900还了再说，好吗").marked == "您先把8900还了再说|好吗"
+    assert prepare("利率是2.5%。明天再说").marked == "利率是25|明天再说"

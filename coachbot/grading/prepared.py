@@ -19,6 +19,8 @@ from coachbot.domain.text import to_simplified
 # Words, and the few emoji that carry contempt on their own (an eye-roll after "月底就月底" mocks).
 _KEEP = re.compile(r"[^\s\W_]+|[🙄😒😏🤡💩🖕👎🙃🤮]+", re.UNICODE)
 _CLAUSE_BREAK = re.compile(r"[,.!?;:\n。！？；：…~]")
+# A separator inside a number ("8,900", "2.5") does not end a clause.
+_IN_NUMBER = re.compile(r"\d[,.]\d")
 # The commonest typo of the trade, 在 for 再 before a verb of contacting ("明天在联系您", "不会在打扰您"),
 # read as meant; the same length, so quotes still map back to what the agent typed.
 _ZAI_TYPO = re.compile(
@@ -74,7 +76,8 @@ def prepare(text: str) -> Prepared:
     last_end = 0
     pos = 0
     for m in _KEEP.finditer(lower):
-        if pos and _CLAUSE_BREAK.search(lower, last_end, m.start()):
+        if pos and _CLAUSE_BREAK.search(lower, last_end, m.start()) and not _IN_NUMBER.fullmatch(
+                lower, max(0, last_end - 1), min(len(lower), m.start() + 1)):
             clause_starts.append(pos)
         flat_parts.append(m.group())
         index.extend(range(m.start(), m.end()))
