@@ -260,6 +260,10 @@ LAWFUL_CLASSES = [
     ("stop-calling", "换成谁都不愿意被不停地打电话，这个我懂，我们定个日子，之前我就不打了。"),
     ("already-paid", "您把回单发我，我这边找财务那边核实，您不用再跑一趟。"),
     ("stop-calling", "打不打电话是系统自动派单的，不过您定了日期，我就在系统里标注暂停。"),
+    ("borrow-to-repay", "何生，我唔建議你借網貸嚟還，利息好重，月底出糧先還最低還款就得。"),
+    ("lost-job", "我唔會叫你問屋企人借錢，你搵到工之前，我哋可以傾下分期。"),
+    ("deceased", "真係對唔住，系統未登記所以先會繼續打嚟，之後唔會再打呢個號碼。"),
+    ("wrong-time-callback", "晚上11点我们这边真打不了，公司规定晚上10点以后不打，明天上午10点半再打给您。"),
 ]
 
 
@@ -283,11 +287,24 @@ def test_lawful_replies_of_the_classes_once_flagged_are_not_accused(library, cha
     ("broken-promise", "又是下周？老赖才这么说话。", {"insult"}),
     ("identity-dispute", "卡是不是您办的我不管，您先把钱还了再慢慢查。", {"false-consequence"}),
     ("emotional", "拖着不还就会被列入失信被执行人，孩子以后想上好学校都上不了，您自己掂量。", {"false-consequence", "threat"}),
+    ("refuse-to-pay", "唔還係嘛？我逐個打俾你通訊錄入面嘅人。", {"harassment", "third-party-disclosure"}),
+    ("rational", "唔係就即刻轉入司法程序，你自己諗清楚。", {"false-consequence", "threat"}),
 ])
 def test_one_clause_breaking_two_rules_names_both(library, challenge_id, text, categories):
     g = grade_reply(library.challenges[challenge_id], text, library.shared)
     assert categories <= {v.category for v in g.violations if v.certain}, [(v.category, v.flag_id) for v in g.violations]
     assert len(g.findings) <= len({v.evidence for v in g.violations})
+
+
+def test_written_cantonese_is_read_as_mandarin_and_quoted_as_typed():
+    from coachbot.grading.cantonese import as_mandarin
+    from coachbot.grading.prepared import prepare
+    typed = "我唔建議你借網貸，唔使急，搵到工再傾。"
+    assert len(as_mandarin(typed)) == len(typed) and "不建議" in as_mandarin(typed)
+    assert as_mandarin("沒關係，係統更新了") == "沒關係，係統更新了"     # no Cantonese marker: Traditional Mandarin untouched
+    reply = prepare(typed)
+    assert reply.flat.startswith("我不建议你借网贷")
+    assert reply.span_text(0, 5) == "我唔建議你"
 
 
 def test_a_thousands_separator_does_not_split_a_clause():

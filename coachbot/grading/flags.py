@@ -43,7 +43,7 @@ _REJECTS_BORROWING = re.compile(
 )
 # A prohibition reaching forward to the match ("请您不要去借网贷或者找亲戚朋友借钱") unless a condition or
 # a dare comes between ("你不要不还，不然找你家人" / "别逼我联系你家人").
-_PROHIBIT = re.compile(r"(千万别|千万不要|可别|甭|别再|不要再|请勿|请不要|请别|不要去|别去|不要|别|勿)")
+_PROHIBIT = re.compile(r"(不会(叫|让|要|劝)(你|您)?|千万别|千万不要|可别|甭|别再|不要再|请勿|请不要|请别|不要去|别去|不要|别|勿)")
 _SCOPE_BREAK = re.compile(r"不然|否则|就|要不|的话|不还|不接|不回|再不|逼|怪|等|怕|以为")
 PROHIBIT_WINDOW = 14
 # A list continuing an earlier rejection: "借钱还钱这条路，我们不推荐，不管是网贷、套现，还是找亲戚朋友借".
@@ -87,13 +87,14 @@ _CONDITION = re.compile(
     r"(要|想|敢)(闹|闹大|投诉|告|报警|曝光)(是吧|的话|就)|"
     r"(不|没)到账|不配合|(今天|今晚|明天|这周|月底|号前)(还|钱)?(不|没)(还|到|打过来|处理)|"
     r"(如|若)(今日|今天|明天|逾期|仍|再)*(未|不|没)(回电|回复|还款|处理|联系)|"
+    r"(如|若|如果|要是)[^|]{0,8}(仍|还)(未|不|没)(回电|回复|还款|处理|联系|到账)|既然(您|你)(这边)?(不配合|沟通不畅|不接|不还|不回)|"
     r"要不(然)?(我|我们|就)|(您|你)不(回|接|理|配合)[^|]{0,3}(的话|就|我|我们)|不(回|接)(的话|就)"
 )
 # Leverage stated around the consequence, in the clause before it or the one after:
 # "今天下午不还，明天利息直接翻倍", "漏还一天就取消分期", "你什么时候还钱我什么时候停".
 _LEVERAGE = re.compile(
     r"不(先)?(还|到庭|说清楚)(?!上|清|完|起)|(没|不)还(钱)?的话|晚(一|1)周|漏还|"
-    r"什么时候(还|还钱|还清)(?:[^|]){0,6}什么时候停|(你|您)最好|连(你|您)(也)?一起|全家|"
+    r"什么时候(还|还钱|还清)(?:[^|]){0,6}什么时候停|(你|您)最好|连(你|您)(也)?一起|连(你|您)(也|都)|全家|"
     r"(投诉|报警|拉黑)(一次|的话|就)"
 )
 _LEVERAGE_CATEGORIES = frozenset({"false-consequence", "harassment", "third-party-disclosure", "impersonation"})

@@ -15,6 +15,7 @@ from functools import cached_property
 from itertools import pairwise
 
 from coachbot.domain.text import to_simplified
+from coachbot.grading.cantonese import as_mandarin
 
 # Words, and the few emoji that carry contempt on their own (an eye-roll after "月底就月底" mocks).
 _KEEP = re.compile(r"[^\s\W_]+|[🙄😒😏🤡💩🖕👎🙃🤮]+", re.UNICODE)
@@ -64,7 +65,7 @@ class Prepared:
 
 def prepare(text: str) -> Prepared:
     display = unicodedata.normalize("NFKC", text)
-    simp = to_simplified(text)
+    simp = to_simplified(as_mandarin(text))
     if len(simp) != len(display):
         display = simp
     lower = simp.lower()

@@ -1,0 +1,44 @@
+"""Written Cantonese read as Mandarin, so rules and rubric evidence written in Mandarin apply to it.
+
+Agents in Guangdong and Hong Kong type replies the way they speak ("我唔建議你借網貸", "唔使再轉多一次").
+Without this, a negation the rules know (不, 不要, 不用) is invisible in 唔/唔好/唔使, and a lawful reply that
+rules borrowing out reads as pushing it. Every replacement keeps the length, so a span of the prepared text
+still maps back to the characters the agent typed. Only a reply with a Cantonese marker is rewritten: 係 and
+咁 also occur in Traditional Mandarin (關係).
+"""
+
+from __future__ import annotations
+
+import re
+
+_MARKERS = re.compile(r"[唔冇嘅喺佢咗嚟哋嗰啲]")
+
+# Words first (longest wins), then single characters.
+WORDS: dict[str, str] = {
+    "唔係嘅話": "不然的话", "唔系嘅话": "不然的话", "唔係就": "不然就", "唔系就": "不然就", "唔該": "麻烦", "唔该": "麻烦", "唔使": "不用", "唔洗": "不用", "唔好": "不要", "唔會": "不会", "唔会": "不会",
+    "屋企": "家里", "而家": "现在", "點樣": "怎样", "点样": "怎样", "邊度": "哪里", "边度": "哪里",
+    "幾多": "多少", "几多": "多少", "所以先": "所以才", "覆返": "回复", "出糧": "发薪", "出粮": "发薪",
+    "搞掂": "搞定", "得閒": "有空", "得闲": "有空", "返工": "上班", "聽日": "明天", "听日": "明天",
+    "上晝": "上午", "上昼": "上午", "下晝": "下午", "下昼": "下午", "夜晚": "晚上", "琴日": "昨天",
+    "尋日": "昨天", "寻日": "昨天", "咩嘢": "什么", "乜嘢": "什么", "點解": "为何", "点解": "为何",
+    "係咪": "是不", "系咪": "是不", "傾計": "谈谈", "倾计": "谈谈",
+}
+CHARS: dict[str, str] = {
+    "唔": "不", "冇": "没", "嘅": "的", "喺": "在", "佢": "他", "咗": "了", "嚟": "来", "啲": "些",
+    "哋": "们", "嗰": "那", "睇": "看", "畀": "给", "俾": "给", "攞": "拿", "搵": "找", "揾": "找",
+    "諗": "想", "谂": "想", "噉": "这", "啱": "对", "乜": "啥", "嘢": "事", "嬲": "气", "攰": "累",
+    "咁": "这",
+}
+_WORD = re.compile("|".join(sorted(map(re.escape, WORDS), key=len, reverse=True)))
+_CHAR = re.compile("[" + "".join(CHARS) + "]")
+# 係 is "is" in Cantonese but part of 關係/聯係 in Traditional Mandarin.
+_HAI = re.compile(r"(?<![關关聯联維维])係")
+
+
+def as_mandarin(text: str) -> str:
+    """``text`` with written Cantonese function words replaced by Mandarin ones of the same length."""
+    if not _MARKERS.search(text):
+        return text
+    out = _WORD.sub(lambda m: WORDS[m.group()], text)
+    out = _CHAR.sub(lambda m: CHARS[m.group()], out)
+    return _HAI.sub("是", out)
