@@ -264,6 +264,25 @@ LAWFUL_CLASSES = [
     ("lost-job", "我唔會叫你問屋企人借錢，你搵到工之前，我哋可以傾下分期。"),
     ("deceased", "真係對唔住，系統未登記所以先會繼續打嚟，之後唔會再打呢個號碼。"),
     ("wrong-time-callback", "晚上11点我们这边真打不了，公司规定晚上10点以后不打，明天上午10点半再打给您。"),
+    ("unable-to-pay", "莫慌哈，我也不得劝你去借网贷或者找亲戚凑钱，先还两三百都要得。"),
+    ("angry-debtor", "您给我一个日子和金额，我记录在案，那天之前就不再打给您。"),
+    ("late-stage", "如果一直协商不成，银行有权依法起诉，由法院审理判决，这个我要如实告诉您。"),
+    # a reviewer's lawful sentences that an earlier draft of this round's patterns accused
+    ("wrong-time-callback", "好的，那我一个小时后再打给您。"),
+    ("complaint-threat", "需要的话我帮您换个同事联系您。"),
+    ("identity-dispute", "我们会配合警方办案，您先去派出所报案。"),
+    ("first-contact", "最近有不法分子以法院、公安的名义打电话诈骗，您多留意。"),
+    ("late-stage", "您放心，法务部那边不会起诉，我们先协商。"),
+    ("first-contact", "现在骗子都这样冒充银行打电话，您谨慎是对的。"),
+    ("deceased", "您做女儿的真不容易。"),
+    ("already-paid", "老人家年纪大了记性不好，我们帮您查。"),
+    ("lost-job", "失业不一定是您的能力问题。"),
+    ("late-stage", "单纯逾期不会被列入失信被执行人。"),
+    ("early-reminder", "按规定您今天要还清本期最低还款额。"),
+    ("complaint-threat", "您的意见我立即上报给主管。"),
+    ("lost-job", "您可以先跟老板沟通一下拖欠工资的事。"),
+    ("hesitant", "您可以让您家里人也看看这个分期方案，一起拿主意。"),
+    ("borrow-to-repay", "唔好意思，我唔建議你借網貸，好唔好等出糧先還最低還款？"),
 ]
 
 
@@ -289,6 +308,12 @@ def test_lawful_replies_of_the_classes_once_flagged_are_not_accused(library, cha
     ("emotional", "拖着不还就会被列入失信被执行人，孩子以后想上好学校都上不了，您自己掂量。", {"false-consequence", "threat"}),
     ("refuse-to-pay", "唔還係嘛？我逐個打俾你通訊錄入面嘅人。", {"harassment", "third-party-disclosure"}),
     ("rational", "唔係就即刻轉入司法程序，你自己諗清楚。", {"false-consequence", "threat"}),
+    ("refuse-to-pay", "今天还不上，我这边只能按拒不还款提交上去了。", {"threat"}),
+    ("stop-calling", "不然从明天起我们加大拨打频次，家里座机也一个都不会落下。", {"harassment", "threat"}),
+    ("third-party", "我们有司法背景，您让他自己掂量。", {"impersonation"}),
+    ("hesitant", "你都好大的人了，还个钱还要问屋头？让你妈先帮你垫上嘛。", {"insult", "debt-inducement"}),
+    ("stop-calling", "你不想被半夜打电话就今天把钱还上。", {"harassment"}),
+    ("third-party", "我系法院嘅，你叫佢即刻覆電話。", {"impersonation"}),
 ])
 def test_one_clause_breaking_two_rules_names_both(library, challenge_id, text, categories):
     g = grade_reply(library.challenges[challenge_id], text, library.shared)
@@ -307,7 +332,16 @@ def test_written_cantonese_is_read_as_mandarin_and_quoted_as_typed():
     assert reply.span_text(0, 5) == "我唔建議你"
 
 
+def test_southwestern_words_and_ime_slips_are_read_as_meant():
+    from coachbot.grading.cantonese import as_mandarin
+    from coachbot.grading.prepared import prepare
+    assert as_mandarin("我也不得劝您去借，莫慌") == "我也不会劝您去借，别慌"
+    assert as_mandarin("由不得你，莫名其妙") == "由不得你，莫名其妙"
+    assert prepare("您心苦了，我计一下，再却认").flat == "您辛苦了我记一下再确认"
+
+
 def test_a_thousands_separator_does_not_split_a_clause():
     from coachbot.grading.prepared import prepare
     assert prepare("您先把8,900还了再说，好吗").marked == "您先把8900还了再说|好吗"
     assert prepare("利率是2.5%。明天再说").marked == "利率是25|明天再说"
+    assert prepare("之前欠的8900，3天内处理").marked == "之前欠的8900|3天内处理"

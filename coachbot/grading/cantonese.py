@@ -1,4 +1,5 @@
-"""Written Cantonese read as Mandarin, so rules and rubric evidence written in Mandarin apply to it.
+"""Written Cantonese and southwestern (川渝) words read as Mandarin, so rules and rubric evidence
+written in Mandarin apply to them.
 
 Agents in Guangdong and Hong Kong type replies the way they speak ("我唔建議你借網貸", "唔使再轉多一次").
 Without this, a negation the rules know (不, 不要, 不用) is invisible in 唔/唔好/唔使, and a lawful reply that
@@ -15,13 +16,13 @@ _MARKERS = re.compile(r"[唔冇嘅喺佢咗嚟哋嗰啲]")
 
 # Words first (longest wins), then single characters.
 WORDS: dict[str, str] = {
-    "唔係嘅話": "不然的话", "唔系嘅话": "不然的话", "唔係就": "不然就", "唔系就": "不然就", "唔該": "麻烦", "唔该": "麻烦", "唔使": "不用", "唔洗": "不用", "唔好": "不要", "唔會": "不会", "唔会": "不会",
-    "屋企": "家里", "而家": "现在", "點樣": "怎样", "点样": "怎样", "邊度": "哪里", "边度": "哪里",
+    "唔好意思": "不好意思", "好唔好": "好不好", "唔係嘅話": "不然的话", "唔系嘅话": "不然的话", "唔係就": "不然就", "唔系就": "不然就", "唔該": "麻烦", "唔该": "麻烦", "唔使": "不用", "唔洗": "不用", "唔好": "不要", "唔會": "不会", "唔会": "不会",
+    "屋企": "家里", "點樣": "怎样", "点样": "怎样", "邊度": "哪里", "边度": "哪里",
     "幾多": "多少", "几多": "多少", "所以先": "所以才", "覆返": "回复", "出糧": "发薪", "出粮": "发薪",
     "搞掂": "搞定", "得閒": "有空", "得闲": "有空", "返工": "上班", "聽日": "明天", "听日": "明天",
     "上晝": "上午", "上昼": "上午", "下晝": "下午", "下昼": "下午", "夜晚": "晚上", "琴日": "昨天",
     "尋日": "昨天", "寻日": "昨天", "咩嘢": "什么", "乜嘢": "什么", "點解": "为何", "点解": "为何",
-    "係咪": "是不", "系咪": "是不", "傾計": "谈谈", "倾计": "谈谈",
+    "係咪": "是否", "系咪": "是否", "傾計": "谈谈", "倾计": "谈谈",
 }
 CHARS: dict[str, str] = {
     "唔": "不", "冇": "没", "嘅": "的", "喺": "在", "佢": "他", "咗": "了", "嚟": "来", "啲": "些",
@@ -31,14 +32,26 @@ CHARS: dict[str, str] = {
 }
 _WORD = re.compile("|".join(sorted(map(re.escape, WORDS), key=len, reverse=True)))
 _CHAR = re.compile("[" + "".join(CHARS) + "]")
-# 係 is "is" in Cantonese but part of 關係/聯係 in Traditional Mandarin.
-_HAI = re.compile(r"(?<![關关聯联維维])係")
+# 係 is "is" in Cantonese but part of 關係/聯係 in Traditional Mandarin; typed in Simplified it is 系,
+# read as 是 only after a pronoun (我系法院嘅) and not in 系统/系列.
+_HAI = re.compile(r"(?<![關关聯联維维])係|(?<=[我你他佢们哋])系(?![统統列数數])")
+_ERJIA = re.compile(r"(?<!然)而家")   # 而家 "now", not 然而 + 家人
+
+
+# Southwestern Mandarin (Chengdu, Chongqing): distinctive enough to read in any reply. 我也不得劝您去借网贷
+# ("I won't urge you to borrow") must read as a refusal, 莫慌 as 别慌.
+SOUTHWEST: dict[str, str] = {"啥子": "什么", "咋个": "怎么", "晓得": "知道", "莫得": "没有"}
+_SOUTHWEST = re.compile(
+    "|".join(map(re.escape, SOUTHWEST)) + r"|不得(?=劝|叫|让|逼)|莫(?=慌|急|怕|担心|去|借|找|打|说|着急|赌气|想)"
+)
+_SOUTHWEST_AS = {"不得": "不会", "莫": "别"}
 
 
 def as_mandarin(text: str) -> str:
-    """``text`` with written Cantonese function words replaced by Mandarin ones of the same length."""
+    """``text`` with written Cantonese and southwestern words replaced by Mandarin ones of the same length."""
+    text = _SOUTHWEST.sub(lambda m: SOUTHWEST.get(m.group()) or _SOUTHWEST_AS[m.group()], text)
     if not _MARKERS.search(text):
         return text
     out = _WORD.sub(lambda m: WORDS[m.group()], text)
-    out = _CHAR.sub(lambda m: CHARS[m.group()], out)
+    out = _ERJIA.sub("现在", _CHAR.sub(lambda m: CHARS[m.group()], out))
     return _HAI.sub("是", out)

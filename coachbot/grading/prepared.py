@@ -20,14 +20,18 @@ from coachbot.grading.cantonese import as_mandarin
 # Words, and the few emoji that carry contempt on their own (an eye-roll after "月底就月底" mocks).
 _KEEP = re.compile(r"[^\s\W_]+|[🙄😒😏🤡💩🖕👎🙃🤮]+", re.UNICODE)
 _CLAUSE_BREAK = re.compile(r"[,.!?;:\n。！？；：…~]")
-# A separator inside a number ("8,900", "2.5") does not end a clause.
-_IN_NUMBER = re.compile(r"\d[,.]\d")
+# A separator inside a number ("8,900", "2.5") does not end a clause; a full-width comma always does
+# ("8900，3天内"), so the separator is read in what the agent typed.
+_IN_NUMBER = re.compile(r"\d(,\d{3}(?!\d)|\.\d)")
 # The commonest typo of the trade, 在 for 再 before a verb of contacting ("明天在联系您", "不会在打扰您"),
 # read as meant; the same length, so quotes still map back to what the agent typed.
 _ZAI_TYPO = re.compile(
     r"(?<=[不会别就我咱们周天后时候然点半到])在(?=打|联系|约|跟进|拨|来电|商量|确认|提醒|给您|给你|回电|催|找您)"
 )
 
+# Homophone slips of a phone IME that hide a rubric step, read as meant (same length): 您心苦了, 我计一下, 却认.
+_TYPOS = {"心苦了": "辛苦了", "却认": "确认", "计一下": "记一下", "计下来": "记下来", "办的到": "办得到"}
+_TYPO = re.compile("|".join(_TYPOS))
 
 @dataclass(frozen=True)
 class Prepared:
@@ -71,18 +75,19 @@ def prepare(text: str) -> Prepared:
     lower = simp.lower()
     if len(lower) != len(simp):
         lower = simp
+    typed_same_length = len(text) == len(lower)
     flat_parts: list[str] = []
     index: list[int] = []
     clause_starts: list[int] = [0]
     last_end = 0
     pos = 0
     for m in _KEEP.finditer(lower):
-        if pos and _CLAUSE_BREAK.search(lower, last_end, m.start()) and not _IN_NUMBER.fullmatch(
-                lower, max(0, last_end - 1), min(len(lower), m.start() + 1)):
+        if pos and _CLAUSE_BREAK.search(lower, last_end, m.start()) and not (
+                typed_same_length and _IN_NUMBER.match(text, last_end - 1)):
             clause_starts.append(pos)
         flat_parts.append(m.group())
         index.extend(range(m.start(), m.end()))
         pos += m.end() - m.start()
         last_end = m.end()
-    flat = _ZAI_TYPO.sub("再", "".join(flat_parts))
+    flat = _TYPO.sub(lambda m: _TYPOS[m.group()], _ZAI_TYPO.sub("再", "".join(flat_parts)))
     return Prepared(text, display, flat, tuple(index), tuple(clause_starts))
