@@ -119,7 +119,7 @@ def load_replies(lib) -> list[Reply]:
         if r[4] not in seen:
             seen.add(r[4])
             out.append(Reply(*r))
-    return out
+    return [r for r in out if r.spans]   # a reply of fillers alone ("嗯。") has nothing to learn from
 
 
 def mark_regex(replies: list[Reply], lib) -> None:

@@ -283,6 +283,8 @@ LAWFUL_CLASSES = [
     ("lost-job", "您可以先跟老板沟通一下拖欠工资的事。"),
     ("hesitant", "您可以让您家里人也看看这个分期方案，一起拿主意。"),
     ("borrow-to-repay", "唔好意思，我唔建議你借網貸，好唔好等出糧先還最低還款？"),
+    ("borrow-to-repay", "呃何先生，您别，别去借网贷啊，我真不建议，先还五百最低还款就行。"),
+    ("angry-debtor", "呃刘先生，您这张卡欠款五千六，逾期十五天了，您看哪天方便处理？"),
 ]
 
 
@@ -314,6 +316,9 @@ def test_lawful_replies_of_the_classes_once_flagged_are_not_accused(library, cha
     ("hesitant", "你都好大的人了，还个钱还要问屋头？让你妈先帮你垫上嘛。", {"insult", "debt-inducement"}),
     ("stop-calling", "你不想被半夜打电话就今天把钱还上。", {"harassment"}),
     ("third-party", "我系法院嘅，你叫佢即刻覆電話。", {"impersonation"}),
+    ("payment-confirmation", "行，先记下😊 不过到时候看不到钱，我就不会这么客气了哦。", {"threat"}),
+    ("late-stage", "呃我们同事已经在您家小区楼下了，一会儿就上去敲门。", {"harassment", "threat"}),
+    ("already-paid", "这钱一天不到账，我们就一天给您打，上午打下午打。", {"harassment", "threat"}),
 ])
 def test_one_clause_breaking_two_rules_names_both(library, challenge_id, text, categories):
     g = grade_reply(library.challenges[challenge_id], text, library.shared)

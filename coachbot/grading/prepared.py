@@ -18,7 +18,8 @@ from coachbot.domain.text import to_simplified
 from coachbot.grading.cantonese import as_mandarin
 
 # Words, and the few emoji that carry contempt on their own (an eye-roll after "月底就月底" mocks).
-_KEEP = re.compile(r"[^\s\W_]+|[🙄😒😏🤡💩🖕👎🙃🤮]+", re.UNICODE)
+# Fillers of spoken replies (呃, 嗯) are left out, like punctuation: "您别，呃，别去借网贷" reads as "您别别去借网贷".
+_KEEP = re.compile(r"[^\s\W_呃嗯]+|[🙄😒😏🤡💩🖕👎🙃🤮]+", re.UNICODE)
 _CLAUSE_BREAK = re.compile(r"[,.!?;:\n。！？；：…~]")
 # A separator inside a number ("8,900", "2.5") does not end a clause; a full-width comma always does
 # ("8900，3天内"), so the separator is read in what the agent typed.
