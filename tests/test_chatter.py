@@ -30,5 +30,6 @@ def test_every_labelled_reply_that_says_something_is_an_answer(library):
         for item in yaml.safe_load(path.read_text(encoding="utf-8")):
             if chatter_reason(item["text"]) is not None:
                 taken.append((item["label"], item["text"]))
-    assert all(label == "weak" and len(text) <= 8 for label, text in taken), taken
+    # a weak reply that only acknowledges ("哦哦，好的，知道了。", G14) is chatter; nothing longer or better is
+    assert all(label == "weak" and len(text) <= 10 for label, text in taken), taken
     assert [c.id for c in library.challenges.values() if chatter_reason(c.model_answer)] == []

@@ -285,6 +285,9 @@ LAWFUL_CLASSES = [
     ("borrow-to-repay", "唔好意思，我唔建議你借網貸，好唔好等出糧先還最低還款？"),
     ("borrow-to-repay", "呃何先生，您别，别去借网贷啊，我真不建议，先还五百最低还款就行。"),
     ("angry-debtor", "呃刘先生，您这张卡欠款五千六，逾期十五天了，您看哪天方便处理？"),
+    ("stop-calling", "马女士您说得对 反复打电话谁都烦 那咱们今天一次说清楚 之前我不再来电"),
+    ("hardship-medical", "您先照顾好叔叔 我这周再联系您 不会在您陪床的时候一直打"),
+    ("hesitant", "行 商量一下没问题 不过咱定个时间 不然拖着拖着就忘了"),
 ]
 
 
@@ -319,6 +322,10 @@ def test_lawful_replies_of_the_classes_once_flagged_are_not_accused(library, cha
     ("payment-confirmation", "行，先记下😊 不过到时候看不到钱，我就不会这么客气了哦。", {"threat"}),
     ("late-stage", "呃我们同事已经在您家小区楼下了，一会儿就上去敲门。", {"harassment", "threat"}),
     ("already-paid", "这钱一天不到账，我们就一天给您打，上午打下午打。", {"harassment", "threat"}),
+    ("fee-dispute", "不给是吧 行 那我们天天打 打到你把违约金一起交了为止", {"harassment", "threat"}),
+    ("angry-debtor", "不接是吧 那我打你公司前台 让你同事去工位上叫你", {"harassment"}),
+    ("lost-job", "我这就打给你家里 跟他们说你信用卡欠了六千二", {"third-party-disclosure"}),
+    ("rational", "利息按天复利翻倍，您最好今天就还。", {"false-consequence", "threat"}),
 ])
 def test_one_clause_breaking_two_rules_names_both(library, challenge_id, text, categories):
     g = grade_reply(library.challenges[challenge_id], text, library.shared)
@@ -350,3 +357,4 @@ def test_a_thousands_separator_does_not_split_a_clause():
     assert prepare("您先把8,900还了再说，好吗").marked == "您先把8900还了再说|好吗"
     assert prepare("利率是2.5%。明天再说").marked == "利率是25|明天再说"
     assert prepare("之前欠的8900，3天内处理").marked == "之前欠的8900|3天内处理"
+    assert prepare("马女士您说得对 反复打电话 3900 OK").marked == "马女士您说得对|反复打电话3900ok"

@@ -18,6 +18,9 @@ from coachbot.domain.text import to_simplified
 from coachbot.grading.cantonese import as_mandarin
 
 # Words, and the few emoji that carry contempt on their own (an eye-roll after "月底就月底" mocks).
+# A space between two Chinese characters is a pause, as a comma would be: dictated or hurried replies
+# come unpunctuated ("马女士您说得对 反复打电话谁都烦 那咱们今天就一次说清楚").
+_PAUSE = re.compile(r"[\u3400-\u9fff]\s+[\u3400-\u9fff]")
 # Fillers of spoken replies (呃, 嗯) are left out, like punctuation: "您别，呃，别去借网贷" reads as "您别别去借网贷".
 _KEEP = re.compile(r"[^\s\W_呃嗯]+|[🙄😒😏🤡💩🖕👎🙃🤮]+", re.UNICODE)
 _CLAUSE_BREAK = re.compile(r"[,.!?;:\n。！？；：…~]")
@@ -68,6 +71,13 @@ class Prepared:
         return start, end
 
 
+def _ends_clause(text: str, lower: str, gap_start: int, gap_end: int, typed_same_length: bool) -> bool:
+    """Whether the gap between two kept runs ends a clause: punctuation not inside a number, or a pause."""
+    if _CLAUSE_BREAK.search(lower, gap_start, gap_end):
+        return not (typed_same_length and _IN_NUMBER.match(text, gap_start - 1))
+    return _PAUSE.fullmatch(lower, gap_start - 1, gap_end + 1) is not None
+
+
 def prepare(text: str) -> Prepared:
     display = unicodedata.normalize("NFKC", text)
     simp = to_simplified(as_mandarin(text))
@@ -83,8 +93,7 @@ def prepare(text: str) -> Prepared:
     last_end = 0
     pos = 0
     for m in _KEEP.finditer(lower):
-        if pos and _CLAUSE_BREAK.search(lower, last_end, m.start()) and not (
-                typed_same_length and _IN_NUMBER.match(text, last_end - 1)):
+        if pos and _ends_clause(text, lower, last_end, m.start(), typed_same_length):
             clause_starts.append(pos)
         flat_parts.append(m.group())
         index.extend(range(m.start(), m.end()))
