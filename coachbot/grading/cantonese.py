@@ -38,11 +38,12 @@ _HAI = re.compile(r"(?<![關关聯联維维])係|(?<=[我你他佢们哋])系(?!
 _ERJIA = re.compile(r"(?<!然)而家")   # 而家 "now", not 然而 + 家人
 
 
-# Southwestern Mandarin (Chengdu, Chongqing): distinctive enough to read in any reply. 我也不得劝您去借网贷
+# Southwestern and Xiang/Hubei Mandarin (Chengdu, Chongqing, Changsha, Wuhan): distinctive enough to read
+# in any reply. 我也不得劝您去借网贷
 # ("I won't urge you to borrow") must read as a refusal, 莫慌 as 别慌.
-SOUTHWEST: dict[str, str] = {"啥子": "什么", "咋个": "怎么", "晓得": "知道", "莫得": "没有"}
+SOUTHWEST: dict[str, str] = {"啥子": "什么", "咋个": "怎么", "晓得": "知道", "莫得": "没有", "冇得": "没有", "么子": "什么"}
 _SOUTHWEST = re.compile(
-    "|".join(map(re.escape, SOUTHWEST)) + r"|不得(?=劝|叫|让|逼)|莫(?=慌|急|怕|担心|去|借|找|打|说|着急|赌气|想)"
+    "|".join(map(re.escape, SOUTHWEST)) + r"|不得(?=劝|叫|让|逼)|莫(?=慌|急|怕|担心|去|借|找|打|说|着急|赌气|想|为|哭|再|让|跟|拖|客气)"
 )
 _SOUTHWEST_AS = {"不得": "不会", "莫": "别"}
 
