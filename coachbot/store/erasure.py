@@ -17,15 +17,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from sqlite_utils import Database
-
 from coachbot.domain.errors import StoreError
 from coachbot.domain.records import Member, utc_text
+from coachbot.store.part import StorePart
 
 
 @dataclass(frozen=True)
@@ -35,18 +33,8 @@ class Forgotten:
     waiting: int   # inbox items and deliveries removed
 
 
-class ErasureStore:
+class ErasureStore(StorePart):
     path: Path
-
-    def _write(self) -> AbstractContextManager[Database]:  # supplied by Store
-        raise NotImplementedError
-
-    def _db(self) -> Database:  # supplied by Store
-        raise NotImplementedError
-
-    @staticmethod
-    def _rescore(db: Database, post_id: int, member_id: int) -> None:  # supplied by Store
-        raise NotImplementedError
 
     def forget_member(self, member: Member) -> Forgotten:
         """Delete everything the bot keeps about ``member``."""

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from contextlib import AbstractContextManager
 from datetime import date, datetime
 from typing import Any
 
@@ -16,19 +15,14 @@ from sqlite_utils import Database
 
 from coachbot.domain.records import utc_text
 from coachbot.domain.review import FIRST_INTERVAL, PracticeItem
+from coachbot.store.part import StorePart
 
 
 def _one(db: Database, sql: str, params: Any = ()) -> dict | None:
     return next(db.query(sql, params), None)
 
 
-class PracticeStore:
-    def _write(self) -> AbstractContextManager[Database]:  # supplied by Store
-        raise NotImplementedError
-
-    def _db(self) -> Database:  # supplied by Store
-        raise NotImplementedError
-
+class PracticeStore(StorePart):
     def schedule_practice(self, *, member_id: int, team_id: str, challenge: str, criteria: tuple[str, ...],
                           due: date, at: datetime) -> PracticeItem:
         """A missed step comes back on ``due``: a new item, or the missed steps added to the open one (a finished

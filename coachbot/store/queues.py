@@ -23,23 +23,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from contextlib import AbstractContextManager
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlite_utils import Database
 
 from coachbot.domain.records import Delivery, InboxItem, utc_text
+from coachbot.store.part import StorePart
 
 
-class QueueStore:
+class QueueStore(StorePart):
     """Inbox and outbox operations; see the module docstring."""
-
-    def _write(self) -> AbstractContextManager[Database]:  # supplied by Store
-        raise NotImplementedError
-
-    def _db(self) -> Database:  # supplied by Store
-        raise NotImplementedError
 
     # ------------------------------------------------------------ inbox
 

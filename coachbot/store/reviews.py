@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping
-from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import Any
 
@@ -20,6 +19,7 @@ from coachbot.domain.errors import StoreError
 from coachbot.domain.records import Member, Submission, at_utc, utc_text
 from coachbot.domain.review import Decided, Review, ReviewItem, TrailEntry
 from coachbot.domain.scoring import UNJUDGED, Policy, read_grade
+from coachbot.store.part import StorePart
 
 GRADER = "coachbot"    # the actor of the grader's own steps
 
@@ -28,18 +28,8 @@ def _one(db: Database, sql: str, params: Any = ()) -> dict | None:
     return next(db.query(sql, params), None)
 
 
-class ReviewStore:
+class ReviewStore(StorePart):
     """Review operations; see the module docstring."""
-
-    def _write(self) -> AbstractContextManager[Database]:  # supplied by Store
-        raise NotImplementedError
-
-    def _db(self) -> Database:  # supplied by Store
-        raise NotImplementedError
-
-    @staticmethod
-    def _rescore(db: Database, post_id: int, member_id: int) -> None:  # supplied by Store
-        raise NotImplementedError
 
     # ------------------------------------------------------------ opening
 

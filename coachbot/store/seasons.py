@@ -3,22 +3,14 @@
 from __future__ import annotations
 
 import json
-from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import Any
 
-from sqlite_utils import Database
-
 from coachbot.domain.records import utc_text
+from coachbot.store.part import StorePart
 
 
-class SeasonStore:
-    def _write(self) -> AbstractContextManager[Database]:  # supplied by Store
-        raise NotImplementedError
-
-    def _db(self) -> Database:  # supplied by Store
-        raise NotImplementedError
-
+class SeasonStore(StorePart):
     def archive_season(self, team_id: str, season: str, board: dict[str, Any], *, at: datetime) -> bool:
         """Keep a season's final table; False when it was kept before (the first one stands)."""
         with self._write() as db:

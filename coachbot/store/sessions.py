@@ -4,22 +4,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping
-from contextlib import AbstractContextManager
 from datetime import datetime
-
-from sqlite_utils import Database
 
 from coachbot.domain.records import utc_text
 from coachbot.domain.review import VERDICT, Judged
+from coachbot.store.part import StorePart
 
 
-class SessionStore:
-    def _write(self) -> AbstractContextManager[Database]:  # supplied by Store
-        raise NotImplementedError
-
-    def _db(self) -> Database:  # supplied by Store
-        raise NotImplementedError
-
+class SessionStore(StorePart):
     def week_sample_pool(self, team_id: str, *, since: datetime, until: datetime) -> list[int]:
         """The team's replies in a window that a lead can grade blind: scored, standing, text kept."""
         return [r[0] for r in self._db().execute(
