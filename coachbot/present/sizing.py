@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 
 def cut(line: str, budget: int, cost: Callable[[str], int]) -> list[str]:
@@ -24,3 +24,21 @@ def cut(line: str, budget: int, cost: Callable[[str], int]) -> list[str]:
         used += size
     pieces.append("".join(current))
     return pieces
+
+
+def pack(lines: Iterable[str], limit: int, size: Callable[[str], int], *, first: str = "") -> list[str]:
+    """``lines`` joined by newlines into as few chunks as fit ``limit`` (as ``size`` measures a chunk),
+    starting from ``first``; a line that fits no chunk with others starts its own. Never an empty list."""
+    chunks: list[str] = []
+    current = first
+    for line in lines:
+        joined = f"{current}\n{line}" if current else line
+        if size(joined) <= limit:
+            current = joined
+            continue
+        if current:
+            chunks.append(current)
+        current = line
+    if current or not chunks:
+        chunks.append(current)
+    return chunks

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from coachbot.platforms.slack.limits import SECTION_LIMIT
-from coachbot.present.sizing import cut
+from coachbot.present.sizing import cut, pack
 
 _BROADCAST = re.compile(r"([@＠])(channel|here|everyone)", re.IGNORECASE)
 _WORD_JOINER = "\u2060"
@@ -54,19 +54,7 @@ def split_text(raw: str, *, limit: int = SECTION_LIMIT, prefix: str = "", first:
     for line in raw.split("\n"):
         pieces = [line] if units(escape(line)) <= budget else _cut(line, budget)
         lines.extend(prefix + escape(p) for p in pieces)
-    chunks: list[str] = []
-    current = first
-    for line in lines:
-        joined = f"{current}\n{line}" if current else line
-        if units(joined) <= limit:
-            current = joined
-            continue
-        if current:
-            chunks.append(current)
-        current = line
-    if current or not chunks:
-        chunks.append(current)
-    return chunks
+    return pack(lines, limit, units, first=first)
 
 
 def truncate(value: str, limit: int) -> str:

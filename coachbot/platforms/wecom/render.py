@@ -14,7 +14,7 @@ import re
 from typing import Any
 
 from coachbot.present.messages import Button, Message
-from coachbot.present.sizing import cut
+from coachbot.present.sizing import cut, pack
 from coachbot.present.strings import strings
 
 APP_MARKDOWN = 2048          # message/send markdown and text, bytes
@@ -38,20 +38,7 @@ def utf8(value: str) -> int:
 
 def split(text: str, limit: int) -> list[str]:
     """``text`` packed into parts of at most ``limit`` bytes, breaking at lines where it can."""
-    parts: list[str] = []
-    current = ""
-    for line in text.split("\n"):
-        for piece in cut(line, limit, utf8):
-            candidate = piece if not current else f"{current}\n{piece}"
-            if utf8(candidate) <= limit:
-                current = candidate
-            else:
-                if current:
-                    parts.append(current)
-                current = piece
-    if current or not parts:
-        parts.append(current)
-    return parts
+    return pack((piece for line in text.split("\n") for piece in cut(line, limit, utf8)), limit, utf8)
 
 
 def _hint(buttons: tuple[Button, ...], lang: str) -> str | None:
