@@ -24,6 +24,14 @@ from coachbot.store.part import StorePart
 GRADER = "coachbot"    # the actor of the grader's own steps
 
 
+def _graded(db: Database, submission_id: int) -> dict[str, Any]:
+    """The submission's grade and score, as a review keeps them from before a decision."""
+    row = _one(db, "SELECT grade, score FROM submissions WHERE id = ?", [submission_id])
+    if row is None:
+        raise StoreError(f"没有编号为 {submission_id} 的作答")
+    return row
+
+
 def _one(db: Database, sql: str, params: Any = ()) -> dict | None:
     return next(db.query(sql, params), None)
 
@@ -48,9 +56,7 @@ class ReviewStore(StorePart):
                      ) -> Review | None:
         """The grader is unsure of this reply's verdict: put it in the team's queue (once)."""
         with self._write() as db:
-            row = _one(db, "SELECT grade, score FROM submissions WHERE id = ?", [submission_id])
-            if row is None:
-                raise StoreError(f"没有编号为 {submission_id} 的作答")
+            row = _graded(db, submission_id)
             cursor = db.execute(
                 "INSERT INTO reviews (submission_id, team_id, source, reasons, opened_at, grade_before, score_before)"
                 " VALUES (?, ?, 'grader', ?, ?, ?, ?) ON CONFLICT (submission_id) DO NOTHING",
@@ -75,9 +81,7 @@ class ReviewStore(StorePart):
             if row is not None and (row["source"] == "appeal" or row["state"] != "open"):
                 return Review.from_row(row), False
             if row is None:
-                sub = _one(db, "SELECT grade, score FROM submissions WHERE id = ?", [submission_id])
-                if sub is None:
-                    raise StoreError(f"没有编号为 {submission_id} 的作答")
+                sub = _graded(db, submission_id)
                 cursor = db.execute(
                     "INSERT INTO reviews (submission_id, team_id, source, disputed, appeal_note, appealed_by,"
                     " opened_at, grade_before, score_before) VALUES (?, ?, 'appeal', ?, ?, ?, ?, ?, ?)",
