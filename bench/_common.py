@@ -1,9 +1,12 @@
-"""What the benchmarks share: progress on stderr, percentiles, and a bot process's CPU and log."""
+"""What the benchmarks share: progress on stderr, percentiles, load workers, and a bot process's CPU and log."""
 
 from __future__ import annotations
 
 import os
 import sys
+import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -31,3 +34,13 @@ def log_problems(path: Path) -> str:
             key = next((w for w in words if w.startswith("event=")), " ".join(words[2:5]))
             kinds[key] = kinds.get(key, 0) + 1
     return ", ".join(f"{k} ×{n}" for k, n in sorted(kinds.items())) or "none"
+
+
+def run_workers(workers: int, target: Callable[[], None], start: float) -> float:
+    """Run ``workers`` threads of ``target`` to the end; seconds from ``start`` (a perf_counter time)."""
+    threads = [threading.Thread(target=target) for _ in range(workers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return time.perf_counter() - start

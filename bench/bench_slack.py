@@ -45,7 +45,7 @@ from slack_sdk.signature import SignatureVerifier
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from bench._common import cpu_seconds, log, log_problems, pct  # noqa: E402
+from bench._common import cpu_seconds, log, log_problems, pct, run_workers  # noqa: E402
 from tests.fake_socket_gateway import FakeGateway  # noqa: E402
 
 SECRET = "bench-signing-secret"
@@ -282,12 +282,7 @@ class Load:
 
     def run(self) -> float:
         self.start = time.perf_counter() + 0.5
-        threads = [threading.Thread(target=self._worker) for _ in range(self.workers)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        return time.perf_counter() - self.start
+        return run_workers(self.workers, self._worker, self.start)
 
     def _send(self, i: int, retry: int) -> tuple[int, float]:
         body = json.dumps(reply_event(i, self.thread_ts), ensure_ascii=False)

@@ -35,7 +35,7 @@ from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from bench._common import cpu_seconds, log, log_problems, pct  # noqa: E402
+from bench._common import cpu_seconds, log, log_problems, pct, run_workers  # noqa: E402
 from tests.fake_wecom import FakeWeCom, _seal, aibot_text  # noqa: E402
 
 GROUP = "wrBENCH"
@@ -230,12 +230,7 @@ class CallbackLoad:
 
     def run(self) -> float:
         self.start = time.perf_counter() + 0.5
-        threads = [threading.Thread(target=self._worker) for _ in range(self.workers)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        return time.perf_counter() - self.start
+        return run_workers(self.workers, self._worker, self.start)
 
     def _worker(self) -> None:
         connection = http.client.HTTPConnection("127.0.0.1", self.rig.port, timeout=10)
