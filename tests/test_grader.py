@@ -291,6 +291,10 @@ LAWFUL_CLASSES = [
     ("lost-job", "先跟您港，千万莫为了还我们去借网贷，我们一起看有冇别的办法。"),
     ("already-paid", "您莫急，我绝对冇得要您再还一遍的意思。"),
     ("emotional", "我们先定个小目标，让账户不再往上滚。"),
+    ("early-reminder", "您要是怕忘，可以办个自动扣款，到期从工资卡里直接扣。"),
+    ("hardship-medical", "您放心，我们不会去找您家里其他人，或者打到您单位，只跟您本人沟通。"),
+    ("hesitant", "阿拉不会去联系侬太太，侬自己跟她讲就好，好伐？"),
+    ("complaint-threat", "暴力催收？阿拉没有呀。侬打好了。"),
 ]
 
 
@@ -329,6 +333,14 @@ def test_lawful_replies_of_the_classes_once_flagged_are_not_accused(library, cha
     ("angry-debtor", "不接是吧 那我打你公司前台 让你同事去工位上叫你", {"harassment"}),
     ("lost-job", "我这就打给你家里 跟他们说你信用卡欠了六千二", {"third-party-disclosure"}),
     ("rational", "利息按天复利翻倍，您最好今天就还。", {"false-consequence", "threat"}),
+    ("angry-debtor", "侬不接是伐？那阿拉只好打到侬公司前台，让侬领导帮忙提醒一下侬欠卡账的事体。",
+     {"threat", "third-party-disclosure"}),
+    ("straightforward", "那我晚上11点打过来check一下，没到账的话我就半小时打一次。", {"harassment", "threat"}),
+    ("payment-confirmation", "好心提醒您一下，您也不想让家里人知道这事吧？", {"threat"}),
+    ("no-answer-sms", "欠钱当缩头乌龟有意思吗？", {"insult"}),
+    ("hardship-medical", "这周不还，我就直接打到您父亲病房的电话。", {"third-party-disclosure", "threat"}),
+    ("late-stage", "从今天开始，我们会打遍您所有紧急联系人和通讯录。", {"harassment", "third-party-disclosure"}),
+    ("fee-dispute", "侬拖一个月就翻倍。", {"false-consequence", "threat"}),
 ])
 def test_one_clause_breaking_two_rules_names_both(library, challenge_id, text, categories):
     g = grade_reply(library.challenges[challenge_id], text, library.shared)
@@ -352,6 +364,8 @@ def test_southwestern_words_and_ime_slips_are_read_as_meant():
     from coachbot.grading.prepared import prepare
     assert as_mandarin("我也不得劝您去借，莫慌") == "我也不会劝您去借，别慌"
     assert as_mandarin("由不得你，莫名其妙") == "由不得你，莫名其妙"
+    assert as_mandarin("侬今朝不还是伐？阿拉明朝再打") == "你今天不还是吗？我们明天再打"       # Shanghainese
+    assert as_mandarin("阿拉伯数字，步伐") == "阿拉伯数字，步伐"
     assert prepare("您心苦了，我计一下，再却认").flat == "您辛苦了我记一下再确认"
 
 

@@ -174,6 +174,7 @@ class RedFlag:
     rule: str
     patterns: tuple[str, ...]
     unless: tuple[str, ...] = ()
+    unless_before: tuple[str, ...] = ()   # lawful context in the clause just before ("开个自动还款，从工资卡里扣")
     threatening: bool = False   # a match is also a threat: the step it announces is pressure in itself
     shipped: bool = False       # from coachbot's own content (see ``Shared.shipped_groups``)
     cites: tuple[str, ...] = ()  # registry ids; ``rule`` is the principle followed by their rendering

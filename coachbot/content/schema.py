@@ -163,14 +163,15 @@ def _fixtures(c: Checker, key: Key) -> Fixtures:
 def _parse_flag(c: Checker, key: Key, registry: Registry) -> RedFlag | None:
     if not c.mapping(key):
         return None
-    c.known_fields(key, {"id", "category", "label", "rule", "cites", "patterns", "unless", "threatening", "also",
-                         "examples"})
+    c.known_fields(key, {"id", "category", "label", "rule", "cites", "patterns", "unless", "unless_before", "threatening",
+                         "also", "examples"})
     threatening = c.get(key + ("threatening",))
     if threatening is not None and not isinstance(threatening, bool):
         c.problem(key + ("threatening",), "must be true or false")
     patterns = c.texts(key + ("patterns",), min_len=1)
     unless = c.texts(key + ("unless",), required=False)
-    for field_name, items in (("patterns", patterns), ("unless", unless)):
+    unless_before = c.texts(key + ("unless_before",), required=False)
+    for field_name, items in (("patterns", patterns), ("unless", unless), ("unless_before", unless_before)):
         for i, p in enumerate(items):
             if (error := regex_problem(p)) is not None:
                 c.problem(key + (field_name, i), f"bad regular expression: {error}")
@@ -184,7 +185,7 @@ def _parse_flag(c: Checker, key: Key, registry: Registry) -> RedFlag | None:
     return RedFlag(
         id=c.text(key + ("id",)), category=c.choice(key + ("category",), CATEGORIES),
         label=c.text(key + ("label",)), rule=with_citations(principle, cites, registry), patterns=patterns,
-        unless=unless, threatening=bool(threatening), cites=cites, also=also, examples=_fixtures(c, key),
+        unless=unless, unless_before=unless_before, threatening=bool(threatening), cites=cites, also=also, examples=_fixtures(c, key),
     )
 
 

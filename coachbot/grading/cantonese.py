@@ -1,4 +1,4 @@
-"""Written Cantonese and southwestern (川渝) words read as Mandarin, so rules and rubric evidence
+"""Written Cantonese, Shanghainese (Wu) and southwestern (川渝) words read as Mandarin, so rules and rubric evidence
 written in Mandarin apply to them.
 
 Agents in Guangdong and Hong Kong type replies the way they speak ("我唔建議你借網貸", "唔使再轉多一次").
@@ -48,9 +48,22 @@ _SOUTHWEST = re.compile(
 _SOUTHWEST_AS = {"不得": "不会", "莫": "别"}
 
 
+# Shanghainese (Wu) as agents in Shanghai type it: 侬 "you", 阿拉 "we", 覅 "don't", 搿 "this", a closing 伐 "?".
+# Only a reply with one of those markers is rewritten (明朝 and 屋里 are Mandarin words too).
+_WU_MARKERS = re.compile(r"[侬儂覅搿]|阿拉(?!伯)")
+WU: dict[str, str] = {
+    "阿拉": "我们", "是伐": "是吗", "好伐": "好吗", "对伐": "对吗", "有伐": "有吗", "事体": "事情", "屋里": "家里",
+    "今朝": "今天", "明朝": "明天", "昨日": "昨天", "爷娘": "父母", "哪能": "怎么", "辰光": "时候", "用场": "用处",
+    "交关": "非常", "啥人": "哪个", "侬": "你", "儂": "你", "覅": "别", "搿": "这", "伊": "他",
+}
+_WU = re.compile("|".join(sorted(map(re.escape, WU), key=len, reverse=True)) + r"|(?<![采讨步征砍杀])伐(?=[，。？！,.?!…~～\s]|$)")
+
+
 def as_mandarin(text: str) -> str:
-    """``text`` with written Cantonese and southwestern words replaced by Mandarin ones of the same length."""
+    """``text`` with written Cantonese, Wu and southwestern words replaced by Mandarin ones of the same length."""
     text = _SOUTHWEST.sub(lambda m: SOUTHWEST.get(m.group()) or _SOUTHWEST_AS[m.group()], text)
+    if _WU_MARKERS.search(text):
+        text = _WU.sub(lambda m: WU.get(m.group(), "吗"), text)
     if not _MARKERS.search(text):
         return text
     out = _WORD.sub(lambda m: WORDS[m.group()], text)

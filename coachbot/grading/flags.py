@@ -4,7 +4,8 @@ A match is not a violation when the same clause disclaims it just before
 ("我们不会联系您的同事", "我不是法院的", "不会上门打扰您"), when the next
 clause opens by rejecting it ("借网贷来还，我真的不建议"), or when the flag's
 own ``unless`` pattern matches the clause (lawful statements such as
-"银行有权依法起诉").
+"银行有权依法起诉"), or its ``unless_before`` the clause just before the match's
+("可以开个自动还款，从工资卡里直接扣": the deduction is the customer's own set-up).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import re
 # The regex parser (Python >= 3.11), used only to find the characters a pattern can start with.
 import re._constants as _sc  # type: ignore[import-not-found]
 import re._parser as _sp  # type: ignore[import-not-found]
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import regex
@@ -72,6 +74,17 @@ def list_after_rejection(flat: str, clauses: list[tuple[int, int]], k: int) -> b
                for j in range(max(0, k - 2), k))
 
 
+_OR_GOES_ON = re.compile(r"(或者|或是|或|以及|还有|甚至)")
+
+
+def continues_denial(flat: str, clauses: list[tuple[int, int]], k: int) -> bool:
+    """Clause ``k`` is one more item of a denial in the clause before: "我们不会去找您家里其他人，或者打到您单位"."""
+    if k == 0 or not _OR_GOES_ON.match(flat, *clauses[k]):
+        return False
+    start, end = clauses[k - 1]
+    return _disclaimed(flat, start, end) and not _CONDITION.search(flat, start, end)
+
+
 def _prohibited(flat: str, start: int, m_start: int) -> bool:
     """A prohibition within PROHIBIT_WINDOW before ``m_start`` (from ``start``) whose scope reaches the match."""
     for neg in _PROHIBIT.finditer(flat, max(start, m_start - PROHIBIT_WINDOW), m_start):
@@ -88,7 +101,8 @@ _CONDITION = re.compile(
     r"(不|没)到账|不配合|(今天|今晚|明天|这周|月底|号前)(还|钱)?(不|没)(还|到|打过来|处理)|"
     r"(如|若)(今日|今天|明天|逾期|仍|再)*(未|不|没)(回电|回复|还款|处理|联系)|"
     r"(如|若|如果|要是)[^|]{0,8}(仍|还)(未|不|没)(回电|回复|还款|处理|联系|到账)|既然(您|你)(这边)?(不配合|沟通不畅|不接(?!受)|不还|不回)|"
-    r"要不(然)?(我|我们|就)|(您|你)不(回|接|理|配合)[^|]{0,3}(的话|就|我|我们)|不(回|接)(的话|就)"
+    r"要不(然)?(我|我们|就)|(您|你)不(回|接|理|配合)[^|]{0,3}(的话|就|我|我们)|不(回|接)(的话|就)|"
+    r"不给(个|一个)?(准话|答复|说法|时间|日子|回复|交代)|(再)?拖[^|]{0,4}就|再晚(一|两|几)?(天|周|个月)?"
 )
 # Leverage stated around the consequence, in the clause before it or the one after:
 # "今天下午不还，明天利息直接翻倍", "漏还一天就取消分期", "你什么时候还钱我什么时候停".
@@ -183,9 +197,10 @@ class CompiledFlag:
     pattern: rx.Matcher
     unless: rx.Matcher | None
     prefilter: bool = False   # one search over ``Prepared.marked`` can rule the flag out
+    unless_before: rx.Matcher | None = None
 
     def find(self, reply: Prepared) -> Violation | None:
-        """The first undisclaimed match, searched clause by clause.
+        """The first undisclaimed match used as leverage, else the first undisclaimed match, clause by clause.
 
         A match never runs across a clause boundary: "我这边是银行的，不是法院"
         must not read as "我这边是…法院". Most replies match few flags, so a flag
@@ -195,10 +210,23 @@ class CompiledFlag:
         """
         if self.prefilter and self.pattern.search(reply.marked) is None:
             return None
+        first: Violation | None = None
+        for found in self._matches(reply):
+            if found.coercive:
+                return found   # "晚上11点打过来，没到账的话我就半小时打一次": the match used as leverage is the one to name
+            first = first or found
+        return first
+
+    def _matches(self, reply: Prepared) -> Iterator[Violation]:
+        """Each clause's first undisclaimed match, in order."""
         clauses = reply.clauses()
         for k, (c_start, c_end) in enumerate(clauses):
             clause = reply.flat[c_start:c_end]
             if self.unless is not None and self.unless.search(clause):
+                continue
+            if self.unless_before is not None and k > 0 and self.unless_before.search(reply.flat, *clauses[k - 1]):
+                continue
+            if continues_denial(reply.flat, clauses, k):
                 continue
             rejectable = self.flag.category in REJECTABLE
             for m in self.pattern.finditer(reply.flat, c_start, c_end):
@@ -215,9 +243,9 @@ class CompiledFlag:
                 quote = reply.span_text(c_start, c_end)
                 if len(quote) > 40:
                     quote = reply.span_text(max(c_start, m.start() - 8), min(c_end, m.end() + 8))
-                return Violation(self.flag.category, self.flag.label, self.flag.rule, quote, self.flag.id,
-                                 coercive=self._coercive(reply, clauses, k, m))
-        return None
+                yield Violation(self.flag.category, self.flag.label, self.flag.rule, quote, self.flag.id,
+                                coercive=self._coercive(reply, clauses, k, m))
+                break
 
     @staticmethod
     def _rejected_around(reply: Prepared, clauses: list[tuple[int, int]], k: int) -> bool:
@@ -330,4 +358,6 @@ def compile_flag(flag: RedFlag, *, shipped: bool | None = None) -> CompiledFlag:
     own = flag.shipped if shipped is None else shipped
     pattern = _alternation(flag.patterns, f"red flag {flag.id}", own)
     unless = _alternation(flag.unless, f"red flag {flag.id} (unless)", own) if flag.unless else None
-    return CompiledFlag(flag, pattern, unless, prefilter=_prefilter_safe(flag.patterns))
+    before = (_alternation(flag.unless_before, f"red flag {flag.id} (unless_before)", own)
+              if flag.unless_before else None)
+    return CompiledFlag(flag, pattern, unless, prefilter=_prefilter_safe(flag.patterns), unless_before=before)
