@@ -304,6 +304,15 @@ def test_lawful_replies_of_the_classes_once_flagged_are_not_accused(library, cha
     assert g.violations == (), [(v.category, v.flag_id, v.evidence) for v in g.violations]
 
 
+def test_only_a_promise_not_to_reaches_the_next_item_of_its_list(library):
+    """不会去找您家人，或者打到您单位 denies both; 没有别的办法了，或者打到你单位去 denies nothing."""
+    def flagged(challenge_id, text):
+        return {v.category for v in grade_reply(library.challenges[challenge_id], text, library.shared).violations}
+    assert flagged("hardship-medical", "您放心，我们不会去找您家里其他人，或者打到您单位，只跟您本人沟通。") == set()
+    assert "third-party-disclosure" in flagged("late-stage", "我们也没有别的办法了，或者只能打到你单位去。")
+    assert "threat" not in flagged("wrong-time-callback", "班上得再晚也该抽空处理吧，别老拿上班当挡箭牌。")
+
+
 @pytest.mark.parametrize("challenge_id,text,categories", [
     ("angry-debtor", "下周再不到账，我们就打您单位的座机问问。", {"threat", "third-party-disclosure"}),
     ("hesitant", "今天不还，明天我们就派人去您公司当面谈。", {"threat", "harassment"}),

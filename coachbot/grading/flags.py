@@ -75,6 +75,8 @@ def list_after_rejection(flat: str, clauses: list[tuple[int, int]], k: int) -> b
 
 
 _OR_GOES_ON = re.compile(r"(或者|或是|或|以及|还有|甚至)")
+# A promise not to do something, whose scope runs on to the end of its clause ("我们没有别的办法了" is no promise).
+_DENIAL = re.compile(r"不会|绝不|决不|绝对不|从不|从来不|不用担心|别担心|不要担心|不去")
 
 
 def continues_denial(flat: str, clauses: list[tuple[int, int]], k: int) -> bool:
@@ -82,7 +84,10 @@ def continues_denial(flat: str, clauses: list[tuple[int, int]], k: int) -> bool:
     if k == 0 or not _OR_GOES_ON.match(flat, *clauses[k]):
         return False
     start, end = clauses[k - 1]
-    return _disclaimed(flat, start, end) and not _CONDITION.search(flat, start, end)
+    if _CONDITION.search(flat, start, end):
+        return False
+    return any(not _asks(flat, d) and not _SCOPE_BREAK.search(flat, d.end(), end)
+               for d in _DENIAL.finditer(flat, start, end))
 
 
 def _prohibited(flat: str, start: int, m_start: int) -> bool:
@@ -102,7 +107,7 @@ _CONDITION = re.compile(
     r"(如|若)(今日|今天|明天|逾期|仍|再)*(未|不|没)(回电|回复|还款|处理|联系)|"
     r"(如|若|如果|要是)[^|]{0,8}(仍|还)(未|不|没)(回电|回复|还款|处理|联系|到账)|既然(您|你)(这边)?(不配合|沟通不畅|不接(?!受)|不还|不回)|"
     r"要不(然)?(我|我们|就)|(您|你)不(回|接|理|配合)[^|]{0,3}(的话|就|我|我们)|不(回|接)(的话|就)|"
-    r"不给(个|一个)?(准话|答复|说法|时间|日子|回复|交代)|(再)?拖[^|]{0,4}就|再晚(一|两|几)?(天|周|个月)?"
+    r"不给(个|一个)?(准话|答复|说法|时间|日子|回复|交代)|拖[^|]{0,4}就|再晚(一|两|几)(天|周|个月)"
 )
 # Leverage stated around the consequence, in the clause before it or the one after:
 # "今天下午不还，明天利息直接翻倍", "漏还一天就取消分期", "你什么时候还钱我什么时候停".
@@ -115,17 +120,21 @@ _LEVERAGE_CATEGORIES = frozenset({"false-consequence", "harassment", "third-part
 # The label and rule of a consequence used as leverage are content: ``coercion`` in challenges/_red-flags.yaml.
 
 
+def _asks(flat: str, neg: re.Match[str]) -> bool:
+    """Whether the 不 of negation ``neg`` is the middle of an A-not-A question (会不会, 是不是)."""
+    offset = neg.group().find("不")
+    i = neg.start() + offset
+    return offset >= 0 and 0 < i < len(flat) - 1 and flat[i - 1] == flat[i + 1]
+
+
 def _disclaimed(flat: str, start: int, end: int, *, weak: bool = True) -> bool:
     """A negation just before ``end`` in ``flat[start:end]`` that is not an A-not-A question.
 
     是不是 / 能不能 / 会不会 / 可不可以 / 要不要 ask, they do not deny: 你是不是想坐牢 is a threat.
     """
     for neg in _NEGATION.finditer(flat, start, end):
-        offset = neg.group().find("不")
-        i = neg.start() + offset
-        if offset >= 0 and 0 < i < len(flat) - 1 and flat[i - 1] == flat[i + 1]:
-            continue  # A-not-A question
-        return True
+        if not _asks(flat, neg):
+            return True
     found = _WEAK_NEGATION.search(flat[max(start, end - 2): end]) if weak else None
     if found:
         i = max(start, end - 2) + found.start()
