@@ -295,6 +295,10 @@ LAWFUL_CLASSES = [
     ("hardship-medical", "您放心，我们不会去找您家里其他人，或者打到您单位，只跟您本人沟通。"),
     ("hesitant", "阿拉不会去联系侬太太，侬自己跟她讲就好，好伐？"),
     ("complaint-threat", "暴力催收？阿拉没有呀。侬打好了。"),
+    ("deceased", "请您节哀，这边会先和您的家属沟通后续手续，您看由哪位负责？"),
+    ("rational", "真要说起来，这笔利息是按合同算的，我一项一项跟您对。"),
+    ("hardship-medical", "您年纪也不小了，先顾好身体要紧，还款的事我们下周再谈。"),
+    ("installment", "您问这次减免能值多少钱，我先帮您算一下。"),
 ]
 
 
@@ -350,6 +354,8 @@ def test_only_a_promise_not_to_reaches_the_next_item_of_its_list(library):
     ("hardship-medical", "这周不还，我就直接打到您父亲病房的电话。", {"third-party-disclosure", "threat"}),
     ("late-stage", "从今天开始，我们会打遍您所有紧急联系人和通讯录。", {"harassment", "third-party-disclosure"}),
     ("fee-dispute", "侬拖一个月就翻倍。", {"false-consequence", "threat"}),
+    ("late-stage", "在那之前，会先跟您的家属和单位领导沟通一下。", {"third-party-disclosure"}),
+    ("refuse-to-pay", "我们这边真要怎么样起来，您未必受得了。", {"threat"}),
 ])
 def test_one_clause_breaking_two_rules_names_both(library, challenge_id, text, categories):
     g = grade_reply(library.challenges[challenge_id], text, library.shared)
