@@ -114,6 +114,25 @@ def test_duplicate_platform_event_is_graded_once(make_bot):
     assert stats.answers == 1
 
 
+def test_an_answer_while_the_challenge_post_is_still_in_flight_is_graded(make_bot):
+    """The platform showed the challenge, but the bot has not yet heard back (or lost the answer): a reply
+    that arrives then answers it, instead of being taken for a greeting."""
+    bot, chat = make_bot()
+    bot.outbox.inline = False                                    # a worker sends; the test drives it
+    bot.coach.post_challenge(bot.settings.teams[0], MORNING, content_id="broken-promise")
+    assert say(bot, "bob", GOOD, MORNING + timedelta(seconds=1)) == []   # not sent yet: nobody can have seen it
+    d = bot.store.claim_delivery(now=MORNING + timedelta(seconds=2))     # the worker is sending it ...
+    replies = say(bot, "alice", GOOD, MORNING + timedelta(seconds=3), event="Ev-early")
+    assert replies and replies[0].message.kind == "feedback"
+    bot.store.retry_delivery(d.id, at=MORNING + timedelta(seconds=4), error="timeout", unknown=True)
+    replies = say(bot, "carol", WEAK, MORNING + timedelta(seconds=5), event="Ev-unknown")   # outcome lost
+    assert replies and replies[0].message.kind == "feedback"
+    bot.store.delivered(d.id, message_id="m-late", at=MORNING + timedelta(seconds=6))
+    post = bot.store.post_for(platform="fake", channel="C1", kind="challenge", post_date=MORNING.date())
+    assert post.state == "posted"
+    assert sorted(r.member.user for r in bot.store.submissions_for_post(post.id)) == ["alice", "carol"]
+
+
 def test_second_reply_is_practice_under_first_policy(make_bot):
     bot, _ = make_bot()
     bot.coach.post_challenge(bot.settings.teams[0], MORNING, content_id="broken-promise")

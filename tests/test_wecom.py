@@ -240,9 +240,17 @@ def test_feedback_through_the_app_survives_rate_limits_and_expired_tokens(rigs, 
     rig = rigs(env={**long_connection_env(fake), **app_env(fake)}, options=WeComOptions(private="app"))
     part, bot = rig.start()
     part.chat.names = {}
+    send = part.chat.send
+
+    def heard_late(d, message, on_part):   # the group shows the post; the bot records it a while later
+        message_id = send(d, message, on_part)
+        if d.route == "post":
+            time.sleep(2)
+        return message_id
+    part.chat.send = heard_late
     assert fake.wait_subscribed(timeout=30)
     bot.coach.post_challenge(bot.settings.teams[0], datetime.now(UTC), content_id="broken-promise")
-    wait_until(lambda: [m for m in sent_to(fake, GROUP) if "今日挑战" in m])
+    assert wait_until(lambda: [m for m in sent_to(fake, GROUP) if "今日挑战" in m])
     part.chat.api.token()                                               # a cached token, that WeCom then expires
     fake.expire_tokens()
     fake.fail("message/send", errcode=45009, times=2)                  # a frequency storm, then an expired token

@@ -419,7 +419,12 @@ class Store(QueueStore, ErasureStore, ReviewStore, PracticeStore, SessionStore, 
     def open_challenge(
         self, platform: str, channel: str, *, thread: str | None, now: datetime
     ) -> Post | None:
-        """The challenge a reply answers: the thread's post, else the channel's latest."""
+        """The challenge a reply answers: the thread's post, else the channel's latest.
+
+        A post whose delivery is in flight (being sent, or sent with its outcome
+        lost) counts as posted: the channel may already show it, and an answer
+        to it must not be taken for a greeting while the bot waits to hear back.
+        """
         if thread is not None:
             row = _one(
                 self._db(),
@@ -431,9 +436,11 @@ class Store(QueueStore, ErasureStore, ReviewStore, PracticeStore, SessionStore, 
             row = _one(
                 self._db(),
                 "SELECT * FROM posts WHERE platform = ? AND channel = ? AND kind = 'challenge'"
-                " AND state IN ('posted', 'revealed') AND posted_at <= ?"
+                " AND ((state IN ('posted', 'revealed') AND posted_at <= ?)"
+                "  OR (state = 'pending' AND claimed_at <= ? AND EXISTS (SELECT 1 FROM outbox"
+                "      WHERE outbox.post_id = posts.id AND outbox.state IN ('sending', 'unknown'))))"
                 " ORDER BY post_date DESC, id DESC LIMIT 1",
-                [platform, channel, utc_text(now)],
+                [platform, channel, utc_text(now), utc_text(now)],
             )
         return Post.from_row(row) if row else None
 
