@@ -291,6 +291,15 @@ LAWFUL_CLASSES = [
     ("lost-job", "先跟您港，千万莫为了还我们去借网贷，我们一起看有冇别的办法。"),
     ("already-paid", "您莫急，我绝对冇得要您再还一遍的意思。"),
     ("emotional", "我们先定个小目标，让账户不再往上滚。"),
+    ("fee-dispute", "减免的事我做不了主，不过可以替您写个申请，转给负责审核的部门，审批结果出来我第一时间告诉您。"),
+    ("wrong-time-callback", "夜里十一点再打给您不太合适，我们改到明天中午十二点半，您看行吗？"),
+    ("deceased", "实在抱歉，家里的情况我们之前不知道，所以电话一直打过来，打扰您了。"),
+    ("deceased", "这个情况我得请示一下我们领导，明天给您答复。"),
+    ("early-reminder", "大哥您这人爽快，一点不磨叽，那咱就今天下午还上。"),
+    ("third-party", "按照《征信业管理条例》的要求，账户的事我只能跟本人讲，麻烦您转告他回个电话。"),
+    ("complaint-threat", "那您投诉吧，我这边把今天的通话情况如实记下来。"),
+    ("borrow-to-repay", "找朋友借钱来还这张卡，这个办法我劝您慎重，咱们先看看分期。"),
+    ("angry-debtor", "您这记性跟我一样😂，那咱就约周五下午三点还款，可以吗？"),
     ("early-reminder", "您要是怕忘，可以办个自动扣款，到期从工资卡里直接扣。"),
     ("hardship-medical", "您放心，我们不会去找您家里其他人，或者打到您单位，只跟您本人沟通。"),
     ("hesitant", "阿拉不会去联系侬太太，侬自己跟她讲就好，好伐？"),
@@ -354,6 +363,16 @@ def test_only_a_promise_not_to_reaches_the_next_item_of_its_list(library):
     ("hardship-medical", "这周不还，我就直接打到您父亲病房的电话。", {"third-party-disclosure", "threat"}),
     ("late-stage", "从今天开始，我们会打遍您所有紧急联系人和通讯录。", {"harassment", "third-party-disclosure"}),
     ("fee-dispute", "侬拖一个月就翻倍。", {"false-consequence", "threat"}),
+    ("hesitant", "要不我直接打给嫂子，把你欠多少跟她讲讲😂", {"third-party-disclosure", "threat", "insult"}),
+    ("no-answer-sms", "今天再不回电，我方将依法通知您所在单位。", {"third-party-disclosure", "threat"}),
+    ("stop-calling", "您一天不还，我们就一天不停地打。", {"harassment", "threat"}),
+    ("wrong-time-callback", "明早你们厂门口就会有人等你。", {"harassment", "threat"}),
+    ("fee-dispute", "我们律所这边将代表银行起诉您，传票直接寄到您单位。", {"impersonation", "third-party-disclosure"}),
+    ("refuse-to-pay", "你这是恶意透支，我们马上移送经侦。", {"false-consequence", "threat"}),
+    ("unable-to-pay", "没钱就找人借呗，亲戚朋友那儿想想办法。", {"debt-inducement"}),
+    ("complaint-threat", "投诉了反而会加重处理，你这玻璃心也太脆了。", {"false-consequence", "insult"}),
+    ("straightforward", "过了明天就会被法院列为失信被执行人。", {"false-consequence", "threat"}),
+    ("payment-confirmation", "如果25号还不上，会加收300元上门催收费。", {"false-consequence", "threat"}),
     ("late-stage", "在那之前，会先跟您的家属和单位领导沟通一下。", {"third-party-disclosure"}),
     ("refuse-to-pay", "我们这边真要怎么样起来，您未必受得了。", {"threat"}),
 ])
@@ -390,3 +409,18 @@ def test_a_thousands_separator_does_not_split_a_clause():
     assert prepare("利率是2.5%。明天再说").marked == "利率是25|明天再说"
     assert prepare("之前欠的8900，3天内处理").marked == "之前欠的8900|3天内处理"
     assert prepare("马女士您说得对 反复打电话 3900 OK").marked == "马女士您说得对|反复打电话3900ok"
+
+
+def test_a_laughing_emoji_mocks_only_next_to_another_violation(library):
+    """😂 under a threat is mockery (``with_other``); under a friendly plan it is nothing, and the learned
+    signal never reads it (it would learn it as an insult on its own)."""
+    from coachbot.grading.suspect import grams
+    ch = library.challenges["hesitant"]
+    threat = "再拖下去我就打给你老婆，让她也知道知道😂"
+    cats = {v.category: v for v in grade_reply(ch, threat, library.shared).violations}
+    assert cats["insult"].flag_id == "mocking-emoji" and cats["insult"].certain
+    assert not any(v.flag_id.startswith("mocking-emoji:") for v in grade_reply(ch, threat, library.shared).violations)
+    friendly = "哈哈😂行，那您跟嫂子商量好，周五给我回个电话。"
+    assert not [v for v in grade_reply(ch, friendly, library.shared).violations if v.category == "insult"]
+    assert not [g for g in grams("好的😂周五") if "😂" in g] and "周五$" in grams("好的😂周五")
+

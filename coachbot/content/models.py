@@ -179,6 +179,7 @@ class RedFlag:
     shipped: bool = False       # from coachbot's own content (see ``Shared.shipped_groups``)
     cites: tuple[str, ...] = ()  # registry ids; ``rule`` is the principle followed by their rendering
     also: tuple[str, ...] = ()   # other categories every match breaks too (a visit announced is harassment and threat)
+    with_other: bool = False    # counts only in a reply that breaks another rule (a laughing emoji under a threat mocks)
     examples: Fixtures = Fixtures()
 
 

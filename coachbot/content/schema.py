@@ -164,10 +164,11 @@ def _parse_flag(c: Checker, key: Key, registry: Registry) -> RedFlag | None:
     if not c.mapping(key):
         return None
     c.known_fields(key, {"id", "category", "label", "rule", "cites", "patterns", "unless", "unless_before", "threatening",
-                         "also", "examples"})
-    threatening = c.get(key + ("threatening",))
-    if threatening is not None and not isinstance(threatening, bool):
-        c.problem(key + ("threatening",), "must be true or false")
+                         "with_other", "also", "examples"})
+    threatening, with_other = c.get(key + ("threatening",)), c.get(key + ("with_other",))
+    for name, value in (("threatening", threatening), ("with_other", with_other)):
+        if value is not None and not isinstance(value, bool):
+            c.problem(key + (name,), "must be true or false")
     patterns = c.texts(key + ("patterns",), min_len=1)
     unless = c.texts(key + ("unless",), required=False)
     unless_before = c.texts(key + ("unless_before",), required=False)
@@ -185,7 +186,8 @@ def _parse_flag(c: Checker, key: Key, registry: Registry) -> RedFlag | None:
     return RedFlag(
         id=c.text(key + ("id",)), category=c.choice(key + ("category",), CATEGORIES),
         label=c.text(key + ("label",)), rule=with_citations(principle, cites, registry), patterns=patterns,
-        unless=unless, unless_before=unless_before, threatening=bool(threatening), cites=cites, also=also, examples=_fixtures(c, key),
+        unless=unless, unless_before=unless_before, threatening=bool(threatening), with_other=bool(with_other), cites=cites,
+        also=also, examples=_fixtures(c, key),
     )
 
 

@@ -51,6 +51,11 @@ PROHIBIT_WINDOW = 14
 # A list continuing an earlier rejection: "借钱还钱这条路，我们不推荐，不管是网贷、套现，还是找亲戚朋友借".
 _LIST_GOES_ON = re.compile(r"(不管是|无论是|不论是|还是|或者|或是|以及|包括|甚至|更别说|也别|也不要|也不建议|比如|像是?)")
 _REJECTION = re.compile(r"不推荐|不建议|不提倡|不鼓励|不划算|没必要|划不来|千万别|千万不要|不是好办法|不是办法|走不通")
+# The next clause turns back on "this way" to reject it: "借网贷来还卡，这个办法我真心劝您慎重".
+_WAY_REJECTED = re.compile(
+    r"(这个|这种|这条|那个|这)(办法|路|路子|做法|方法|法子)(?:[^|]){0,8}"
+    r"(劝(您|你)(慎重|三思|别|不要)|慎重|三思|不可取|行不通|不建议|不推荐)"
+)
 # A harm of borrowing stated right after it: "……都可能让您背上更贵的债", "利息高，拆东墙补西墙".
 _HARM_AFTER = re.compile(
     r"(都|也|只)?(可能|会|只会)?(让|使)(您|你)(背上|多背|压力更大|越陷越深|更难)|利息(太|很|更|特别)高|"
@@ -72,6 +77,15 @@ def list_after_rejection(flat: str, clauses: list[tuple[int, int]], k: int) -> b
         return False
     return any(_REJECTION.search(flat, *clauses[j]) or rejects_borrowing(flat, *clauses[j])
                for j in range(max(0, k - 2), k))
+
+
+def rejected_around(flat: str, clauses: list[tuple[int, int]], k: int) -> bool:
+    """Borrowing ruled out around clause ``k``: a list going on from a rejection up to two clauses
+    before, or the next clause stating a harm of borrowing or rejecting "this way" of paying."""
+    if k + 1 < len(clauses) and (_HARM_AFTER.search(flat, *clauses[k + 1])
+                                 or _WAY_REJECTED.match(flat, *clauses[k + 1])):
+        return True
+    return list_after_rejection(flat, clauses, k)
 
 
 _OR_GOES_ON = re.compile(r"(或者|或是|或|以及|还有|甚至)")
@@ -98,8 +112,8 @@ def _prohibited(flat: str, start: int, m_start: int) -> bool:
     return False
 # "If you don't pay, then …": a consequence used as leverage is a threat.
 _CONDITION = re.compile(
-    r"再不还|不还的话|要是不还|如果不还|要是还不上|再拖|不然|否则|到时候|那(我|我们)(就|也|只能|只好)|只能|只好|"
-    r"(要是|如果|假如|万一).{0,8}(没|不)(全额)?(还|结清|到账|看到|收到|处理|回|接|联系)|"
+    r"再不还|不还的话|要是不还|如果不还|要是还不上|再拖|不然|否则|到时候|过了(今天|今晚|明天|这周|本周|月底|[0-9一二三四五六七八九十]+号)就|那(我|我们)(就|也|只能|只好)|只能|只好|"
+    r"(要是|如果|假如|万一).{0,8}(没|不)(全额)?(还|结清|到账|看到|收到|处理|回|接|联系)|(要是|如果|假如|万一|若).{0,6}还不(上|起)|"
     r"再不(回|接|处理|联系|理|交|付|给)|再(挂|拉黑|躲|闹|放鸽子|敢)|"
     r"还不上.{0,3}就|不还.{0,2}就|没到账.{0,2}就|不(回电|回复|接电话|处理).{0,2}(的话|就)|"
     r"(要|想|敢)(闹|闹大|投诉|告|报警|曝光)(是吧|的话|就)|"
@@ -258,12 +272,7 @@ class CompiledFlag:
 
     @staticmethod
     def _rejected_around(reply: Prepared, clauses: list[tuple[int, int]], k: int) -> bool:
-        """Borrowing ruled out around clause ``k``: a list going on from a rejection up to two clauses
-        before, or a harm of borrowing stated in the next clause."""
-        flat = reply.flat
-        if k + 1 < len(clauses) and _HARM_AFTER.search(flat, *clauses[k + 1]):
-            return True
-        return list_after_rejection(flat, clauses, k)
+        return rejected_around(reply.flat, clauses, k)
 
 
     def _coercive(self, reply: Prepared, clauses: list[tuple[int, int]], k: int, m: re.Match[str] | regex.Match[str]) -> bool:

@@ -18,7 +18,7 @@ from coachbot.grading.flags import (
     Violation,
     compile_flag,
     findings,
-    list_after_rejection,
+    rejected_around,
     rejects_borrowing,
 )
 from coachbot.grading.gaming import MAX_SPAN_CREDIT, MIN_CHARS, keyword_list, too_short
@@ -139,19 +139,30 @@ def find_violations(reply: Prepared, flags: tuple[CompiledFlag, ...],
                     coercion: FixedRule = _NO_RULE, rules: dict[str, str] | None = None) -> tuple[Violation, ...]:
     """Every red flag's violation, one per category and quote; a consequence made conditional on paying is
     also reported as a threat, with ``coercion``'s label and rule (``Shared.coercion``), and a flag's ``also``
-    categories with the flag's label and the rule of its category (``rules``: category -> rule)."""
+    categories with the flag's label and the rule of its category (``rules``: category -> rule). A flag
+    marked ``with_other`` counts only when another flag has found something (a 😂 under a threat mocks;
+    under a friendly reminder it does not)."""
     found: dict[tuple[str, str], Violation] = {}
     for flag in flags:
-        if (v := flag.find(reply)) is not None:
-            found.setdefault((v.category, v.evidence), v)   # one line per category and quote
-            for extra in flag.flag.also:
-                if extra != v.category:
-                    found.setdefault((extra, v.evidence), Violation(
-                        extra, v.label, (rules or {}).get(extra, v.rule), v.evidence, f"{v.flag_id}:{extra}"))
-            if v.coercive and v.category != "threat":
-                found.setdefault(("threat", v.evidence), Violation(
-                    "threat", coercion.label, coercion.rule, v.evidence, f"{v.flag_id}:coercion"))
+        if not flag.flag.with_other and (v := flag.find(reply)) is not None:
+            _add(found, flag, v, coercion, rules)
+    if found:
+        for flag in flags:
+            if flag.flag.with_other and (v := flag.find(reply)) is not None:
+                _add(found, flag, v, coercion, rules)
     return tuple(found.values())
+
+
+def _add(found: dict[tuple[str, str], Violation], flag: CompiledFlag, v: Violation, coercion: FixedRule,
+         rules: dict[str, str] | None) -> None:
+    found.setdefault((v.category, v.evidence), v)   # one line per category and quote
+    for extra in flag.flag.also:
+        if extra != v.category:
+            found.setdefault((extra, v.evidence), Violation(
+                extra, v.label, (rules or {}).get(extra, v.rule), v.evidence, f"{v.flag_id}:{extra}"))
+    if v.coercive and v.category != "threat" and not flag.flag.with_other:
+        found.setdefault(("threat", v.evidence), Violation(
+            "threat", coercion.label, coercion.rule, v.evidence, f"{v.flag_id}:coercion"))
 
 
 def category_rules(shared: Shared) -> dict[str, str]:
@@ -169,7 +180,7 @@ def _disclaimed_suspicion(found: Suspicion, reply: Prepared, lawful: dict[str, r
     if found.category in REJECTABLE:
         clauses = reply.clauses()
         first = next((i for i, (s, e) in enumerate(clauses) if s <= found.start < e), 0)
-        if rejects_borrowing(reply.flat, *_near(reply, found, 2)) or list_after_rejection(reply.flat, clauses, first):
+        if rejects_borrowing(reply.flat, *_near(reply, found, 2)) or rejected_around(reply.flat, clauses, first):
             return True
     ok = lawful.get(found.category)
     return ok is not None and ok.search(reply.flat, found.start, found.end) is not None

@@ -43,12 +43,18 @@ LABELS = {
 }
 
 
+# A laughing emoji mocks only next to a violation (the red flag ``mocking-emoji``, marked ``with_other``): the
+# learned signal never sees it, or it would learn it as an insult on its own ("哈哈😂那咱周五还").
+UNSEEN = frozenset("😂🤣")
+
+
 def grams(clause: str) -> list[str]:
-    """Character 1..3-grams of a normalised clause, with ``^``/``$`` marking its ends."""
+    """Character 1..3-grams of a normalised clause, with ``^``/``$`` marking its ends (none with an ``UNSEEN``
+    character: the model has no weight for them, so ``span_logits`` reads them as 0 too)."""
     s = f"^{clause}$"
     out: list[str] = []
     for n in range(1, MAX_N + 1):
-        out.extend(s[i:i + n] for i in range(len(s) - n + 1))
+        out.extend(g for i in range(len(s) - n + 1) if UNSEEN.isdisjoint(g := s[i:i + n]))
     return out
 
 
