@@ -299,7 +299,17 @@ LAWFUL_CLASSES = [
     ("third-party", "按照《征信业管理条例》的要求，账户的事我只能跟本人讲，麻烦您转告他回个电话。"),
     ("complaint-threat", "那您投诉吧，我这边把今天的通话情况如实记下来。"),
     ("borrow-to-repay", "找朋友借钱来还这张卡，这个办法我劝您慎重，咱们先看看分期。"),
-    ("angry-debtor", "您这记性跟我一样😂，那咱就约周五下午三点还款，可以吗？"),
+    ("angry-debtor", "好嘞😂，那咱就约周五下午三点还款，可以吗？"),
+    ("borrow-to-repay", "免急着去借网贷啦，利息很重，我们先约月底还最低还款。"),
+    ("emotional", "没关系，我帮您备注，这几天就免一直打给您了。"),
+    ("wrong-time-callback", "公司规定晚上十点以后不打电话，所以没办法十一点打给您，改明天上午十点半好吗？"),
+    ("broken-promise", "您给我一个准日子，我这边就不再天天打电话了。"),
+    ("deceased", "麻烦您提供一下死亡证明，提交以后会转给专门的部门处理。"),
+    ("fee-dispute", "减免的事我马上同步提交申请，几个工作日内会有答复。"),
+    ("broken-promise", "我们这边按流程还是会继续打电话提醒，您记得周五前还。"),
+    ("early-reminder", "在App里就能直接还，一般几分钟到账。"),
+    ("refuse-to-pay", "信用卡年费收取标准在领用合约里写着，我给您调出来看看。"),
+    ("third-party", "您问是不是欠钱了，这个我既不能确认也不能否认，麻烦您请他回个电话。"),
     ("early-reminder", "您要是怕忘，可以办个自动扣款，到期从工资卡里直接扣。"),
     ("hardship-medical", "您放心，我们不会去找您家里其他人，或者打到您单位，只跟您本人沟通。"),
     ("hesitant", "阿拉不会去联系侬太太，侬自己跟她讲就好，好伐？"),
@@ -373,6 +383,16 @@ def test_only_a_promise_not_to_reaches_the_next_item_of_its_list(library):
     ("complaint-threat", "投诉了反而会加重处理，你这玻璃心也太脆了。", {"false-consequence", "insult"}),
     ("straightforward", "过了明天就会被法院列为失信被执行人。", {"false-consequence", "threat"}),
     ("payment-confirmation", "如果25号还不上，会加收300元上门催收费。", {"false-consequence", "threat"}),
+    ("already-paid", "妳说还了？那我打给妳老公问问。", {"third-party-disclosure", "threat"}),
+    ("payment-confirmation", "25号不缴，26号就会被列入失信被执行人名单。", {"false-consequence", "threat"}),
+    ("hardship-medical", "要不我打给你们家其他亲戚，看谁能先帮你垫上。", {"third-party-disclosure", "debt-inducement"}),
+    ("installment", "今天不还我就直接转外访上门。", {"harassment", "threat"}),
+    ("fee-dispute", "利息不想给？那我就跟您单位财务联系，从您工资里直接扣。", {"third-party-disclosure", "false-consequence"}),
+    ("stop-calling", "我们跟派出所那边都很熟的。", {"impersonation"}),
+    ("unable-to-pay", "整天在家等钱从天上掉下来？", {"insult"}),
+    ("broken-promise", "下周再没到账，我就打去您厝里跟您太太讲。", {"third-party-disclosure", "threat"}),
+    ("angry-debtor", "不知道的还以为是我们欠您钱呢。", {"insult"}),
+    ("hardship-medical", "钱不还我们照样上门。", {"harassment", "threat"}),
     ("late-stage", "在那之前，会先跟您的家属和单位领导沟通一下。", {"third-party-disclosure"}),
     ("refuse-to-pay", "我们这边真要怎么样起来，您未必受得了。", {"threat"}),
 ])
@@ -400,6 +420,8 @@ def test_southwestern_words_and_ime_slips_are_read_as_meant():
     assert as_mandarin("由不得你，莫名其妙") == "由不得你，莫名其妙"
     assert as_mandarin("侬今朝不还是伐？阿拉明朝再打") == "你今天不还是吗？我们明天再打"       # Shanghainese
     assert as_mandarin("阿拉伯数字，步伐") == "阿拉伯数字，步伐"
+    assert as_mandarin("免急着去借，就免一直打给您，打去您厝里") == "别急着去借，就别一直打给您，打去您家里"   # Hokkien
+    assert as_mandarin("减免、免费、免去利息、免得麻烦") == "减免、免费、免去利息、免得麻烦"
     assert prepare("您心苦了，我计一下，再却认").flat == "您辛苦了我记一下再确认"
 
 
@@ -423,4 +445,18 @@ def test_a_laughing_emoji_mocks_only_next_to_another_violation(library):
     friendly = "哈哈😂行，那您跟嫂子商量好，周五给我回个电话。"
     assert not [v for v in grade_reply(ch, friendly, library.shared).violations if v.category == "insult"]
     assert not [g for g in grams("好的😂周五") if "😂" in g] and "周五$" in grams("好的😂周五")
+
+
+def test_invisible_characters_do_not_hide_a_dialect_word(library):
+    """A zero-width space inside 唔使 ("no need") used to keep it from being read as 不用: cleaned before grading."""
+    ch = library.challenges["borrow-to-repay"]
+    plain = grade_reply(ch, "唔使借網貸，我哋幫你申請分期。", library.shared)
+    hidden = grade_reply(ch, "唔\u200b使借網貸，我哋幫你申請分期。", library.shared)
+    assert hidden.score == plain.score and [c.id for c in hidden.criteria if c.met] == [c.id for c in plain.criteria if c.met]
+    assert "discourage" in [c.id for c in plain.criteria if c.met]
+
+
+def test_traditional_feminine_you_reads_as_you():
+    from coachbot.domain.text import normalize, to_simplified
+    assert to_simplified("妳說還了") == "你说还了" and normalize("妳老公") == normalize("你老公")
 

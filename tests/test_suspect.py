@@ -123,7 +123,7 @@ def test_learned_signal_completes_a_reply_the_red_flags_only_half_caught(challen
     g = grade_reply(replace(challenge, red_flags=()), text, replace(no_flags, red_flags=insult))
     by_kind = {v.category: v.certain for v in g.violations}
     assert by_kind.get("insult") is True
-    assert by_kind.get("threat") is False
+    assert {c for c, certain in by_kind.items() if certain is False} & {"threat", "harassment"}   # a visit: either
     assert g.score == 0 and not g.passed and g.certain
 
 

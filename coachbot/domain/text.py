@@ -24,7 +24,9 @@ def to_simplified(text: str) -> str:
     """Fold full width and Traditional characters; keep punctuation and spacing."""
     # OpenCC keeps 著 (ambiguous: 著名 / 等著); in replies it is nearly always 着.
     # It turns 帳 into 帐, which Simplified also writes 账 (账单, 入账): one spelling for matching.
-    return _T2S.convert(unicodedata.normalize("NFKC", text)).replace("著", "着").replace("帐", "账")
+    # It keeps 妳, the feminine "you" of Traditional writing: read as 你, like every rule and evidence phrase.
+    return (_T2S.convert(unicodedata.normalize("NFKC", text))
+            .replace("著", "着").replace("帐", "账").replace("妳", "你"))
 
 
 def normalize(text: str) -> str:

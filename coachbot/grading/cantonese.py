@@ -1,4 +1,4 @@
-"""Written Cantonese, Shanghainese (Wu) and southwestern (川渝) words read as Mandarin, so rules and rubric evidence
+"""Written Cantonese, Shanghainese (Wu), Hokkien (闽南) and southwestern (川渝) words read as Mandarin, so rules and rubric evidence
 written in Mandarin apply to them.
 
 Agents in Guangdong and Hong Kong type replies the way they speak ("我唔建議你借網貸", "唔使再轉多一次").
@@ -59,9 +59,21 @@ WU: dict[str, str] = {
 _WU = re.compile("|".join(sorted(map(re.escape, WU), key=len, reverse=True)) + r"|(?<![采讨步征砍杀])伐(?=[，。？！,.?!…~～\s]|$)")
 
 
+# Hokkien-flavoured Mandarin (Xiamen, Taiwan): 免 "don't / no need" before a verb (免急着去借网贷, 就免一直打给您),
+# 厝 "home" (打去您厝里). Read in any reply: 免 only before these verbs (never 免费, 减免, 免去利息), 厝 only
+# before a word of place.
+_HOKKIEN = re.compile(
+    r"免(?=急|着急|著急|担心|擔心|紧张|緊張|烦恼|煩惱|客气|客氣|一直|为了|為了|去借|去找|借|怕|惊|驚|再打|再借|再去|操心)"
+    r"|厝(?=里|裡|內|内|边|邊)"
+)
+_HOKKIEN_AS = {"免": "别", "厝": "家"}
+
+
 def as_mandarin(text: str) -> str:
-    """``text`` with written Cantonese, Wu and southwestern words replaced by Mandarin ones of the same length."""
+    """``text`` with written Cantonese, Wu, Hokkien and southwestern words replaced by Mandarin ones of the same
+    length."""
     text = _SOUTHWEST.sub(lambda m: SOUTHWEST.get(m.group()) or _SOUTHWEST_AS[m.group()], text)
+    text = _HOKKIEN.sub(lambda m: _HOKKIEN_AS[m.group()], text)
     if _WU_MARKERS.search(text):
         text = _WU.sub(lambda m: WU.get(m.group(), "吗"), text)
     if not _MARKERS.search(text):

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from coachbot.content.library import shipped
 from coachbot.content.models import Challenge, FixedRule, Shared
 from coachbot.domain.scoring import UNJUDGED
+from coachbot.domain.text import clean
 from coachbot.grading import rx
 from coachbot.grading.flags import (
     REJECTABLE,
@@ -223,8 +224,8 @@ def grade_reply(challenge: Challenge, text: str, shared: Shared, *, seconds: flo
     """
     rubric = compiled(challenge, shared)
     try:
-        with rx.budget(seconds):
-            return _grade(challenge, rubric, prepare(text), shared)
+        with rx.budget(seconds):   # invisible characters go first: 阿\u200b拉 is read as 阿拉, 唔\u200b使 as 唔使
+            return _grade(challenge, rubric, prepare(clean(text)), shared)
     except rx.OutOfTime as slow:
         return Grade(challenge.id, 0, False, (), (), VERDICT_TIMEOUT, slow_rule=slow.source)
 
