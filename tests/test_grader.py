@@ -45,12 +45,12 @@ def test_width_punctuation_and_spacing_do_not_matter(grade):
 
 
 def test_missing_critical_criterion_fails_whatever_the_total(grade, library):
-    text = "王先生，理解您手头紧，上周五您说会还款还没到账。您看周五前先还1000元可以吗？我确认一下并备注，逾期会按规定报送征信。"
+    text = "王先生，理解您手头紧，上周五您说会还款还没到账，这次是遇到什么情况了？我给您备注一下，逾期会按规定报送征信。"
     g = grade(text)
     assert not g.passed
     assert g.score < library.challenges["broken-promise"].pass_score
-    assert any(not c.met and c.id == "ask-reason" for c in g.criteria)
-    assert "问清" in (g.hint or "")
+    assert [c.id for c in g.criteria if not c.met] == ["concrete-plan"]
+    assert "具体的日期和金额" in (g.hint or "")
 
 
 @pytest.mark.parametrize("text, category", [

@@ -18,7 +18,7 @@ from coachbot.usecases.due import run_due
 from coachbot.usecases.ports import Incoming
 
 SH = ZoneInfo("Asia/Shanghai")
-NEAR = "我理解您的难处，但上周您答应过要还款的。这次是什么原因没还上呢？下周具体哪天能还？"     # misses 3 steps
+NEAR = "上周您答应过要还款的。下周三前先还1000元，可以吗？我给您记下来。"     # misses 3 steps
 FULL = ("王先生，理解您这周手头紧。不过上周五您说发工资就还，到现在还没到账，想先了解一下这次是遇到什么情况了？"
         "如果全额有困难，您看周五前能不能先还 1,000 元？我跟您确认一下，周五前还 1,000 元，对吗？我给您备注上。"
         "也如实提醒您，持续逾期会按规定报送征信。")
@@ -58,7 +58,7 @@ def test_missed_steps_come_back_on_working_days_until_met_twice_in_a_row(bot):
     run_due(bot.coach, at(date(2026, 10, 9), 10, 1))                   # again: sent once
     [card] = practice_to(bot, "alice")
     assert card.kind == "dm" and "个人练习｜第二次爽约之后" in card.message.fallback
-    assert "「锁定具体金额或日期」" in card.message.fallback and "不计入排行榜" in card.message.fallback
+    assert "「问清这次没还上的原因」" in card.message.fallback and "不计入排行榜" in card.message.fallback
 
     first = say(bot, "alice", f"/教练 练习 {FULL}", at(date(2026, 10, 9), 11))[0].message.fallback
     assert "这次做到了。再做到 1 次就完成；下一轮在 4 个工作日后（10-14）" in first   # Sat 10-10 is a 调休 working day

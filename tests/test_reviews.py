@@ -18,7 +18,7 @@ from coachbot.usecases.ports import Incoming
 TZ = ZoneInfo("Asia/Shanghai")
 MORNING = datetime(2026, 11, 25, 9, 0, tzinfo=TZ)   # a Wednesday
 WEAK = "好的，那您下周记得还款，别忘了，有问题再联系我们。"                                   # 0: critical step missed
-NEAR = "我理解您的难处，但上周您答应过要还款的。这次是什么原因没还上呢？下周具体哪天能还？"          # 55: pass mark 60
+NEAR = "上周您答应过要还款的。下周三前先还1000元，可以吗？我给您记下来。"          # 55: pass mark 60
 GOOD = "王先生理解您手头紧，上周您说会还，这次是遇到什么情况了？您看周五前能还多少？"               # 80
 
 
@@ -150,12 +150,12 @@ def test_an_appeal_after_the_window_is_refused(bot):
 def test_judging_one_part_regrades_the_reply(bot):
     day_with_answers(bot)
     at = MORNING + timedelta(hours=3)
-    say(bot, "bob", "/coach appeal c4 我说了下周具体哪天", at)       # concrete-plan missed: 55 → 80
-    out = body(say(bot, "boss", "/coach judge 1 c4 yes", at))
-    assert "改为 80 分（原 55 分）" in out
-    assert "80 分，通过" in body(say(bot, "bob", "/coach stats", at))
+    say(bot, "bob", "/coach appeal c3 我确认了周三能不能做到", at)   # ask-reason missed: 55 → 75
+    out = body(say(bot, "boss", "/coach judge 1 c3 yes", at))
+    assert "改为 75 分（原 55 分）" in out
+    assert "75 分，通过" in body(say(bot, "bob", "/coach stats", at))
     review = bot.store.review(1)
-    assert review.labels == {"criterion:concrete-plan": True, "verdict": True} and review.state == "overridden"
+    assert review.labels == {"criterion:ask-reason": True, "verdict": True} and review.state == "overridden"
 
 
 # ------------------------------------------------------------ the rules, without a database
@@ -264,23 +264,23 @@ def test_export_reviews_is_a_labelled_set_the_grader_reads_and_the_trail_a_csv(b
 
 
 def test_a_calibration_session_with_two_leads_reports_kappa_worked_by_hand(bot):
-    day_with_answers(bot)                      # alice 0 (nothing met), bob 55 (c1-c3), carol 80 (c1-c4)
+    day_with_answers(bot)                      # alice 0 (nothing met), bob 55 (c2, c4, c5), carol 80 (c1-c4)
     at = MORNING + timedelta(hours=4)
     assert "只有组长和管理员" in body(say(bot, "alice", "/coach calibrate 3", at))
     first = say(bot, "boss", "/教练 校准 3", at)
     assert "校准练习 #1" in body(first) and "第 1/3 条" in body(first)
     assert WEAK in body(first) and "alice" not in body(first) and "0/100" not in body(first)   # blind
     assert "要写 7 个 y/n" in body(say(bot, "boss", "/coach calibrate #1 1 yyy", at))
-    for item, marks in ((1, "nnnnnnn"), (2, "yyynnnn"), (3, "yyyynnn")):   # exactly the bot's verdicts
+    for item, marks in ((1, "nnnnnnn"), (2, "nynyynn"), (3, "yyyynnn")):   # exactly the bot's verdicts
         out = body(say(bot, "boss", f"/coach calibrate #1 {item} {marks}", at))
     assert "和机器一致 21/21 个判定（100%），κ 1.00" in out and "还没有其他组长评这组样本" in out
     # a second lead on the same sample: one step judged differently from the bot (and from boss)
     # bot yes 7/21, deputy yes 8/21, 20 agree: p_o = 20/21, p_e = (7*8 + 14*13)/441 = 238/441, κ = 182/203 = .90
     assert "第 1/3 条" in body(say(bot, "deputy", "/coach calibrate #1", at))
-    for item, marks in ((1, "nnnnnnn"), (2, "yyyynnn"), (3, "yyyy nnn")):
+    for item, marks in ((1, "nnnnnnn"), (2, "yynyynn"), (3, "yyyy nnn")):
         out = body(say(bot, "deputy", f"/coach calibrate #1 {item} {marks}", at))
     assert "和机器一致 20/21 个判定（95%），κ 0.90" in out
-    assert "锁定具体金额或日期：1 次" in out and "boss：一致 20/21（95%），κ 0.90" in out
+    assert "先接住情绪：1 次" in out and "boss：一致 20/21（95%），κ 0.90" in out
     # the marks are labelled examples for calibrate --leads, beside the reviews
     from click.testing import CliRunner
 

@@ -17,7 +17,7 @@ from coachbot.usecases.ports import Incoming
 
 SH = ZoneInfo("Asia/Shanghai")
 GOOD = "王先生理解您手头紧，上周您说会还，这次是遇到什么情况了？您看周五前能还多少？"                     # 80
-NEAR = "我理解您的难处，但上周您答应过要还款的。这次是什么原因没还上呢？下周具体哪天能还？"          # 55
+NEAR = "上周您答应过要还款的。下周三前先还1000元，可以吗？我给您记下来。"          # 55
 
 
 def at(day: date, hour: int = 11) -> datetime:
