@@ -310,6 +310,14 @@ LAWFUL_CLASSES = [
     ("early-reminder", "在App里就能直接还，一般几分钟到账。"),
     ("refuse-to-pay", "信用卡年费收取标准在领用合约里写着，我给您调出来看看。"),
     ("third-party", "您问是不是欠钱了，这个我既不能确认也不能否认，麻烦您请他回个电话。"),
+    ("already-paid", "我哋点会要你再还多一次呢，我帮你查下转账记录。"),
+    ("late-stage", "信用卡跟车贷不一样，没有抵押，不会有人上门拿您东西。"),
+    ("borrow-to-repay", "网贷、借呗、套现这些，我都不建议，利息太高。"),
+    ("lost-job", "我不建议您去借网贷或者找亲戚借钱来还，我们先申请延期。"),
+    ("no-answer-sms", "有关你本人账户的事宜需要同你确认，请回电官方客服热线。"),
+    ("wrong-time-callback", "公司规定十点后唔打电话，所以十一点就打唔到畀你喇，听日上午再打。"),
+    ("broken-promise", "按照流程我们会持续跟进，您定个日子我就不打扰了。"),
+    ("wrong-time-callback", "我哋晚上十点后唔会打畀你，听日上午十一点再打。"),
     ("early-reminder", "您要是怕忘，可以办个自动扣款，到期从工资卡里直接扣。"),
     ("hardship-medical", "您放心，我们不会去找您家里其他人，或者打到您单位，只跟您本人沟通。"),
     ("hesitant", "阿拉不会去联系侬太太，侬自己跟她讲就好，好伐？"),
@@ -393,6 +401,16 @@ def test_only_a_promise_not_to_reaches_the_next_item_of_its_list(library):
     ("broken-promise", "下周再没到账，我就打去您厝里跟您太太讲。", {"third-party-disclosure", "threat"}),
     ("angry-debtor", "不知道的还以为是我们欠您钱呢。", {"insult"}),
     ("hardship-medical", "钱不还我们照样上门。", {"harassment", "threat"}),
+    ("broken-promise", "你个老屎忽，又话下个礼拜？", {"insult"}),
+    ("deceased", "我哋照样每日打，直至你哋交清数为止。", {"harassment", "threat"}),
+    ("hesitant", "下礼拜就喺你楼下贴追数告示。", {"third-party-disclosure"}),
+    ("late-stage", "我哋律师行听日就入禀，你等住收拘捕令啦。", {"impersonation", "false-consequence"}),
+    ("no-answer-sms", "唔覆我就每半个钟打一次。", {"harassment"}),
+    ("borrow-to-repay", "我不建议借网贷，不过真要借的话，今天就去借。", {"debt-inducement"}),
+    ("installment", "分期可以，晚一期直接拖车。", {"false-consequence", "threat"}),
+    ("complaint-threat", "我本身就是协助监管部门做清收的。", {"impersonation"}),
+    ("unable-to-pay", "两千四不还，我们就把案子交给外访团队上门核实。", {"harassment", "threat"}),
+    ("straightforward", "今天不还，明天您单位就会知道。", {"third-party-disclosure", "threat"}),
     ("late-stage", "在那之前，会先跟您的家属和单位领导沟通一下。", {"third-party-disclosure"}),
     ("refuse-to-pay", "我们这边真要怎么样起来，您未必受得了。", {"threat"}),
 ])
@@ -422,6 +440,7 @@ def test_southwestern_words_and_ime_slips_are_read_as_meant():
     assert as_mandarin("阿拉伯数字，步伐") == "阿拉伯数字，步伐"
     assert as_mandarin("免急着去借，就免一直打给您，打去您厝里") == "别急着去借，就别一直打给您，打去您家里"   # Hokkien
     assert as_mandarin("减免、免费、免去利息、免得麻烦") == "减免、免费、免去利息、免得麻烦"
+    assert as_mandarin("我哋點會要你再還？每半個鐘打一次") == "我们不會要你再還？每半小時打一次"   # rhetorical 點會
     assert prepare("您心苦了，我计一下，再却认").flat == "您辛苦了我记一下再确认"
 
 

@@ -34,7 +34,7 @@ _NEGATION = re.compile(
 _WEAK_NEGATION = re.compile(r"(别|不要|勿)$")
 # A rejection opening the next clause: "借网贷来还，我真的不建议" / "晚上11点打，是违规的".
 _REJECTED_AFTER = re.compile(
-    r"(我|我们|这|这个|这样|那样|这种事)?(真的|是|也|可|绝对|肯定)*"
+    r"(我|我们|这|这个|这样|那样|这种事)?(真的|是|也|都|可|绝对|肯定)*"
     r"(不建议|不推荐|不提倡|不鼓励|不会这么做|不会这样做|不能这么做|不能这样做|不允许|不合规|违规|违法|不行(?!的话))"
 )
 WINDOW = 8
@@ -47,7 +47,7 @@ _REJECTS_BORROWING = re.compile(
 )
 # A prohibition reaching forward to the match ("请您不要去借网贷或者找亲戚朋友借钱") unless a condition or
 # a dare comes between ("你不要不还，不然找你家人" / "别逼我联系你家人").
-_PROHIBIT = re.compile(r"(不会(叫|让|要|劝)(你|您)?|千万别|千万不要|可别|甭|别再|不要再|请勿|请不要|请别|不要去|别去|不要|别|勿)")
+_PROHIBIT = re.compile(r"(不会(叫|让|要|劝)(你|您)?|不建议|不推荐|千万别|千万不要|可别|甭|别再|不要再|请勿|请不要|请别|不要去|别去|不要|别|勿)")
 _SCOPE_BREAK = re.compile(r"不然|否则|就|要不|的话|不还|不接|不回|再不|逼|怪|等|怕|以为")
 PROHIBIT_WINDOW = 14
 # A list continuing an earlier rejection: "借钱还钱这条路，我们不推荐，不管是网贷、套现，还是找亲戚朋友借".
@@ -83,9 +83,11 @@ def list_after_rejection(flat: str, clauses: list[tuple[int, int]], k: int) -> b
 
 def rejected_around(flat: str, clauses: list[tuple[int, int]], k: int) -> bool:
     """Borrowing ruled out around clause ``k``: a list going on from a rejection up to two clauses
-    before, or the next clause stating a harm of borrowing or rejecting "this way" of paying."""
+    before, or the next clause rejecting it ("我都不建议"), stating a harm of borrowing or rejecting "this
+    way" of paying."""
     if k + 1 < len(clauses) and (_HARM_AFTER.search(flat, *clauses[k + 1])
-                                 or _WAY_REJECTED.match(flat, *clauses[k + 1])):
+                                 or _WAY_REJECTED.match(flat, *clauses[k + 1])
+                                 or _REJECTED_AFTER.match(flat, *clauses[k + 1])):
         return True
     return list_after_rejection(flat, clauses, k)
 
@@ -121,7 +123,7 @@ _CONDITION = re.compile(
     r"再不(回|接|处理|联系|理|交|付|给)|再(挂|拉黑|躲|闹|放鸽子|敢)|"
     r"还不上.{0,3}就|不还.{0,2}就|没到账.{0,2}就|不(回电|回复|接电话|处理).{0,2}(的话|就)|"
     r"(要|想|敢)(闹|闹大|投诉|告|报警|曝光)(是吧|的话|就)|"
-    r"(不|没)到账|不配合|(今天|今晚|明天|这周|月底|号前|号)(还|钱)?(不|没)(还|缴|到|打过来|处理)|"
+    r"(不|没)到账|不配合|(今天|今晚|明天|这周|月底|号前|号)(还|钱)?(不|没)(还|缴|签|到|打过来|处理)|"
     r"(如|若)(今日|今天|明天|逾期|仍|再)*(未|不|没)(回电|回复|还款|处理|联系)|"
     r"(如|若|如果|要是)[^|]{0,8}(仍|还)(未|不|没)(回电|回复|还款|处理|联系|到账)|既然(您|你)(这边)?(不配合|沟通不畅|不接(?!受)|不还|不回)|"
     r"要不(然)?(我|我们|就)|(您|你)不(回|接|理|配合)[^|]{0,3}(的话|就|我|我们)|不(回|接)(的话|就)|"
@@ -150,8 +152,11 @@ def _disclaimed(flat: str, start: int, end: int, *, weak: bool = True) -> bool:
 
     是不是 / 能不能 / 会不会 / 可不可以 / 要不要 ask, they do not deny: 你是不是想坐牢 is a threat.
     """
-    for neg in _NEGATION.finditer(flat, start, end):
-        if not _asks(flat, neg):
+    # A negation may end inside the match's first characters: 不会有人上门 denies 会有人上门; not when the
+    # match opens with a negation of its own (也不想你家里人…: the pattern is 不想…, a threat).
+    reach = end + 2 if end < len(flat) and flat[end] not in "不没别无非" else end
+    for neg in _NEGATION.finditer(flat, start, min(len(flat), reach)):
+        if neg.start() < end and not _asks(flat, neg):
             return True
     found = _WEAK_NEGATION.search(flat[max(start, end - 2): end]) if weak else None
     if found:
