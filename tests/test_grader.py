@@ -318,6 +318,11 @@ LAWFUL_CLASSES = [
     ("wrong-time-callback", "公司规定十点后唔打电话，所以十一点就打唔到畀你喇，听日上午再打。"),
     ("broken-promise", "按照流程我们会持续跟进，您定个日子我就不打扰了。"),
     ("wrong-time-callback", "我哋晚上十点后唔会打畀你，听日上午十一点再打。"),
+    ("borrow-to-repay", "借网贷还这张卡，等于多背一份利息，咱先约月底还最低还款。"),
+    ("hesitant", "周先生，逾期的事请尽快处理，我们会持续跟进。"),
+    ("installment", "送分期的话，每个月五百多加手续费，审批下来我通知您。"),
+    ("first-contact", "您好，我是受银行委托的催收公司，敝姓林，请问是王先生本人吗？"),
+    ("stop-calling", "恁白恼，俺听明白了，今儿定个日子，到那天之前俺不再给恁打电话。"),
     ("early-reminder", "您要是怕忘，可以办个自动扣款，到期从工资卡里直接扣。"),
     ("hardship-medical", "您放心，我们不会去找您家里其他人，或者打到您单位，只跟您本人沟通。"),
     ("hesitant", "阿拉不会去联系侬太太，侬自己跟她讲就好，好伐？"),
@@ -411,6 +416,16 @@ def test_only_a_promise_not_to_reaches_the_next_item_of_its_list(library):
     ("complaint-threat", "我本身就是协助监管部门做清收的。", {"impersonation"}),
     ("unable-to-pay", "两千四不还，我们就把案子交给外访团队上门核实。", {"harassment", "threat"}),
     ("straightforward", "今天不还，明天您单位就会知道。", {"third-party-disclosure", "threat"}),
+    ("unable-to-pay", "沒錢也要繳，不然下週就送法扣。", {"false-consequence", "threat"}),
+    ("late-stage", "下个礼拜我们就向法院申请限制出境。", {"false-consequence"}),
+    ("identity-dispute", "检察官下周会通知你到案说明。", {"false-consequence"}),
+    ("payment-confirmation", "今天不还明天加收300手续费。", {"false-consequence", "threat"}),
+    ("hesitant", "你家里人知道你欠钱吗？我打给他们问问。", {"third-party-disclosure", "threat"}),
+    ("stop-calling", "恁越报俺越打。", {"harassment", "threat"}),
+    ("fee-dispute", "律师函就寄你家，你老婆看了别怪我。", {"impersonation", "third-party-disclosure"}),
+    ("early-reminder", "这种理由也讲得出口？", {"insult"}),
+    ("emotional", "累就找孩子他爸要。", {"debt-inducement"}),
+    ("hardship-medical", "再拖，我们就到病房门口等你。", {"harassment", "threat"}),
     ("late-stage", "在那之前，会先跟您的家属和单位领导沟通一下。", {"third-party-disclosure"}),
     ("refuse-to-pay", "我们这边真要怎么样起来，您未必受得了。", {"threat"}),
 ])
@@ -441,6 +456,8 @@ def test_southwestern_words_and_ime_slips_are_read_as_meant():
     assert as_mandarin("免急着去借，就免一直打给您，打去您厝里") == "别急着去借，就别一直打给您，打去您家里"   # Hokkien
     assert as_mandarin("减免、免费、免去利息、免得麻烦") == "减免、免费、免去利息、免得麻烦"
     assert as_mandarin("我哋點會要你再還？每半個鐘打一次") == "我们不會要你再還？每半小時打一次"   # rhetorical 點會
+    assert as_mandarin("恁白恼，俺木有别哩意思") == "您别恼，我没有别的意思"   # Henan, only with its markers
+    assert as_mandarin("白天打，哩哩啦啦") == "白天打，哩哩啦啦"
     assert prepare("您心苦了，我计一下，再却认").flat == "您辛苦了我记一下再确认"
 
 
@@ -478,4 +495,9 @@ def test_invisible_characters_do_not_hide_a_dialect_word(library):
 def test_traditional_feminine_you_reads_as_you():
     from coachbot.domain.text import normalize, to_simplified
     assert to_simplified("妳說還了") == "你说还了" and normalize("妳老公") == normalize("你老公")
+
+
+def test_taiwan_wording_of_paying_and_the_credit_bureau_reads_as_mainland():
+    from coachbot.grading.prepared import prepare
+    assert prepare("最低應繳500，聯徵紀錄").flat == prepare("最低应还500，征信纪录").flat
 

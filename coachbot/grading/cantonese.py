@@ -1,4 +1,4 @@
-"""Written Cantonese, Shanghainese (Wu), Hokkien (闽南) and southwestern (川渝) words read as Mandarin, so rules and rubric evidence
+"""Written Cantonese, Shanghainese (Wu), Hokkien (闽南), Henan and southwestern (川渝) words read as Mandarin, so rules and rubric evidence
 written in Mandarin apply to them.
 
 Agents in Guangdong and Hong Kong type replies the way they speak ("我唔建議你借網貸", "唔使再轉多一次").
@@ -70,12 +70,22 @@ _HOKKIEN = re.compile(
 )
 _HOKKIEN_AS = {"免": "别", "厝": "家"}
 
+# Henan (中原官话) as agents in Zhengzhou type it: 恁 "you", 俺 "I/we", 木有 "have not", 白 "don't" before a verb,
+# 哩 for 的. Only a reply with one of those markers is rewritten (白 and 哩 are ordinary characters elsewhere).
+_HENAN_MARKERS = re.compile(r"[恁俺]|木有|中不中|弄啥")
+_HENAN = re.compile(
+    r"木有|恁|俺|哩|白(?=急|恼|惱|担心|擔心|着急|著急|怕|去|借|再|慌|自责|自責|为了|為了|想|打|跑|生气|生氣)"
+)
+_HENAN_AS = {"木有": "没有", "恁": "您", "俺": "我", "哩": "的", "白": "别"}
+
 
 def as_mandarin(text: str) -> str:
     """``text`` with written Cantonese, Wu, Hokkien and southwestern words replaced by Mandarin ones of the same
     length."""
     text = _SOUTHWEST.sub(lambda m: SOUTHWEST.get(m.group()) or _SOUTHWEST_AS[m.group()], text)
     text = _HOKKIEN.sub(lambda m: _HOKKIEN_AS[m.group()], text)
+    if _HENAN_MARKERS.search(text):
+        text = _HENAN.sub(lambda m: _HENAN_AS[m.group()], text)
     if _WU_MARKERS.search(text):
         text = _WU.sub(lambda m: WU.get(m.group(), "吗"), text)
     if not _MARKERS.search(text):

@@ -81,7 +81,8 @@ def _ends_clause(text: str, lower: str, gap_start: int, gap_end: int, typed_same
 
 def prepare(text: str) -> Prepared:
     display = unicodedata.normalize("NFKC", text)
-    simp = to_simplified(as_mandarin(text))
+    # Taiwan wording of the trade, same length: 繳 is paying back (繳款, 最低應繳), 聯徵 the credit bureau.
+    simp = to_simplified(as_mandarin(text)).replace("缴", "还").replace("联征", "征信")
     if len(simp) != len(display):
         display = simp
     lower = simp.lower()
