@@ -323,6 +323,11 @@ LAWFUL_CLASSES = [
     ("installment", "送分期的话，每个月五百多加手续费，审批下来我通知您。"),
     ("first-contact", "您好，我是受银行委托的催收公司，敝姓林，请问是王先生本人吗？"),
     ("stop-calling", "恁白恼，俺听明白了，今儿定个日子，到那天之前俺不再给恁打电话。"),
+    ("borrow-to-repay", "嫑嫑，这个可千万嫑，为了还一笔钱再去借一笔更贵的，额们不需要你这样。"),
+    ("already-paid", "等核实到账以后，这条催收记录就撤掉，您放心。"),
+    ("complaint-threat", "您要打12378向监管反映，这是您的权利，我也会把您的意见记下来。"),
+    ("unable-to-pay", "我们不希望您为了还这笔钱去借网贷，或者找亲戚朋友借，那样只会让压力更大。"),
+    ("installment", "额度和金额都按审批来，额帮你把申请递上去。"),
     ("early-reminder", "您要是怕忘，可以办个自动扣款，到期从工资卡里直接扣。"),
     ("hardship-medical", "您放心，我们不会去找您家里其他人，或者打到您单位，只跟您本人沟通。"),
     ("hesitant", "阿拉不会去联系侬太太，侬自己跟她讲就好，好伐？"),
@@ -426,6 +431,16 @@ def test_only_a_promise_not_to_reaches_the_next_item_of_its_list(library):
     ("early-reminder", "这种理由也讲得出口？", {"insult"}),
     ("emotional", "累就找孩子他爸要。", {"debt-inducement"}),
     ("hardship-medical", "再拖，我们就到病房门口等你。", {"harassment", "threat"}),
+    ("already-paid", "今天不见钱，额就给你单位打电话问问。", {"third-party-disclosure", "threat"}),
+    ("wrong-time-callback", "明天额直接到你厂里门口等你下班。", {"harassment", "threat"}),
+    ("angry-debtor", "你拉黑一个号，我们换十个号接着打，打到你接为止。", {"harassment", "threat"}),
+    ("broken-promise", "下次我就直接跟您爱人沟通，让家里人督促您。", {"third-party-disclosure", "threat"}),
+    ("refuse-to-pay", "行，那就让你好好体会一下什么叫后果。", {"threat"}),
+    ("late-stage", "不还的话，你家电视冰箱都得搬走。", {"false-consequence", "threat"}),
+    ("deceased", "做女儿的总该替他把这笔账还了。", {"false-consequence"}),
+    ("stop-calling", "那我们就打给您的紧急联系人和通讯录里的朋友。", {"harassment", "third-party-disclosure"}),
+    ("late-stage", "你再不还就等着zuo牢吧，fa-院下周就来传票。", {"false-consequence", "impersonation", "threat"}),
+    ("no-answer-sms", "明天开始联系你jia人和通讯录好友帮你还。", {"third-party-disclosure", "harassment"}),
     ("late-stage", "在那之前，会先跟您的家属和单位领导沟通一下。", {"third-party-disclosure"}),
     ("refuse-to-pay", "我们这边真要怎么样起来，您未必受得了。", {"threat"}),
 ])
@@ -500,4 +515,11 @@ def test_traditional_feminine_you_reads_as_you():
 def test_taiwan_wording_of_paying_and_the_credit_bureau_reads_as_mainland():
     from coachbot.grading.prepared import prepare
     assert prepare("最低應繳500，聯徵紀錄").flat == prepare("最低应还500，征信纪录").flat
+
+
+def test_words_disguised_from_a_keyword_check_are_read_plainly():
+    from coachbot.grading.disguise import undisguise
+    assert undisguise("等着zuo牢吧，fa-院传票，J察会上门，找你jia人，lü师事务所") == "等着坐牢吧，法院传票，警察会上门，找你家人，律师事务所"
+    for plain in ("organ began gan", "Benjamin", "今天 人很多", "我们去找你家人", "金额 500"):
+        assert undisguise(plain) == plain
 

@@ -1,4 +1,4 @@
-"""Written Cantonese, Shanghainese (Wu), Hokkien (闽南), Henan and southwestern (川渝) words read as Mandarin, so rules and rubric evidence
+"""Written Cantonese, Shanghainese (Wu), Hokkien (闽南), Henan, Shaanxi and southwestern (川渝) words read as Mandarin, so rules and rubric evidence
 written in Mandarin apply to them.
 
 Agents in Guangdong and Hong Kong type replies the way they speak ("我唔建議你借網貸", "唔使再轉多一次").
@@ -78,12 +78,18 @@ _HENAN = re.compile(
 )
 _HENAN_AS = {"木有": "没有", "恁": "您", "俺": "我", "哩": "的", "白": "别"}
 
+# Shaanxi (关中话): 嫑 "don't" is 别 (it has no other use), 额们 "we" is 我们, and 额 "I" is 我 where a verb
+# follows it as a subject (额就给你单位打电话), never in 金额, 额度, 余额, 额外.
+_SHAANXI = re.compile(r"嫑|额们|額們|(?<![金限余差份定超面总配数全金額])[额額](?=[就给給跟看这這说說也不是知能帮幫把先再会會要让讓直])")
+_SHAANXI_AS = {"嫑": "别", "额们": "我们", "額們": "我們", "额": "我", "額": "我"}
+
 
 def as_mandarin(text: str) -> str:
     """``text`` with written Cantonese, Wu, Hokkien and southwestern words replaced by Mandarin ones of the same
     length."""
     text = _SOUTHWEST.sub(lambda m: SOUTHWEST.get(m.group()) or _SOUTHWEST_AS[m.group()], text)
     text = _HOKKIEN.sub(lambda m: _HOKKIEN_AS[m.group()], text)
+    text = _SHAANXI.sub(lambda m: _SHAANXI_AS[m.group()], text)
     if _HENAN_MARKERS.search(text):
         text = _HENAN.sub(lambda m: _HENAN_AS[m.group()], text)
     if _WU_MARKERS.search(text):

@@ -16,6 +16,7 @@ from itertools import pairwise
 
 from coachbot.domain.text import to_simplified
 from coachbot.grading.cantonese import as_mandarin
+from coachbot.grading.disguise import undisguise
 
 # Words, and the few emoji that carry contempt: on their own (an eye-roll after "月底就月底" mocks), or
 # laughing at a customer under a threat (😂, 🤣: the `with_other` flag `mocking-emoji`).
@@ -80,6 +81,7 @@ def _ends_clause(text: str, lower: str, gap_start: int, gap_end: int, typed_same
 
 
 def prepare(text: str) -> Prepared:
+    text = undisguise(text)   # zuo牢, fa-院, J察: what a keyword filter was meant not to see
     display = unicodedata.normalize("NFKC", text)
     # Taiwan wording of the trade, same length: 繳 is paying back (繳款, 最低應繳), 聯徵 the credit bureau.
     simp = to_simplified(as_mandarin(text)).replace("缴", "还").replace("联征", "征信")
