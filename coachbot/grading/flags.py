@@ -272,7 +272,7 @@ class CompiledFlag:
                     continue   # "请您不要去借网贷" / "网贷咱真甭去借"
                 if k + 1 < len(clauses) and _REJECTED_AFTER.match(reply.flat, *clauses[k + 1]):
                     break  # the next clause rejects this one: "借网贷来还，我真的不建议"
-                if rejectable and self._rejected_around(reply, clauses, k):
+                if rejectable and rejected_around(reply.flat, clauses, k):
                     break
                 quote = reply.span_text(c_start, c_end)
                 if len(quote) > 40:
@@ -280,11 +280,6 @@ class CompiledFlag:
                 yield Violation(self.flag.category, self.flag.label, self.flag.rule, quote, self.flag.id,
                                 coercive=self._coercive(reply, clauses, k, m))
                 break
-
-    @staticmethod
-    def _rejected_around(reply: Prepared, clauses: list[tuple[int, int]], k: int) -> bool:
-        return rejected_around(reply.flat, clauses, k)
-
 
     def _coercive(self, reply: Prepared, clauses: list[tuple[int, int]], k: int, m: re.Match[str] | regex.Match[str]) -> bool:
         """Whether the match in clause ``k`` is also a threat: used as leverage, or threatening by nature."""
