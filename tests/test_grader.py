@@ -472,6 +472,8 @@ def test_southwestern_words_and_ime_slips_are_read_as_meant():
     assert as_mandarin("减免、免费、免去利息、免得麻烦") == "减免、免费、免去利息、免得麻烦"
     assert as_mandarin("我哋點會要你再還？每半個鐘打一次") == "我们不會要你再還？每半小時打一次"   # rhetorical 點會
     assert as_mandarin("恁白恼，俺木有别哩意思") == "您别恼，我没有别的意思"   # Henan, only with its markers
+    assert as_mandarin("额就给你单位打电话") == "我就给你单位打电话"   # Shaanxi 额 as a subject, not in an amount
+    assert as_mandarin("卡裡餘額不足，總額就是這些，名额就这些") == "卡裡餘額不足，總額就是這些，名额就这些"
     assert as_mandarin("白天打，哩哩啦啦") == "白天打，哩哩啦啦"
     assert prepare("您心苦了，我计一下，再却认").flat == "您辛苦了我记一下再确认"
 

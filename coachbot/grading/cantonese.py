@@ -79,14 +79,18 @@ _HENAN = re.compile(
 _HENAN_AS = {"木有": "没有", "恁": "您", "俺": "我", "哩": "的", "白": "别"}
 
 # Shaanxi (关中话): 嫑 "don't" is 别 (it has no other use), 额们 "we" is 我们, and 额 "I" is 我 where a verb
-# follows it as a subject (额就给你单位打电话), never in 金额, 额度, 余额, 额外.
-_SHAANXI = re.compile(r"嫑|额们|額們|(?<![金限余差份定超面总配数全金額])[额額](?=[就给給跟看这這说說也不是知能帮幫把先再会會要让讓直])")
+# follows it as a subject (额就给你单位打电话), never the second character of an amount (金额, 余额/餘額, 总额,
+# 名额, 款额, 小额 …) nor 额度, 额外. Typed before Traditional is folded, so both scripts are listed.
+_AMOUNT_BEFORE_E = "金余餘差份定超面总總数數全限配税稅名款缺欠巨高低小大减減增票销銷易费費业業"
+_SHAANXI = re.compile(
+    rf"嫑|额们|額們|(?<![{_AMOUNT_BEFORE_E}])[额額](?=[就给給跟看这這说說也不是知能帮幫把先再会會要让讓直])"
+)
 _SHAANXI_AS = {"嫑": "别", "额们": "我们", "額們": "我們", "额": "我", "額": "我"}
 
 
 def as_mandarin(text: str) -> str:
-    """``text`` with written Cantonese, Wu, Hokkien and southwestern words replaced by Mandarin ones of the same
-    length."""
+    """``text`` with written Cantonese, Wu, Hokkien, Henan, Shaanxi and southwestern words replaced by Mandarin
+    ones of the same length."""
     text = _SOUTHWEST.sub(lambda m: SOUTHWEST.get(m.group()) or _SOUTHWEST_AS[m.group()], text)
     text = _HOKKIEN.sub(lambda m: _HOKKIEN_AS[m.group()], text)
     text = _SHAANXI.sub(lambda m: _SHAANXI_AS[m.group()], text)
