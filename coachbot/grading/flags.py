@@ -17,11 +17,13 @@ import re._constants as _sc  # type: ignore[import-not-found]
 import re._parser as _sp  # type: ignore[import-not-found]
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 import regex
 
 from coachbot.content.models import RedFlag
 from coachbot.grading import rx
+from coachbot.grading.grams import Gate, necessary
 from coachbot.grading.prepared import Prepared
 
 # Disclaimers: a negation that ends at most WINDOW characters before the match.
@@ -226,35 +228,56 @@ def findings(violations: tuple[Violation, ...]) -> tuple[Finding, ...]:
 
 
 @dataclass(frozen=True)
+class Probe:
+    """Some of a flag's patterns, searched together over ``Prepared.marked`` unless their gate rules them out."""
+
+    gate: Gate | None
+    pattern: rx.Matcher
+
+    def may_match(self, reply: Prepared) -> bool:
+        if self.gate is not None and self.gate.isdisjoint(reply.grams):
+            return False
+        return self.pattern.search(reply.marked) is not None
+
+
+@dataclass(frozen=True)
 class CompiledFlag:
     flag: RedFlag
     pattern: rx.Matcher
     unless: rx.Matcher | None
-    prefilter: bool = False   # one search over ``Prepared.marked`` can rule the flag out
+    probes: tuple[Probe, ...] = ()  # when some of them match ``Prepared.marked``, so may a clause; else none does
     unless_before: rx.Matcher | None = None
+    gate: Gate | None = None  # grams one of which every match holds (see :mod:`coachbot.grading.grams`)
 
     def find(self, reply: Prepared) -> Violation | None:
         """The first undisclaimed match used as leverage, else the first undisclaimed match, clause by clause.
 
         A match never runs across a clause boundary: "我这边是银行的，不是法院"
-        must not read as "我这边是…法院". Most replies match few flags, so a flag
-        whose patterns allow it is first searched once over the whole reply with
-        ``|`` between clauses: that search finds a match whenever some clause
-        holds one (see ``_prefilter_safe``), so a miss there ends the search.
+        must not read as "我这边是…法院". Most replies match few flags. A reply
+        holding none of a flag's necessary grams cannot match it at all. A flag
+        whose patterns allow it is then searched over the whole reply with ``|``
+        between clauses, a few patterns at a time, each few behind its own gate:
+        that search finds a match whenever some clause holds one (see
+        ``_prefilter_safe``), so a miss there ends it.
         """
-        if self.prefilter and self.pattern.search(reply.marked) is None:
+        if self.gate is not None and self.gate.isdisjoint(reply.grams):
+            return None
+        live = [probe for probe in self.probes if probe.may_match(reply)]
+        if self.probes and not live:
             return None
         first: Violation | None = None
-        for found in self._matches(reply):
+        for found in self._matches(reply, live):
             if found.coercive:
                 return found   # "晚上11点打过来，没到账的话我就半小时打一次": the match used as leverage is the one to name
             first = first or found
         return first
 
-    def _matches(self, reply: Prepared) -> Iterator[Violation]:
-        """Each clause's first undisclaimed match, in order."""
+    def _matches(self, reply: Prepared, live: list[Probe]) -> Iterator[Violation]:
+        """Each clause's first undisclaimed match, in order; a clause none of the ``live`` probes match is passed by."""
         clauses = reply.clauses()
         for k, (c_start, c_end) in enumerate(clauses):
+            if live and not any(probe.pattern.search(reply.flat, c_start, c_end) for probe in live):
+                continue
             clause = reply.flat[c_start:c_end]
             if self.unless is not None and self.unless.search(clause):
                 continue
@@ -341,23 +364,34 @@ def _first_of_op(op, av) -> tuple[set[str] | None, bool]:
     return None, False
 
 
+@lru_cache(maxsize=8192)
+def _first_chars(pattern: str) -> frozenset[str] | None:
+    """The characters a match of ``pattern`` can start with; ``None`` if any, or if it can match empty."""
+    try:
+        chars, nullable = _first_of_seq(_sp.parse(pattern))
+    except Exception:  # an unfamiliar construct
+        return None
+    return None if chars is None or nullable else frozenset(chars)
+
+
 def _alternation(patterns: tuple[str, ...], source: str, shipped: bool) -> rx.Matcher:
     """One regex for a list of alternatives, led by a look-ahead on the characters a match can start with.
 
     Python's ``re`` cannot skip ahead through an alternation of groups, so it tries every
     branch at every position; the look-ahead rejects most positions with one set test.
     The set is derived from the patterns, so matches are exactly those of the plain alternation.
+    Only for ``shipped`` patterns, which run on ``re``: the set is read with ``re``'s parser, and
+    ``regex`` reads a few constructs ``re`` also accepts otherwise (``[[:alpha:]]``, ``{e<=1}``).
     """
     body = "|".join(f"(?:{p})" for p in patterns)
-    try:
-        first: set[str] = set()
-        for p in patterns:
-            chars, nullable = _first_of_seq(_sp.parse(p))
-            if chars is None or nullable:
-                return rx.compile(body, source, shipped=shipped)
-            first |= chars
-    except Exception:  # an unfamiliar construct: fall back to the plain alternation
+    if not shipped:
         return rx.compile(body, source, shipped=shipped)
+    first: set[str] = set()
+    for p in patterns:
+        chars = _first_chars(p)
+        if chars is None:
+            return rx.compile(body, source, shipped=shipped)
+        first |= chars
     return rx.compile(f"(?=[{''.join(re.escape(c) for c in sorted(first))}])(?:{body})", source, shipped=shipped)
 
 
@@ -377,6 +411,7 @@ def _prefilter_safe(patterns: tuple[str, ...]) -> bool:
     return not any(_EDGE_SENSITIVE.search(p) for p in patterns)
 
 
+@lru_cache(maxsize=4096)   # a shared flag is in every rubric: compile it once
 def compile_flag(flag: RedFlag, *, shipped: bool | None = None) -> CompiledFlag:
     """``shipped`` (else the flag's own) says whether its patterns may run outside the grading budget."""
     own = flag.shipped if shipped is None else shipped
@@ -384,4 +419,28 @@ def compile_flag(flag: RedFlag, *, shipped: bool | None = None) -> CompiledFlag:
     unless = _alternation(flag.unless, f"red flag {flag.id} (unless)", own) if flag.unless else None
     before = (_alternation(flag.unless_before, f"red flag {flag.id} (unless_before)", own)
               if flag.unless_before else None)
-    return CompiledFlag(flag, pattern, unless, prefilter=_prefilter_safe(flag.patterns), unless_before=before)
+    if not _prefilter_safe(flag.patterns):
+        probes: tuple[Probe, ...] = ()
+    elif own:
+        probes = _probes(flag.patterns, f"red flag {flag.id}", own)
+    else:   # gates are read with ``re``'s parser (see ``_alternation``): a team's patterns get one plain probe
+        probes = (Probe(None, pattern),)
+    return CompiledFlag(flag, pattern, unless, probes, unless_before=before,
+                        gate=necessary(flag.patterns) if own else None)
+
+
+PROBE_SIZE = 12   # patterns a probe searches at once: small enough that most probes' gates rule them out
+
+
+def _probes(patterns: tuple[str, ...], source: str, shipped: bool) -> tuple[Probe, ...]:
+    """The patterns in probes of ``PROBE_SIZE``, patterns with like gates together so that gates stay narrow.
+
+    A reply matches some probe exactly when it matches the flag's whole alternation; most probes'
+    gates rule them out, and the rest search a dozen patterns instead of a few hundred.
+    """
+    gated = sorted(((necessary((p,)), p) for p in patterns), key=lambda gp: (gp[0] is None, sorted(gp[0] or ())))
+    out = []
+    for i in range(0, len(gated), PROBE_SIZE):
+        chunk = gated[i:i + PROBE_SIZE]
+        out.append(Probe(necessary(p for _, p in chunk), _alternation(tuple(p for _, p in chunk), source, shipped)))
+    return tuple(out)

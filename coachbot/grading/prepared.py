@@ -17,6 +17,7 @@ from itertools import pairwise
 from coachbot.domain.text import to_simplified
 from coachbot.grading.cantonese import as_mandarin
 from coachbot.grading.disguise import undisguise
+from coachbot.grading.grams import grams
 
 # Words, and the few emoji that carry contempt: on their own (an eye-roll after "月底就月底" mocks), or
 # laughing at a customer under a threat (😂, 🤣: the `with_other` flag `mocking-emoji`).
@@ -56,6 +57,11 @@ class Prepared:
     def marked(self) -> str:
         """``flat`` with ``|`` between clauses (no pattern character class admits it: ``[^|]``)."""
         return "|".join(self.flat[s:e] for s, e in self.clauses())
+
+    @cached_property
+    def grams(self) -> frozenset[str]:
+        """Every character and adjacent pair of ``marked``: what a flag's gate is tested against."""
+        return grams(self.marked)
 
     def clauses(self) -> list[tuple[int, int]]:
         """(start, end) of every clause of ``flat``."""

@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass
-from itertools import pairwise
+from itertools import accumulate, pairwise
 from pathlib import Path
 
 from coachbot.grading.prepared import Prepared
@@ -218,18 +218,12 @@ def unit_scores(reply: Prepared, model: Model | None = None) -> list[tuple[float
 
 def span_logits(flat: str, spans: list[tuple[int, int]], model: Model) -> list[float]:
     """``model.logit(flat[s:e])`` for every span, from running sums over ``flat`` (one pass of look-ups)."""
-    w = model.weights
-    get = w.get
+    get = model.weights.get
     n = len(flat)
-    run1, run2, run3 = [0.0], [0.0], [0.0]
-    a1 = a2 = a3 = 0.0
-    for i in range(n):
-        a1 += get(flat[i], 0.0)
-        a2 += get(flat[i:i + 2], 0.0) if i + 2 <= n else 0.0
-        a3 += get(flat[i:i + 3], 0.0) if i + 3 <= n else 0.0
-        run1.append(a1)
-        run2.append(a2)
-        run3.append(a3)
+    # Running sums of 1-, 2- and 3-gram weights: run_k[i] sums the k-grams starting before i.
+    run1 = list(accumulate((get(c, 0.0) for c in flat), initial=0.0))
+    run2 = list(accumulate((get(flat[i:i + 2], 0.0) for i in range(n - 1)), initial=0.0))
+    run3 = list(accumulate((get(flat[i:i + 3], 0.0) for i in range(n - 2)), initial=0.0))
     ends = model.bias + get("^", 0.0) + get("$", 0.0)
     out = []
     for s, e in spans:
