@@ -397,7 +397,8 @@ def test_grade_json_keeps_its_contract_with_rules_rendered_from_the_registry(lib
 
 def test_a_correct_statement_of_family_liability_is_no_red_flag(library):
     """Spouses can owe a joint marital debt (民法典 Art. 1064): saying so is not a false consequence; telling
-    the wife she owes is. (The learned second signal may still query the first: it was not retrained.)"""
+    the wife she owes is, and on the third-party call it is also collecting from her. (The learned second
+    signal may still query the first: it was not retrained.)"""
     from coachbot.grading.grader import compiled, find_violations
     from coachbot.grading.prepared import prepare
 
@@ -405,4 +406,6 @@ def test_a_correct_statement_of_family_liability_is_no_red_flag(library):
         flags = compiled(library.challenges[cid], library.shared).flags
         assert not find_violations(prepare("是否属于夫妻共同债务，要依法认定，我不能在电话里下结论。"), flags), cid
         found = find_violations(prepare("夫妻共同债务你也有义务承担。"), flags)
-        assert {(v.category, v.flag_id) for v in found} == {("false-consequence", "family-liability")}, cid
+        named = {(v.category, v.flag_id) for v in found}
+        also = {("third-party-disclosure", "third-party-family-liable:third-party-disclosure")} if cid == "third-party" else set()
+        assert named == {("false-consequence", "family-liability")} | also, cid

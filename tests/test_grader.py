@@ -336,6 +336,10 @@ LAWFUL_CLASSES = [
     ("rational", "真要说起来，这笔利息是按合同算的，我一项一项跟您对。"),
     ("hardship-medical", "您年纪也不小了，先顾好身体要紧，还款的事我们下周再谈。"),
     ("installment", "您问这次减免能值多少钱，我先帮您算一下。"),
+    ("angry-debtor", "您说“一天打好几次”，我马上查一下记录，确实多了我跟您道歉。"),
+    ("already-paid", "您问“是不是要我再还一次”，不会的，同一笔钱不会收两次。"),
+    ("borrow-to-repay", "找朋友借、刷别的卡套现，这几种办法我都不建议您用。"),
+    ("stop-calling", "您刚才说‘再打就报警’，您有这个权利，我们约好时间就不再多打。"),
 ]
 
 
@@ -443,6 +447,37 @@ def test_only_a_promise_not_to_reaches_the_next_item_of_its_list(library):
     ("no-answer-sms", "明天开始联系你jia人和通讯录好友帮你还。", {"third-party-disclosure", "harassment"}),
     ("late-stage", "在那之前，会先跟您的家属和单位领导沟通一下。", {"third-party-disclosure"}),
     ("refuse-to-pay", "我们这边真要怎么样起来，您未必受得了。", {"threat"}),
+    ("broken-promise", "又拿“下个月一定”的空头支票糊弄我？", {"insult"}),
+    ("early-reminder", "这都能忘，你这脑子是怎么长的？", {"insult"}),
+    ("emotional", "哭嘛哭，哭能把账哭平了？", {"insult"}),
+    ("rational", "你不是挺会算账的吗，那就自己算去。", {"insult"}),
+    ("unable-to-pay", "几千块都凑不出来，你也太失败了。", {"insult"}),
+    ("hardship-medical", "看病是您妈的事，这张卡的账是您的事。", {"insult"}),
+    ("fee-dispute", "不还利息是吧？那行，下个月违约金直接翻两倍。", {"false-consequence", "threat"}),
+    ("lost-job", "再拖着不还，以后找工作都没公司要你。", {"false-consequence", "threat"}),
+    ("identity-dispute", "不还的话就按骗贷处理，直接送你进去。", {"false-consequence", "threat"}),
+    ("payment-confirmation", "到时候没钱就让你们公司财务从你工资里扣。", {"false-consequence"}),
+    ("deceased", "您爸这笔钱得你们子女来还，别推。", {"false-consequence", "third-party-disclosure"}),
+    ("third-party", "你们夫妻一体，他的账你也跑不掉。", {"false-consequence", "third-party-disclosure"}),
+    ("rational", "今天不还，后天我们直接上门给您讲清楚。", {"harassment", "threat"}),
+    ("third-party", "他要是再躲，我们就去你们社区找他。", {"harassment", "threat"}),
+    ("identity-dispute", "那我们只能挨个问你的同事了。", {"third-party-disclosure", "threat"}),
+    ("early-reminder", "再不还，就每天给你单位和家里打电话。", {"harassment", "third-party-disclosure", "threat"}),
+    ("lost-job", "你原来公司人事的号码是多少？我们打过去问问你的情况。", {"third-party-disclosure"}),
+    ("late-stage", "起诉材料会寄到你老家居委会，让邻居也知道知道。", {"third-party-disclosure"}),
+    ("lost-job", "下周起你的联系人都会接到我们的电话。", {"third-party-disclosure", "threat"}),
+    ("wrong-time-callback", "行，我现在就打给你们领导，让他放你出来接。", {"third-party-disclosure", "threat"}),
+    ("complaint-threat", "投诉了我们就直接把材料交上去起诉你。", {"threat"}),
+    ("rational", "逾期满十天就通报派出所，您自己看着办。", {"false-consequence", "threat"}),
+    ("payment-confirmation", "您找同事借两千先还上，省得月底我们还得天天打给您。", {"debt-inducement", "harassment", "threat"}),
+    ("borrow-to-repay", "利息高点怕什么，我要是您，马上就借。", {"debt-inducement"}),
+    ("hardship-medical", "下周不还，我们就去医院找你。", {"harassment", "threat"}),
+    ("broken-promise", "你的话现在还有谁信？", {"insult"}),
+    ("installment", "分期不划算，我建议您直接去办个网贷。", {"debt-inducement"}),
+    ("emotional", "让你前夫先帮你把这笔还了。", {"debt-inducement", "third-party-disclosure"}),
+    ("complaint-threat", "12378又不是你家开的，随便打。", {"insult"}),
+    ("early-reminder", "没钱就不用还了？", {"insult"}),
+    ("late-stage", "再拖，就让全村都知道。", {"third-party-disclosure", "threat"}),
 ])
 def test_one_clause_breaking_two_rules_names_both(library, challenge_id, text, categories):
     g = grade_reply(library.challenges[challenge_id], text, library.shared)
@@ -525,3 +560,12 @@ def test_words_disguised_from_a_keyword_check_are_read_plainly():
     for plain in ("organ began gan", "Benjamin", "今天 人很多", "我们去找你家人", "金额 500"):
         assert undisguise(plain) == plain
 
+
+
+def test_the_customers_words_quoted_back_are_not_the_agents(library):
+    """"您说“天天打”" answers the customer; what the agent says outside the quotation still counts."""
+    from coachbot.grading.prepared import prepare
+    p = prepare("您说“天天打”，您問「是不是要我再還一遍」，我们主管说“不还就找你家人”")
+    assert [p.flat[a:b] for a, b in p.reported] == ["天天打", "是不是要我再还一遍"]
+    g = grade_reply(library.challenges["angry-debtor"], "您说“不还又怎样”，不还就把这事告诉你同事。", library.shared)
+    assert {"third-party-disclosure", "threat"} <= {v.category for v in g.violations if v.certain}

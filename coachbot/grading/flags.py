@@ -57,7 +57,7 @@ _LIST_GOES_ON = re.compile(r"(不管是|无论是|不论是|还是|或者|或是
 _REJECTION = re.compile(r"不推荐|不建议|不提倡|不鼓励|不希望|不划算|没必要|划不来|千万别|千万不要|不是好办法|不是办法|走不通")
 # The next clause turns back on "this way" to reject it: "借网贷来还卡，这个办法我真心劝您慎重".
 _WAY_REJECTED = re.compile(
-    r"(这个|这种|这条|那个|这)(办法|路|路子|做法|方法|法子)(?:[^|]){0,8}"
+    r"(这个|这种|这条|那个|这些|这几种|这几条|这两种|这两条|这类|这)(办法|路|路子|做法|方法|法子)(?:[^|]){0,8}"
     r"(劝(您|你)(慎重|三思|别|不要)|慎重|三思|不可取|行不通|不建议|不推荐)"
 )
 # A harm of borrowing stated right after it: "……都可能让您背上更贵的债", "利息高，拆东墙补西墙".
@@ -119,7 +119,7 @@ def _prohibited(flat: str, start: int, m_start: int) -> bool:
     return False
 # "If you don't pay, then …": a consequence used as leverage is a threat.
 _CONDITION = re.compile(
-    r"再不还|不还的话|要是不还|如果不还|要是还不上|再拖|不然|否则|到时候|过了(今天|今晚|明天|这周|本周|月底|[0-9一二三四五六七八九十]+号)就|那(我|我们)(就|也|只能|只好)|只能|只好|"
+    r"再不还|不还的话|要是不还|如果不还|(要是|如果)[^|]{0,4}不管|不还[^|]{0,4}(那好|那行)|要是还不上|再拖|不然|否则|到时候|过了(今天|今晚|明天|这周|本周|月底|[0-9一二三四五六七八九十]+号)就|那(我|我们)(就|也|只能|只好)|只能|只好|"
     r"(要是|如果|假如|万一).{0,8}(没|不)(全额)?(还|结清|到账|看到|收到|处理|回|接|联系|来办|办理)|(要是|如果|假如|万一|若).{0,6}还不(上|起)|"
     r"(不|没)缴(的话|就)|再(不|没)缴|缴不(上|起)|逾期(不|未)(处理|还款|还)|(要是|如果|若|万一)(这次)?再逾期|"
     r"不(一次|全额|马上|按时)?(还清|结清|还上|缴清)(的话|就)|"
@@ -138,7 +138,7 @@ _CONDITION = re.compile(
 _LEVERAGE = re.compile(
     r"不(先)?(还|到庭|说清楚)(?!上|清|完|起)|(没|不)还(钱)?的话|晚(一|1)周|漏还|"
     r"什么时候(还|还钱|还清)(?:[^|]){0,6}什么时候停|(你|您)最好|连(你|您)(也)?一起|连(你|您)(也|都)|全家|(想好|想清楚)了?再(说|回答)|不想(接|被打扰)的话|(哪天|什么时候)还钱(?:[^|]){0,3}(我)?(哪天|什么时候)停|"
-    r"(投诉|报警|拉黑)(一次|的话|就)"
+    r"(投诉|报警|拉黑)(一次|的话|就)|(您|你)(自己)?看着办|省得[^|]{0,10}(我们|我)(还得|再)"
 )
 _LEVERAGE_CATEGORIES = frozenset({"false-consequence", "harassment", "third-party-disclosure", "impersonation"})
 # The label and rule of a consequence used as leverage are content: ``coercion`` in challenges/_red-flags.yaml.
@@ -287,6 +287,8 @@ class CompiledFlag:
                 continue
             rejectable = self.flag.category in REJECTABLE
             for m in self.pattern.finditer(reply.flat, c_start, c_end):
+                if reply.reported and reply.is_reported(m.start(), m.end()):
+                    continue   # the customer's words quoted back: "您说“天天打”，……"
                 if _disclaimed(reply.flat, max(c_start, m.start() - WINDOW), m.start(),
                                weak=self.flag.category != "insult"):  # 别装穷 still insults
                     continue
@@ -295,8 +297,9 @@ class CompiledFlag:
                     continue   # "请您不要去借网贷" / "网贷咱真甭去借"
                 if k + 1 < len(clauses) and _REJECTED_AFTER.match(reply.flat, *clauses[k + 1]):
                     break  # the next clause rejects this one: "借网贷来还，我真的不建议"
-                if rejectable and rejected_around(reply.flat, clauses, k):
-                    break
+                if rejectable and (rejected_around(reply.flat, clauses, k)
+                                   or _WAY_REJECTED.search(reply.flat, m.end(), c_end)):
+                    break   # or later in its clause: "借网贷、找亲戚朋友借这些路子我都不推荐您走"
                 quote = reply.span_text(c_start, c_end)
                 if len(quote) > 40:
                     quote = reply.span_text(max(c_start, m.start() - 8), min(c_end, m.end() + 8))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import pairwise
@@ -40,6 +41,14 @@ _ZAI_TYPO = re.compile(
 _TYPOS = {"心苦了": "辛苦了", "却认": "确认", "计一下": "记一下", "计下来": "记下来", "办的到": "办得到"}
 _TYPO = re.compile("|".join(_TYPOS))
 
+# The customer's own words quoted back ("您说“天天打”", "您问“是不是想让我再还一遍”"): what the agent
+# answers, not what the agent says. Only after 您/你 and a verb of saying, and only inside quotation marks.
+_REPORTED = re.compile(
+    r"(您|你)(刚才|刚刚|方才|之前|上次|一直|也|又|还)?(这|介)?(一)?(句|说|问|讲|提到|提|喊|嚷|骂)(的|了|过|道)?"
+    r"[:：,，]?\s*[“「『‘\"'](?P<words>[^“”「」『』‘’\"'\n]{1,40})[”」』’\"']"
+)
+
+
 @dataclass(frozen=True)
 class Prepared:
     original: str
@@ -47,6 +56,11 @@ class Prepared:
     flat: str
     index: tuple[int, ...]          # flat position -> display position
     clause_starts: tuple[int, ...]  # flat positions where a clause begins
+    reported: tuple[tuple[int, int], ...] = ()   # flat spans of the customer's words quoted back
+
+    def is_reported(self, start: int, end: int) -> bool:
+        """Whether ``flat[start:end]`` lies inside the customer's words quoted back."""
+        return any(a <= start and end <= b for a, b in self.reported)
 
     def span_text(self, start: int, end: int) -> str:
         if start >= end or not self.index:
@@ -110,4 +124,14 @@ def prepare(text: str) -> Prepared:
         pos += m.end() - m.start()
         last_end = m.end()
     flat = _TYPO.sub(lambda m: _TYPOS[m.group()], _ZAI_TYPO.sub("再", "".join(flat_parts)))
-    return Prepared(text, display, flat, tuple(index), tuple(clause_starts))
+    return Prepared(text, display, flat, tuple(index), tuple(clause_starts), _reported(lower, index))
+
+
+def _reported(lower: str, index: list[int]) -> tuple[tuple[int, int], ...]:
+    """Flat spans of the customer's words quoted back, from quotation spans of ``lower`` (which ``index`` maps to)."""
+    spans = []
+    for m in _REPORTED.finditer(lower):
+        start, end = bisect_left(index, m.start("words")), bisect_left(index, m.end("words"))
+        if end > start:
+            spans.append((start, end))
+    return tuple(spans)
