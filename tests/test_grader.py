@@ -340,6 +340,13 @@ LAWFUL_CLASSES = [
     ("already-paid", "您问“是不是要我再还一次”，不会的，同一笔钱不会收两次。"),
     ("borrow-to-repay", "找朋友借、刷别的卡套现，这几种办法我都不建议您用。"),
     ("stop-calling", "您刚才说‘再打就报警’，您有这个权利，我们约好时间就不再多打。"),
+    ("already-paid", "要是有人打电话说您还款失败，让您往个人账户再转一笔，那都是骗子。"),
+    ("stop-calling", "我们的电话次数都在规定内，但反复打确实让您烦，我理解。"),
+    ("broken-promise", "您定了日子，我们就按那个日子跟进，中间不反复打给您。"),
+    ("unable-to-pay", "我不劝您去借钱还我们，网贷、套现这些都别碰。"),
+    ("straightforward", "到账之前我们不会再打扰您，到账以后我发短信确认。"),
+    ("already-paid", "您那天要是真还了，这笔钱就跑不了，我帮您查。"),
+    ("lost-job", "千万别去借网贷凑，利滚利更难翻身。"),
 ]
 
 
@@ -478,6 +485,29 @@ def test_only_a_promise_not_to_reaches_the_next_item_of_its_list(library):
     ("complaint-threat", "12378又不是你家开的，随便打。", {"insult"}),
     ("early-reminder", "没钱就不用还了？", {"insult"}),
     ("late-stage", "再拖，就让全村都知道。", {"third-party-disclosure", "threat"}),
+    ("early-reminder", "您不方便的话，我这就给您女儿打个电话说一声。", {"third-party-disclosure", "threat"}),
+    ("late-stage", "行，我这就给您小区物业打电话，让大家都来评评理。", {"third-party-disclosure", "threat"}),
+    ("emotional", "不还我们就联系您孩子的班主任，让学校也知道。", {"third-party-disclosure", "threat"}),
+    ("rational", "您想弄明白，就叫您儿子来，我顺便跟他把您欠款的事说清楚。", {"third-party-disclosure"}),
+    ("deceased", "您家亲戚的电话我们都打一遍核实一下。", {"harassment", "third-party-disclosure"}),
+    ("identity-dispute", "那我们去你户籍地走访一下，问问邻居。", {"harassment"}),
+    ("hardship-medical", "我们同事明天去病房当面找您。", {"harassment", "threat"}),
+    ("stop-calling", "你越说别打，我们越要打。", {"harassment", "threat"}),
+    ("straightforward", "今天钱不到，我就隔半小时打一次。", {"harassment", "threat"}),
+    ("complaint-threat", "你白天不接，那我们就晚上十一点都得打。", {"harassment", "threat"}),
+    ("angry-debtor", "别敬酒不吃吃罚酒。", {"threat"}),
+    ("payment-confirmation", "说话也没几回算数的，谁信你。", {"insult"}),
+    ("refuse-to-pay", "当初可没人拿刀逼着你刷卡。", {"insult"}),
+    ("hardship-medical", "别老拿家里人生病当借口。", {"insult"}),
+    ("lost-job", "再不还，你的退休金下个月就给冻了。", {"false-consequence", "threat"}),
+    ("identity-dispute", "卡是别人冒用的，那冒用的欠款也得你来承担。", {"false-consequence"}),
+    ("stop-calling", "你报警也没用，报警也会转回我们这儿。", {"false-consequence"}),
+    ("straightforward", "今天不还，系统就自动推送到公安那边。", {"impersonation", "threat"}),
+    ("unable-to-pay", "没钱就把退休金先拿出来还了。", {"debt-inducement"}),
+    ("hardship-medical", "你把亲戚朋友都借一圈不就有了。", {"debt-inducement"}),
+    ("lost-job", "没收入就找儿女要啊。", {"debt-inducement"}),
+    ("fee-dispute", "只还本金？剩下的每天翻倍，你拖着试试。", {"false-consequence", "threat"}),
+    ("first-contact", "您名下的信用卡涉嫌恶意拖欠，需要您配合调查。", {"false-consequence", "impersonation"}),
 ])
 def test_one_clause_breaking_two_rules_names_both(library, challenge_id, text, categories):
     g = grade_reply(library.challenges[challenge_id], text, library.shared)

@@ -48,6 +48,13 @@ _REPORTED = re.compile(
     r"[:：,，]?\s*[“「『‘\"'](?P<words>[^“”「」『』‘’\"'\n]{1,40})[”」』’\"']"
 )
 
+# A scam the agent warns of: what "有人" says or asks, up to the warning ("要是有人打电话说您还款失败、让您
+# 往个人账户再转一笔，那都是骗子") is the scammer's, not the agent's.
+_SCAM_WARNING = re.compile(
+    r"有人(?P<words>[^。！？!?\n]{1,60}?)[，,]\s*(那|这)?(都|全|一律)?"
+    r"(是骗子|是诈骗|是骗局|千万别|千万不要|别信|不要信|别理|不要理)"
+)
+
 
 @dataclass(frozen=True)
 class Prepared:
@@ -56,10 +63,10 @@ class Prepared:
     flat: str
     index: tuple[int, ...]          # flat position -> display position
     clause_starts: tuple[int, ...]  # flat positions where a clause begins
-    reported: tuple[tuple[int, int], ...] = ()   # flat spans of the customer's words quoted back
+    reported: tuple[tuple[int, int], ...] = ()   # flat spans of the customer's (or a scammer's) words
 
     def is_reported(self, start: int, end: int) -> bool:
-        """Whether ``flat[start:end]`` lies inside the customer's words quoted back."""
+        """Whether ``flat[start:end]`` lies inside the customer's words quoted back or a scam warned of."""
         return any(a <= start and end <= b for a, b in self.reported)
 
     def span_text(self, start: int, end: int) -> str:
@@ -128,9 +135,10 @@ def prepare(text: str) -> Prepared:
 
 
 def _reported(lower: str, index: list[int]) -> tuple[tuple[int, int], ...]:
-    """Flat spans of the customer's words quoted back, from quotation spans of ``lower`` (which ``index`` maps to)."""
+    """Flat spans of the customer's words quoted back and of a scam warned of, from spans of ``lower``
+    (which ``index`` maps to)."""
     spans = []
-    for m in _REPORTED.finditer(lower):
+    for m in (*_REPORTED.finditer(lower), *_SCAM_WARNING.finditer(lower)):
         start, end = bisect_left(index, m.start("words")), bisect_left(index, m.end("words"))
         if end > start:
             spans.append((start, end))

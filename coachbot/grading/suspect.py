@@ -260,6 +260,12 @@ def read_spans(scored, cut: float):
         yield item, apart
 
 
+def _mostly_reported(reply: Prepared, start: int, end: int) -> bool:
+    """Whether at least half of ``flat[start:end]`` is someone else's words (``Prepared.reported``)."""
+    inside = sum(max(0, min(end, b) - max(start, a)) for a, b in reply.reported)
+    return 2 * inside >= end - start
+
+
 def suspicions(reply: Prepared, model: Model | None = None) -> list[Suspicion]:
     """One suspicion per category the suspicious spans break, likeliest first.
 
@@ -272,6 +278,8 @@ def suspicions(reply: Prepared, model: Model | None = None) -> list[Suspicion]:
     cut = math.log(model.threshold / (1.0 - model.threshold))
     best: dict[str, Suspicion] = {}
     for (z, (s, e)), apart in read_spans(zip(logits, spans), cut):
+        if _mostly_reported(reply, s, e):
+            continue   # mostly the customer's words quoted back, or a scam warned of
         p = _sigmoid(z)
         for c in model.categories_of(reply.flat[s:e], named=apart):
             best.setdefault(c, Suspicion(p, c, s, e))
