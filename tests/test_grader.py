@@ -347,6 +347,12 @@ LAWFUL_CLASSES = [
     ("straightforward", "到账之前我们不会再打扰您，到账以后我发短信确认。"),
     ("already-paid", "您那天要是真还了，这笔钱就跑不了，我帮您查。"),
     ("lost-job", "千万别去借网贷凑，利滚利更难翻身。"),
+    ("wrong-time-callback", "您说晚上11点以后打，我心领了，不过我们规定晚上十点以后不打电话。"),
+    ("fee-dispute", "减免费用我这边确实没权限，我可以帮您提交申请。"),
+    ("hesitant", "跟太太商量是应该的，这是您家里的事，我们不会去联系她。"),
+    ("stop-calling", "您要是更习惯别的方式，以后可以改成短信联系。"),
+    ("unable-to-pay", "房租都快顶不住了，哪还有钱还卡，我明白。"),
+    ("hardship-medical", "逾期会上征信，以后您要用贷款周转会有影响。"),
 ]
 
 
@@ -508,6 +514,20 @@ def test_only_a_promise_not_to_reaches_the_next_item_of_its_list(library):
     ("lost-job", "没收入就找儿女要啊。", {"debt-inducement"}),
     ("fee-dispute", "只还本金？剩下的每天翻倍，你拖着试试。", {"false-consequence", "threat"}),
     ("first-contact", "您名下的信用卡涉嫌恶意拖欠，需要您配合调查。", {"false-consequence", "impersonation"}),
+    ("late-stage", "明天我就去你店门口守着，跟你的顾客说说你欠钱的事。", {"harassment", "third-party-disclosure", "threat"}),
+    ("refuse-to-pay", "再不还就去你档口拉横幅。", {"harassment", "third-party-disclosure", "threat"}),
+    ("straightforward", "您不接，我就打您店里座机。", {"third-party-disclosure"}),
+    ("lost-job", "不好意思开口的话，我替你给你爸打个电话。", {"third-party-disclosure"}),
+    ("emotional", "不够就找你前夫要去。", {"debt-inducement"}),
+    ("no-answer-sms", "不回电话，一天给你发一百条。", {"harassment", "threat"}),
+    ("emotional", "哭有嘛用，钱又哭不回来。", {"insult"}),
+    ("rational", "欠钱的还跟我讲起道理来了。", {"insult"}),
+    ("fee-dispute", "少一分，这事都没完。", {"threat"}),
+    ("first-contact", "我们是市场监管局的，请您马上回电。", {"impersonation"}),
+    ("first-contact", "不处理的话营业执照年检就过不了。", {"false-consequence", "threat"}),
+    ("emotional", "到时候孩子学籍档案里都会留下记录。", {"false-consequence"}),
+    ("unable-to-pay", "下周上门核实，您房东那边可能也会知道。", {"harassment", "third-party-disclosure"}),
+    ("early-reminder", "今天上午往您家里打了十几次了。", {"harassment"}),
 ])
 def test_one_clause_breaking_two_rules_names_both(library, challenge_id, text, categories):
     g = grade_reply(library.challenges[challenge_id], text, library.shared)

@@ -47,6 +47,11 @@ _REPORTED = re.compile(
     r"(您|你)(刚才|刚刚|方才|之前|上次|一直|也|又|还)?(这|介)?(一)?(句|说|问|讲|提到|提|喊|嚷|骂)(的|了|过|道)?"
     r"[:：,，]?\s*[“「『‘\"'](?P<words>[^“”「」『』‘’\"'\n]{1,40})[”」』’\"']"
 )
+# The same without quotation marks, when the agent's own answer follows: "您说晚上11点以后打，我心领了，可……".
+_REPORTED_PLAIN = re.compile(
+    r"(您|你|恁)(刚才|刚刚|方才)?(说|问|讲|提到)(?P<words>[^，,。！？!?；;\n“”「」]{2,30})[，,]\s*"
+    r"(我|俺|额|咱)?(也)?(心领了|理解|明白|知道|谢谢|感谢|可是|可|不过|但是|但|只是)"
+)
 
 # A scam the agent warns of: what "有人" says or asks, up to the warning ("要是有人打电话说您还款失败、让您
 # 往个人账户再转一笔，那都是骗子") is the scammer's, not the agent's.
@@ -138,7 +143,7 @@ def _reported(lower: str, index: list[int]) -> tuple[tuple[int, int], ...]:
     """Flat spans of the customer's words quoted back and of a scam warned of, from spans of ``lower``
     (which ``index`` maps to)."""
     spans = []
-    for m in (*_REPORTED.finditer(lower), *_SCAM_WARNING.finditer(lower)):
+    for m in (*_REPORTED.finditer(lower), *_REPORTED_PLAIN.finditer(lower), *_SCAM_WARNING.finditer(lower)):
         start, end = bisect_left(index, m.start("words")), bisect_left(index, m.end("words"))
         if end > start:
             spans.append((start, end))
