@@ -433,7 +433,7 @@ def compile_flag(flag: RedFlag, *, shipped: bool | None = None) -> CompiledFlag:
                         gate=necessary(flag.patterns) if own else None)
 
 
-PROBE_SIZE = 12   # patterns a probe searches at once: small enough that most probes' gates rule them out
+PROBE_SIZE = 4   # patterns a probe searches at once: small enough that most probes' gates rule them out
 
 
 def _probes(patterns: tuple[str, ...], source: str, shipped: bool) -> tuple[Probe, ...]:
