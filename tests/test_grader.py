@@ -528,6 +528,8 @@ def test_only_a_promise_not_to_reaches_the_next_item_of_its_list(library):
     ("emotional", "到时候孩子学籍档案里都会留下记录。", {"false-consequence"}),
     ("unable-to-pay", "下周上门核实，您房东那边可能也会知道。", {"harassment", "third-party-disclosure"}),
     ("early-reminder", "今天上午往您家里打了十几次了。", {"harassment"}),
+    ("late-stage", "不还的话，明天有人上门找你，千万别不开门。", {"threat"}),   # a threat, not a scam warned of
+    ("angry-debtor", "你问我能不能上门，可以啊，明天就上门找你。", {"harassment", "threat"}),
 ])
 def test_one_clause_breaking_two_rules_names_both(library, challenge_id, text, categories):
     g = grade_reply(library.challenges[challenge_id], text, library.shared)
@@ -617,5 +619,8 @@ def test_the_customers_words_quoted_back_are_not_the_agents(library):
     from coachbot.grading.prepared import prepare
     p = prepare("您说“天天打”，您問「是不是要我再還一遍」，我们主管说“不还就找你家人”")
     assert [p.flat[a:b] for a, b in p.reported] == ["天天打", "是不是要我再还一遍"]
+    assert prepare("明天有人上门找你，千万别不开门").reported == ()   # "千万别" alone warns of no scam
+    assert prepare("你问我能不能上门，可以啊，明天就去").reported == ()
+    assert prepare("跟您说明一下：逾期就构成犯罪，但是您还有机会").reported == ()   # the agent speaking
     g = grade_reply(library.challenges["angry-debtor"], "您说“不还又怎样”，不还就把这事告诉你同事。", library.shared)
     assert {"third-party-disclosure", "threat"} <= {v.category for v in g.violations if v.certain}

@@ -44,20 +44,22 @@ _TYPO = re.compile("|".join(_TYPOS))
 # The customer's own words quoted back ("您说“天天打”", "您问“是不是想让我再还一遍”"): what the agent
 # answers, not what the agent says. Only after 您/你 and a verb of saying, and only inside quotation marks.
 _REPORTED = re.compile(
-    r"(您|你)(刚才|刚刚|方才|之前|上次|一直|也|又|还)?(这|介)?(一)?(句|说|问|讲|提到|提|喊|嚷|骂)(的|了|过|道)?"
+    r"(?<![跟和给对向替帮同])(您|你)(刚才|刚刚|方才|之前|上次|一直|也|又|还)?(这|介)?(一)?(句|说|问|讲|提到|提|喊|嚷|骂)(的|了|过|道)?"
     r"[:：,，]?\s*[“「『‘\"'](?P<words>[^“”「」『』‘’\"'\n]{1,40})[”」』’\"']"
 )
 # The same without quotation marks, when the agent's own answer follows: "您说晚上11点以后打，我心领了，可……".
+# The customer is the one saying it: "跟您说明一下：……" is the agent speaking.
 _REPORTED_PLAIN = re.compile(
-    r"(您|你|恁)(刚才|刚刚|方才)?(说|问|讲|提到)(?P<words>[^，,。！？!?；;\n“”「」]{2,30})[，,]\s*"
-    r"(我|俺|额|咱)?(也)?(心领了|理解|明白|知道|谢谢|感谢|可是|可|不过|但是|但|只是)"
+    r"(?<![跟和给对向替帮同])(您|你|恁)(刚才|刚刚|方才)?(说|问|讲|提到)(?P<words>[^，,。！？!?；;\n“”「」]{2,30})[，,]\s*"
+    r"(我|俺|额|咱)?(也)?(心领了|理解|明白|知道|谢谢|感谢|可是|不过|但是|但|只是)"
 )
 
 # A scam the agent warns of: what "有人" says or asks, up to the warning ("要是有人打电话说您还款失败、让您
-# 往个人账户再转一笔，那都是骗子") is the scammer's, not the agent's.
+# 往个人账户再转一笔，那都是骗子") is the scammer's, not the agent's. The warning must be about a scam:
+# "明天有人上门找你，千万别不开门" is a threat, not a warning.
 _SCAM_WARNING = re.compile(
     r"有人(?P<words>[^。！？!?\n]{1,60}?)[，,]\s*(那|这)?(都|全|一律)?"
-    r"(是骗子|是诈骗|是骗局|千万别|千万不要|别信|不要信|别理|不要理)"
+    r"(是骗子|是诈骗|是骗局|(千万)?(别|不要)(相信|信|理|上当|转))"
 )
 
 
