@@ -440,7 +440,7 @@ def _probes(patterns: tuple[str, ...], source: str, shipped: bool) -> tuple[Prob
     """The patterns in probes of ``PROBE_SIZE``, patterns with like gates together so that gates stay narrow.
 
     A reply matches some probe exactly when it matches the flag's whole alternation; most probes'
-    gates rule them out, and the rest search a dozen patterns instead of a few hundred.
+    gates rule them out, and the rest search ``PROBE_SIZE`` patterns instead of a few hundred.
     """
     gated = sorted(((necessary((p,)), p) for p in patterns), key=lambda gp: (gp[0] is None, sorted(gp[0] or ())))
     out = []
