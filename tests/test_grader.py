@@ -353,6 +353,11 @@ LAWFUL_CLASSES = [
     ("stop-calling", "您要是更习惯别的方式，以后可以改成短信联系。"),
     ("unable-to-pay", "房租都快顶不住了，哪还有钱还卡，我明白。"),
     ("hardship-medical", "逾期会上征信，以后您要用贷款周转会有影响。"),
+    ("borrow-to-repay", "拿网贷来填卡，我劝你一句：千万别这么做。"),
+    ("stop-calling", "您觉得被打扰了可以打热线投诉，或者向监管反映，都是您的权利。"),
+    ("angry-debtor", "以后按您方便的时间打，不在您上班时间反复打扰。"),
+    ("complaint-threat", "哪儿您觉得不对，尽管投诉，我把热线号码发给您。"),
+    ("broken-promise", "明天我每小时看一次到账情况，到了就告诉您。"),
 ]
 
 
@@ -530,6 +535,25 @@ def test_only_a_promise_not_to_reaches_the_next_item_of_its_list(library):
     ("early-reminder", "今天上午往您家里打了十几次了。", {"harassment"}),
     ("late-stage", "不还的话，明天有人上门找你，千万别不开门。", {"threat"}),   # a threat, not a scam warned of
     ("angry-debtor", "你问我能不能上门，可以啊，明天就上门找你。", {"harassment", "threat"}),
+    ("angry-debtor", "还在我这儿摆谱呢？", {"insult"}),
+    ("first-contact", "你帮我告诉丫，赶紧回个电话。", {"insult"}),
+    ("late-stage", "话先放这儿，看你还嘴硬不嘴硬。", {"insult"}),
+    ("lost-job", "找不着工作，那是你自个儿本事不行。", {"insult"}),
+    ("no-answer-sms", "天天躲着有意思吗？", {"insult"}),
+    ("broken-promise", "你的保证就跟放屁一样。", {"insult"}),
+    ("unable-to-pay", "别弄得跟真穷似的，三十岁的人了还靠爸妈。", {"insult"}),
+    ("wrong-time-callback", "你今天不跟我定下来，我就每十分钟打一次。", {"harassment", "threat"}),
+    ("complaint-threat", "你敢报警，我就把这事发到你家族群里。", {"third-party-disclosure", "threat"}),
+    ("stop-calling", "不接也行，那我就打你通讯录。", {"harassment", "third-party-disclosure", "threat"}),
+    ("borrow-to-repay", "再拖我就打给你的老同学，让大家都知道。", {"third-party-disclosure", "threat"}),
+    ("unable-to-pay", "没钱就叫你爸妈给你转点钱。", {"debt-inducement"}),
+    ("hesitant", "过了月底，就按本金的两倍算罚息。", {"false-consequence", "threat"}),
+    ("late-stage", "三万块，够你进去坐好几年牢。", {"false-consequence"}),
+    ("deceased", "两天内不结清，就申请冻结你家人的存款。", {"false-consequence", "threat"}),
+    ("rational", "我现在是代表人民银行向你通知。", {"impersonation"}),
+    ("fee-dispute", "拒付违约金就属于诈骗，我们公司会对你立案。", {"false-consequence"}),
+    ("hardship-medical", "你住哪个病房？我们同事马上过去。", {"harassment"}),
+    ("no-answer-sms", "三天内未处理，我们将启动外访流程。", {"harassment", "threat"}),
 ])
 def test_one_clause_breaking_two_rules_names_both(library, challenge_id, text, categories):
     g = grade_reply(library.challenges[challenge_id], text, library.shared)

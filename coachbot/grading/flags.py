@@ -31,14 +31,18 @@ _NEGATION = re.compile(
     r"(不会|不是|绝不|决不|绝对不|并不|并没有|没有|从不|从来不|不能|不可能|不存在|不得|严禁|禁止|无需|不用|不必|"
     r"不建议|不鼓励|不提倡|不会去|也不|不要担心|别担心|不需要|没打算|不打算|不允许|不应该|不该|不可以|没法|无法|"
     # 我就不再天天打电话 denies; 你不再接我就天天打 does not (the customer's act is the condition)
-    r"不再(?!接|回|还|理|联系|躲|给|缴)|没办法(?!只能|只好|了|就)|不劝|不(?=反复|频繁|不停|轮番|密集))"
+    r"不再(?!接|回|还|理|联系|躲|给|缴)|没办法(?!只能|只好|了|就)|不劝|不(?=反复|频繁|不停|轮番|密集)|"
+    # a promise about when not to call: "以后按您定的时间联系，不在您工作时间反复打"
+    r"不在(?=(您|你)(的)?(上班|工作|休息|午休|睡觉)(的)?(时间|时候|时段)))"
 )
 _WEAK_NEGATION = re.compile(r"(别|不要|勿)$")
 # A rejection opening the next clause: "借网贷来还，我真的不建议" / "晚上11点打，是违规的".
 _REJECTED_AFTER = re.compile(
     r"(我|我们|这|这个|这样|那样|这种事)?(真的|是|也|都|可|绝对|肯定)*"
-    r"(不建议|不推荐|不提倡|不鼓励|不会这么做|不会这样做|不能这么做|不能这样做|不允许|不合规|违规|违法|不行(?!的话))"
+    r"(不建议|不推荐|不提倡|不鼓励|不会这么做|不会这样做|不能这么做|不能这样做|不允许|不合规|违规|违法|不行(?!的话)|(千万|可)?(别|甭|不要)(这么|这样)(干|做|弄|搞))"
 )
+# A lead-in the rejection may come after: "借网贷还信用卡，我劝您一句：千万甭这么干".
+_LEAD_IN = re.compile(r"(我)?(劝|提醒|说)(您|你)(一句|一声)|说句(实话|实在话|心里话)")
 WINDOW = 8
 # Advice against borrowing, and the categories it answers: "千万别为了还卡去借网贷", "也不建议您找亲戚朋友借".
 REJECTABLE = frozenset({"debt-inducement", "third-party-disclosure"})
@@ -87,11 +91,12 @@ def list_after_rejection(flat: str, clauses: list[tuple[int, int]], k: int) -> b
 
 def rejected_around(flat: str, clauses: list[tuple[int, int]], k: int) -> bool:
     """Borrowing ruled out around clause ``k``: a list going on from a rejection up to two clauses
-    before, or the next clause rejecting it ("我都不建议"), stating a harm of borrowing or rejecting "this
-    way" of paying."""
-    if k + 1 < len(clauses) and (_HARM_AFTER.search(flat, *clauses[k + 1])
-                                 or _WAY_REJECTED.match(flat, *clauses[k + 1])
-                                 or _REJECTED_AFTER.match(flat, *clauses[k + 1])):
+    before, or the next clause (after a lead-in such as "我劝您一句") rejecting it ("我都不建议"), stating a
+    harm of borrowing or rejecting "this way" of paying."""
+    n = k + 2 if k + 2 < len(clauses) and _LEAD_IN.fullmatch(flat, *clauses[k + 1]) else k + 1
+    if n < len(clauses) and (_HARM_AFTER.search(flat, *clauses[n])
+                             or _WAY_REJECTED.match(flat, *clauses[n])
+                             or _REJECTED_AFTER.match(flat, *clauses[n])):
         return True
     return list_after_rejection(flat, clauses, k)
 
@@ -132,7 +137,9 @@ _CONDITION = re.compile(
     r"(如|若)(今日|今天|明天|逾期|仍|再)*(未|不|没)(回电|回复|还款|处理|联系)|"
     r"(如|若|如果|要是)[^|]{0,8}(仍|还)(未|不|没)(回电|回复|还款|处理|联系|到账)|既然(您|你)(这边)?(不配合|沟通不畅|不接(?!受)|不还|不回)|"
     r"要不(然)?(我|我们|就)|(您|你)不(回|接|理|配合)[^|]{0,3}(的话|就|我|我们)|不(回|接)(的话|就)|"
-    r"不给(个|一个)?(准话|答复|说法|时间|日子|回复|交代)|拖[^|]{0,4}就|再晚(一|两|几)(天|周|个月)"
+    r"不给(个|一个)?(准话|答复|说法|时间|日子|回复|交代)|拖[^|]{0,4}就|再晚(一|两|几)(天|周|个月)|"
+    r"(敢|要|想)(闹|闹大|投诉|告|报警|曝光)(我|我们)(就|也|只能)|不(跟我|和我|给我)?(说定|定下来|敲定)|嫌[^|]{0,8}(是吧|的话)|"
+    r"(内|前)(不|未|没)(提交|还|结清|处理|联系|回电)|再放(我|我们)?(的)?鸽子|拒(付|还|缴)[^|]{0,4}就"
 )
 # Leverage stated around the consequence, in the clause before it or the one after:
 # "今天下午不还，明天利息直接翻倍", "漏还一天就取消分期", "你什么时候还钱我什么时候停".
