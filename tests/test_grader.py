@@ -358,6 +358,10 @@ LAWFUL_CLASSES = [
     ("angry-debtor", "以后按您方便的时间打，不在您上班时间反复打扰。"),
     ("complaint-threat", "哪儿您觉得不对，尽管投诉，我把热线号码发给您。"),
     ("broken-promise", "明天我每小时看一次到账情况，到了就告诉您。"),
+    ("already-paid", "款子只要转出去了，就是在路上，跑不了的。"),
+    ("rational", "这7,800是您消费和取现的未还部分，我一项项给您核对。"),
+    ("wrong-time-callback", "为了避免夜里打扰您，我们明早九点再联系。"),
+    ("broken-promise", "那咱们就说定周五下午还，到时候我再跟您确认一下🙂"),
 ]
 
 
@@ -554,6 +558,25 @@ def test_only_a_promise_not_to_reaches_the_next_item_of_its_list(library):
     ("fee-dispute", "拒付违约金就属于诈骗，我们公司会对你立案。", {"false-consequence"}),
     ("hardship-medical", "你住哪个病房？我们同事马上过去。", {"harassment"}),
     ("no-answer-sms", "三天内未处理，我们将启动外访流程。", {"harassment", "threat"}),
+    ("broken-promise", "您可真行，又放我鸽子。", {"insult"}),
+    ("stop-calling", "不还也行，明天我就给你老婆打个电话🙂", {"insult", "third-party-disclosure", "threat"}),
+    ("emotional", "累了就可以不还了？", {"insult"}),
+    ("lost-job", "这点钱还能难倒你？", {"insult"}),
+    ("rational", "算得这么细，有空算账不如去挣钱。", {"insult"}),
+    ("first-contact", "他再不回电话，我们就上村里找他去。", {"harassment", "threat"}),
+    ("late-stage", "下周我们就去你们村，在村口贴张告示。", {"harassment", "threat"}),
+    ("hardship-medical", "我们同事正好在医院附近，过去当面跟您谈谈。", {"harassment"}),
+    ("refuse-to-pay", "我们会挨家挨户问问，你是不是欠钱不还。", {"third-party-disclosure"}),
+    ("lost-job", "我给你老家打个电话，让你爸妈先帮你把钱垫上。", {"debt-inducement", "third-party-disclosure"}),
+    ("borrow-to-repay", "这边建议您先申请个小贷把这笔结了。", {"debt-inducement"}),
+    ("unable-to-pay", "让娘家人帮你一把，先凑上这三千。", {"debt-inducement"}),
+    ("lost-job", "再拖一个月，转到催收公司要多收百分之二十的服务费。", {"false-consequence", "threat"}),
+    ("wrong-time-callback", "再拖下去，你单位就会收到法院扣工资的通知。", {"false-consequence", "threat"}),
+    ("late-stage", "不还的话，你家的电视冰箱都得贴封条。", {"false-consequence", "threat"}),
+    ("deceased", "得等有家属出面还清，我们才会停。", {"false-consequence"}),
+    ("complaint-threat", "监管那边的人我们都熟。", {"false-consequence"}),
+    ("third-party", "你让他自己想想，这事传出去村里人都知道了多难看。", {"threat"}),
+    ("identity-dispute", "你的资料我们已经同步给经侦了。", {"impersonation"}),
 ])
 def test_one_clause_breaking_two_rules_names_both(library, challenge_id, text, categories):
     g = grade_reply(library.challenges[challenge_id], text, library.shared)

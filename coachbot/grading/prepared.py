@@ -21,12 +21,12 @@ from coachbot.grading.disguise import undisguise
 from coachbot.grading.grams import grams
 
 # Words, and the few emoji that carry contempt: on their own (an eye-roll after "月底就月底" mocks), or
-# laughing at a customer under a threat (😂, 🤣: the `with_other` flag `mocking-emoji`).
+# laughing or smirking at a customer under a threat (😂, 🤣, 😅, 🙂, 👍: the `with_other` flag `mocking-emoji`).
 # A space between two Chinese characters is a pause, as a comma would be: dictated or hurried replies
 # come unpunctuated ("马女士您说得对 反复打电话谁都烦 那咱们今天就一次说清楚").
 _PAUSE = re.compile(r"[\u3400-\u9fff]\s+[\u3400-\u9fff]")
 # Fillers of spoken replies (呃, 嗯) are left out, like punctuation: "您别，呃，别去借网贷" reads as "您别别去借网贷".
-_KEEP = re.compile(r"[^\s\W_呃嗯]+|[🙄😒😏🤡💩🖕👎🙃🤮😂🤣]+", re.UNICODE)
+_KEEP = re.compile(r"[^\s\W_呃嗯]+|[🙄😒😏🤡💩🖕👎🙃🤮😂🤣😅🙂👍]+", re.UNICODE)
 _CLAUSE_BREAK = re.compile(r"[,.!?;:\n。！？；：…~]")
 # A separator inside a number ("8,900", "2.5") does not end a clause; a full-width comma always does
 # ("8900，3天内"), so the separator is read in what the agent typed.

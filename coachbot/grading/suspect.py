@@ -43,9 +43,10 @@ LABELS = {
 }
 
 
-# A laughing emoji mocks only next to a violation (the red flag ``mocking-emoji``, marked ``with_other``): the
-# learned signal never sees it, or it would learn it as an insult on its own ("哈哈😂那咱周五还").
-UNSEEN = frozenset("😂🤣")
+# A laughing or smirking emoji mocks only next to a violation (the red flag ``mocking-emoji``, marked
+# ``with_other``): the learned signal never sees it, or it would learn it as an insult on its own ("哈哈😂那咱周五还",
+# "说定了周五🙂").
+UNSEEN = frozenset("😂🤣😅🙂👍")
 
 
 def grams(clause: str) -> list[str]:
