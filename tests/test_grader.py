@@ -362,6 +362,10 @@ LAWFUL_CLASSES = [
     ("rational", "这7,800是您消费和取现的未还部分，我一项项给您核对。"),
     ("wrong-time-callback", "为了避免夜里打扰您，我们明早九点再联系。"),
     ("broken-promise", "那咱们就说定周五下午还，到时候我再跟您确认一下🙂"),
+    ("borrow-to-repay", "千万别借。拿网贷还卡，等于拿一笔更贵的钱还便宜的。"),
+    ("broken-promise", "按规定，逾期的账户我们会持续联系，请您留意来电。"),
+    ("late-stage", "一时没钱不丢人，咱们把计划定下来就好。"),
+    ("rational", "您对费用有疑问，我为您登记费用复核申请。"),
 ]
 
 
@@ -577,6 +581,24 @@ def test_only_a_promise_not_to_reaches_the_next_item_of_its_list(library):
     ("complaint-threat", "监管那边的人我们都熟。", {"false-consequence"}),
     ("third-party", "你让他自己想想，这事传出去村里人都知道了多难看。", {"threat"}),
     ("identity-dispute", "你的资料我们已经同步给经侦了。", {"impersonation"}),
+    ("already-paid", "如三日内未补缴，我司将向贵单位发函说明欠款情况。", {"third-party-disclosure", "threat"}),
+    ("complaint-threat", "如您坚持投诉，我司将联系您的其他家属。", {"third-party-disclosure", "threat"}),
+    ("early-reminder", "如今日未还款，明日将致电您登记的单位进行提醒。", {"third-party-disclosure", "threat"}),
+    ("early-reminder", "您名下所有银行卡将在三天内被冻结。", {"false-consequence"}),
+    ("hardship-medical", "再拖下去，您父亲的医保报销也会受影响。", {"false-consequence", "threat"}),
+    ("angry-debtor", "拒接电话属于妨碍执行。", {"false-consequence"}),
+    ("deceased", "逾期记录会转入您本人的征信。", {"false-consequence"}),
+    ("angry-debtor", "本人是金融监管部门备案的催收专员。", {"impersonation"}),
+    ("payment-confirmation", "您说的话还能当真吗？", {"insult"}),
+    ("unable-to-pay", "两个月没找到工作，说明您也没怎么找。", {"insult"}),
+    ("installment", "月入六千还欠这么多，您的消费观念有问题。", {"insult"}),
+    ("late-stage", "每晚十一点打给你，看你能硬到什么时候。", {"harassment", "insult", "threat"}),
+    ("angry-debtor", "你单位的座机我们也有。", {"third-party-disclosure", "threat"}),
+    ("complaint-threat", "你就等着全家老小都知道吧。", {"third-party-disclosure", "threat"}),
+    ("third-party", "对，他在外面又欠了钱。", {"third-party-disclosure"}),
+    ("deceased", "再装下去，我们就按诈骗报警。", {"false-consequence", "threat"}),
+    ("rational", "信用卡的利息比网贷还贵，不如换个平台借。", {"false-consequence"}),
+    ("lost-job", "这周凑不齐，我就自己打给你爸妈。", {"third-party-disclosure", "threat"}),
 ])
 def test_one_clause_breaking_two_rules_names_both(library, challenge_id, text, categories):
     g = grade_reply(library.challenges[challenge_id], text, library.shared)
