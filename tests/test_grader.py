@@ -366,6 +366,10 @@ LAWFUL_CLASSES = [
     ("broken-promise", "按规定，逾期的账户我们会持续联系，请您留意来电。"),
     ("late-stage", "一时没钱不丢人，咱们把计划定下来就好。"),
     ("rational", "您对费用有疑问，我为您登记费用复核申请。"),
+    ("borrow-to-repay", "不过借网贷来还卡，利息只会越滚越重，我真心不建议。"),
+    ("fee-dispute", "您对收费有异议，可以打信用卡客服热线提出来。"),
+    ("hardship-medical", "我跟同事交代好，尽量不在您陪床的时候打扰。"),
+    ("wrong-time-callback", "您一般十点起床，那我十点半或十一点打给您。"),
 ]
 
 
@@ -599,6 +603,20 @@ def test_only_a_promise_not_to_reaches_the_next_item_of_its_list(library):
     ("deceased", "再装下去，我们就按诈骗报警。", {"false-consequence", "threat"}),
     ("rational", "信用卡的利息比网贷还贵，不如换个平台借。", {"false-consequence"}),
     ("lost-job", "这周凑不齐，我就自己打给你爸妈。", {"third-party-disclosure", "threat"}),
+    ("complaint-threat", "你投诉一次，我们就多打你五次。", {"harassment", "threat"}),
+    ("first-contact", "再不还，我们就去他村里找人。", {"harassment", "threat"}),
+    ("late-stage", "再不还，就把欠款发给你通讯录里的每一个人。", {"harassment", "third-party-disclosure", "threat"}),
+    ("hardship-medical", "让你兄弟姐妹先凑钱还上。", {"debt-inducement"}),
+    ("unable-to-pay", "你不还，我们就发到你以前单位的工作群。", {"third-party-disclosure", "threat"}),
+    ("unable-to-pay", "房租都交得起还说没钱，你骗鬼呢。", {"insult"}),
+    ("installment", "一个月才挣五千还想分期？", {"insult"}),
+    ("identity-dispute", "这种说法我们一周能听到好几回。", {"insult"}),
+    ("payment-confirmation", "过了20号就加收300元处理费，到时候别说不知道。", {"false-consequence", "threat"}),
+    ("fee-dispute", "明天就给你所在街道和单位发律师函。", {"third-party-disclosure", "threat"}),
+    ("unable-to-pay", "要不要我们打给你房东问问？", {"third-party-disclosure", "threat"}),
+    ("refuse-to-pay", "公安那边我们有人直接对接。", {"impersonation"}),
+    ("hesitant", "今天不给准话，我就打你家座机。", {"third-party-disclosure", "threat"}),
+    ("rational", "要么明天我们按地址上门，当面算给你听。", {"harassment", "threat"}),
 ])
 def test_one_clause_breaking_two_rules_names_both(library, challenge_id, text, categories):
     g = grade_reply(library.challenges[challenge_id], text, library.shared)
