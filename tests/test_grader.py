@@ -220,6 +220,29 @@ def test_first_character_lookahead_keeps_matches_identical(library):
     assert _alternation(("(?<!不)(你|您)滚",), "t", True).pattern.startswith("(?=[你您])")
 
 
+def test_led_condition_words_find_what_the_plain_ones_find_in_every_window(library):
+    """The condition and leverage words are searched in short windows around each candidate match; led by a
+    look-ahead on their first characters (for speed), they must find exactly the same match in any window."""
+    import re
+
+    from coachbot.grading import flags
+    from coachbot.grading.prepared import prepare
+
+    texts = [prepare(ex.text).flat for ch in library.challenges.values() for ex in ch.examples]
+    texts += ["如三日内未补还我司将向贵单位发函", "你敢投诉我就发到群里", "凑不齐我就打给你爸妈", "届时相关后果由您承担"]
+    for led in (flags._CONDITION, flags._LEVERAGE):
+        assert led.pattern.startswith("(?=[")
+        plain = re.compile(led.pattern[led.pattern.index("])(?:") + 5:-1])
+        found = 0
+        for t in texts:
+            for a in range(0, len(t), 3):
+                for b in (a + 8, a + 15, a + 30, len(t)):
+                    got, want = led.search(t, a, b), plain.search(t, a, b)
+                    assert (got and got.span()) == (want and want.span()), (t, a, b)
+                    found += want is not None
+        assert found > 50   # the windows do hold condition and leverage words
+
+
 def test_a_threatening_flag_is_also_reported_as_a_threat_without_a_condition():
     from coachbot.content.models import RedFlag
     from coachbot.grading.flags import compile_flag
