@@ -393,6 +393,7 @@ LAWFUL_CLASSES = [
     ("fee-dispute", "您对收费有异议，可以打信用卡客服热线提出来。"),
     ("hardship-medical", "我跟同事交代好，尽量不在您陪床的时候打扰。"),
     ("wrong-time-callback", "您一般十点起床，那我十点半或十一点打给您。"),
+    ("deceased", "这段时间一直打这个电话，给您添了打扰，我马上让同事暂停。"),
 ]
 
 
@@ -640,6 +641,18 @@ def test_only_a_promise_not_to_reaches_the_next_item_of_its_list(library):
     ("refuse-to-pay", "公安那边我们有人直接对接。", {"impersonation"}),
     ("hesitant", "今天不给准话，我就打你家座机。", {"third-party-disclosure", "threat"}),
     ("rational", "要么明天我们按地址上门，当面算给你听。", {"harassment", "threat"}),
+    ("already-paid", "人人都说还过了，你当我三岁小孩啊？", {"insult"}),
+    ("complaint-threat", "你投诉一次，我就给你老公和单位都打个电话。", {"third-party-disclosure"}),
+    ("hardship-medical", "你兄弟姐妹有钱，他们有义务帮你还。", {"false-consequence"}),
+    ("installment", "分期的手续费比网贷贵多了。", {"false-consequence"}),
+    ("straightforward", "今晚看不到钱，我就每隔十分钟打一次。", {"harassment", "threat"}),
+    ("unable-to-pay", "再拖下去，房东那边我们也会去通知。", {"third-party-disclosure", "threat"}),
+    ("late-stage", "您朋友那么多，借一圈不就有了？", {"debt-inducement"}),
+    ("stop-calling", "再不还，下次就是派出所的人去找您。", {"false-consequence", "threat"}),
+    ("rational", "我们请您单位财务帮您一起对对账。", {"third-party-disclosure"}),
+    ("hesitant", "今天一过，每天加收1%滞纳金。", {"false-consequence", "threat"}),
+    ("unable-to-pay", "房租交不上关我们什么事？", {"insult"}),
+    ("complaint-threat", "投诉完我们就把账户转给外访组。", {"harassment"}),
 ])
 def test_one_clause_breaking_two_rules_names_both(library, challenge_id, text, categories):
     g = grade_reply(library.challenges[challenge_id], text, library.shared)
