@@ -400,7 +400,12 @@ def _led(compiled: re.Pattern[str]) -> re.Pattern[str]:
     first = _first_chars(compiled.pattern)
     if first is None:
         return compiled
-    return re.compile(f"(?=[{''.join(re.escape(c) for c in sorted(first))}])(?:{compiled.pattern})", compiled.flags)
+    return re.compile(_led_by(first, compiled.pattern), compiled.flags)
+
+
+def _led_by(first: set[str] | frozenset[str], body: str) -> str:
+    """``body`` behind a look-ahead on ``first``, the characters any of its matches starts with."""
+    return f"(?=[{''.join(re.escape(c) for c in sorted(first))}])(?:{body})"
 
 
 # The condition and leverage words are searched around every candidate match (``CompiledFlag._coercive``).
@@ -426,7 +431,7 @@ def _alternation(patterns: tuple[str, ...], source: str, shipped: bool) -> rx.Ma
         if chars is None:
             return rx.compile(body, source, shipped=shipped)
         first |= chars
-    return rx.compile(f"(?=[{''.join(re.escape(c) for c in sorted(first))}])(?:{body})", source, shipped=shipped)
+    return rx.compile(_led_by(first, body), source, shipped=shipped)
 
 
 # Constructs whose meaning at a clause's edge differs between a clause searched on its own and the
