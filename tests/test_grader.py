@@ -196,6 +196,17 @@ def test_a_negation_inside_the_span_does_not_complete_a_match(grade, text):
     assert g.violations == (), [v.as_json() for v in g.violations]
 
 
+@pytest.mark.parametrize("text", [
+    "他不在你就转告他欠了我们三千。",
+    "他不在您也帮忙转告他欠了我们三千块",
+])
+def test_someone_absent_is_not_a_promise_about_when_not_to_call(library, text):
+    """不在您工作时间打 promises; 他不在你就转告他欠了… tells a third party the debt, and is certain."""
+    g = grade_reply(library.challenges["third-party"], text, library.shared)
+    found = [v for v in g.violations if v.category == "third-party-disclosure"]
+    assert found and all(v.certain for v in found), [v.as_json() for v in g.violations]
+
+
 def test_first_character_lookahead_keeps_matches_identical(library):
     """compile_flag leads each alternation with a look-ahead on its possible first characters
     (for speed); it must find exactly what the plain alternation finds."""
@@ -394,6 +405,8 @@ LAWFUL_CLASSES = [
     ("hardship-medical", "我跟同事交代好，尽量不在您陪床的时候打扰。"),
     ("wrong-time-callback", "您一般十点起床，那我十点半或十一点打给您。"),
     ("deceased", "这段时间一直打这个电话，给您添了打扰，我马上让同事暂停。"),
+    ("identity-dispute", "我先把这笔登记成争议，转给专门的部门调查。"),
+    ("installment", "办分期会另收一笔手续费，具体以审批页面显示为准。"),
 ]
 
 
@@ -653,6 +666,23 @@ def test_only_a_promise_not_to_reaches_the_next_item_of_its_list(library):
     ("hesitant", "今天一过，每天加收1%滞纳金。", {"false-consequence", "threat"}),
     ("unable-to-pay", "房租交不上关我们什么事？", {"insult"}),
     ("complaint-threat", "投诉完我们就把账户转给外访组。", {"harassment"}),
+    ("third-party", "再拖着，下回我们直接去你们厝里找他。", {"harassment", "threat"}),
+    ("borrow-to-repay", "钱不够就找你厝内人借，兄弟姐妹总有点积蓄吧。", {"debt-inducement"}),
+    ("lost-job", "没钱是吧，那下周一上午我们去你家坐坐。", {"harassment", "threat"}),
+    ("emotional", "再拖下去，你孩子的班主任也会知道你欠钱的事。", {"third-party-disclosure", "threat"}),
+    ("stop-calling", "你不接，我们就打给你姐姐，总有人会接。", {"harassment", "third-party-disclosure", "threat"}),
+    ("early-reminder", "按规定过了三天就要通知您的单位。", {"false-consequence", "threat"}),
+    ("rational", "晚一天就加收一百，下个月就要翻倍。", {"false-consequence"}),
+    ("late-stage", "律师函都写好了，过两天就寄出去。", {"false-consequence"}),
+    ("late-stage", "传票明天就送到，你准备好吧。", {"impersonation", "false-consequence"}),
+    ("identity-dispute", "我们已经跟派出所备过案了。", {"impersonation"}),
+    ("angry-debtor", "告诉你，我们是拿到法院授权的。", {"impersonation"}),
+    ("hesitant", "要不我直接打电话给你爱人，省得你不好开口。", {"third-party-disclosure", "threat"}),
+    ("no-answer-sms", "欠着钱还玩人间蒸发？", {"insult"}),
+    ("refuse-to-pay", "合同都不看，智商不够就别借钱。", {"insult"}),
+    ("installment", "一个月挣六千，这点钱都拿不出？", {"insult"}),
+    ("third-party", "不还的话，你们家的房子都要被查封。", {"false-consequence"}),
+    ("unable-to-pay", "家里有什么值钱的，我们直接拉走抵债。", {"false-consequence"}),
 ])
 def test_one_clause_breaking_two_rules_names_both(library, challenge_id, text, categories):
     g = grade_reply(library.challenges[challenge_id], text, library.shared)

@@ -62,13 +62,13 @@ _WU = re.compile("|".join(sorted(map(re.escape, WU), key=len, reverse=True)) + r
 
 
 # Hokkien-flavoured Mandarin (Xiamen, Taiwan): 免 "don't / no need" before a verb (免急着去借网贷, 就免一直打给您),
-# 厝 "home" (打去您厝里). Read in any reply: 免 only before these verbs (never 免费, 减免, 免去利息), 厝 only
-# before a word of place.
+# 厝 "home" (打去您厝里, 去你们厝找他, 厝内人 "the household"). Read in any reply: 免 only before these verbs
+# (never 免费, 减免, 免去利息), 厝 only after a pronoun or before a word of place.
 _HOKKIEN = re.compile(
     r"免(?=急|着急|著急|担心|擔心|紧张|緊張|烦恼|煩惱|客气|客氣|一直|为了|為了|去借|去找|借|怕|惊|驚|再打|再借|再去|操心)"
-    r"|厝(?=里|裡|內|内|边|邊)"
+    r"|厝[内內]人|(?<=[你您们們他她咱阮])厝|厝(?=里|裡|內|内|边|邊)"
 )
-_HOKKIEN_AS = {"免": "别", "厝": "家"}
+_HOKKIEN_AS = {"免": "别", "厝": "家", "厝内人": "家里人", "厝內人": "家裡人"}
 
 # Henan (中原官话) as agents in Zhengzhou type it: 恁 "you", 俺 "I/we", 木有 "have not", 白 "don't" before a verb,
 # 哩 for 的. Only a reply with one of those markers is rewritten (白 and 哩 are ordinary characters elsewhere).

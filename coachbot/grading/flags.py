@@ -32,9 +32,9 @@ _NEGATION = re.compile(
     r"不建议|不鼓励|不提倡|不会去|也不|不要担心|别担心|不需要|没打算|不打算|不允许|不应该|不该|不可以|没法|无法|"
     # 我就不再天天打电话 denies; 你不再接我就天天打 does not (the customer's act is the condition)
     r"不再(?!接|回|还|理|联系|躲|给|缴)|没办法(?!只能|只好|了|就)|不劝|不(?=反复|频繁|不停|轮番|密集)|"
-    # a promise about when not to call: "不在您工作时间反复打", "尽量不在您陪床的时候打扰" (the match may begin
-    # inside what the look-ahead would need to see, so it looks only at the 您 that follows)
-    r"不在(?=(您|你))|避免|以免)"
+    # a promise about when not to call: "不在您工作时间反复打", "尽量不在您陪床的时候打扰"; not someone absent:
+    # "他不在你就转告他欠了三千" (the look-ahead sees at most two characters into the match: see _disclaimed)
+    r"不在(?=(您|你)(?!就|也|那|的话))|避免|以免)"
 )
 _WEAK_NEGATION = re.compile(r"(别|不要|勿)$")
 # A rejection opening the next clause: "借网贷来还，我真的不建议" / "晚上11点打，是违规的".
@@ -145,7 +145,7 @@ _CONDITION = re.compile(
     # written notices: "如三日内未补缴……", "逾期未办理的……", "如您坚持投诉，我司将……", "在您还款之前"
     r"(如|若|如果|倘若)[^|]{0,10}(未|不|没)(补缴|补还|缴|还|还款|结清|办理|清偿|处理|到账|见款|见到款项|回电|联系|回复)|"
     r"逾期未(办理|还款|处理|结清)|(如|若)(您|你)?(坚持|执意|继续)(投诉|拒绝|拖欠|不还)|在(您|你)(还款|结清|还清)之前|"
-    r"(没|未)[^|]{0,6}之前|找不到(他|她|人)?(我|我们)?就|受不了(了)?(那|就)|再(装|赖|拖)(下去)?|"
+    r"(没|未)[^|]{0,6}之前|找不到(他|她|人|你|您)?(我|我们)?就|(你|您)(要是)?不开口|受不了(了)?(那|就)|再(装|赖|拖)(下去)?|"
     r"不(交|缴|转|给)[^|]{0,4}就|(再|第[二三四五两])次?(违约|爽约|逾期)(将|就|会)|看不到(钱|款)|(今天|今晚|这周|月底)一过|凑不(齐|够|上)(?=[^|]{0,3}(我|我们)(就|只能|只好))"
 )
 # Leverage stated around the consequence, in the clause before it or the one after:
