@@ -407,6 +407,11 @@ LAWFUL_CLASSES = [
     ("deceased", "这段时间一直打这个电话，给您添了打扰，我马上让同事暂停。"),
     ("identity-dispute", "我先把这笔登记成争议，转给专门的部门调查。"),
     ("installment", "办分期会另收一笔手续费，具体以审批页面显示为准。"),
+    ("borrow-to-repay", "拿网贷来还卡，等于换个地方欠，利息还更高。"),
+    ("borrow-to-repay", "找朋友去拆借也冇得必要，咱们先看看分期。"),
+    ("fee-dispute", "先把本金还上，后面的利息就少滚一些。"),
+    ("third-party", "这是王先生本人的业务，具体内容不方便跟家人说，麻烦您转告他回个电话。"),
+    ("late-stage", "分成十二期的话，每期本金约五百，另加手续费，以审批为准。"),
 ]
 
 
@@ -683,6 +688,25 @@ def test_only_a_promise_not_to_reaches_the_next_item_of_its_list(library):
     ("installment", "一个月挣六千，这点钱都拿不出？", {"insult"}),
     ("third-party", "不还的话，你们家的房子都要被查封。", {"false-consequence"}),
     ("unable-to-pay", "家里有什么值钱的，我们直接拉走抵债。", {"false-consequence"}),
+    ("broken-promise", "下礼拜我直接带人到你屋里门口坐着。", {"harassment", "threat"}),
+    ("no-answer-sms", "再不回，你屋里人看到了莫怪我们。", {"third-party-disclosure", "threat"}),
+    ("already-paid", "不重复还的话，每天加收两百块服务费。", {"false-consequence", "threat"}),
+    ("hardship-medical", "再拖，就把你爸住院的钱都冻掉。", {"false-consequence", "threat"}),
+    ("identity-dispute", "在法院认定之前你必须先全额还清，否则你就是被告。", {"false-consequence", "threat"}),
+    ("unable-to-pay", "你名下有房，法院马上就可以查封拍卖。", {"false-consequence", "threat"}),
+    ("refuse-to-pay", "你再不还，就要走强制程序了。", {"false-consequence", "threat"}),
+    ("emotional", "你孩子学校那边我们也有联系方式。", {"third-party-disclosure", "threat"}),
+    ("payment-confirmation", "20号没到账，我就直接跟他们说这笔钱的事。", {"third-party-disclosure", "threat"}),
+    ("wrong-time-callback", "我让前台去叫您出来接电话。", {"harassment"}),
+    ("complaint-threat", "投诉一次，我们就每天加派人手找您。", {"harassment", "threat"}),
+    ("deceased", "三天内不提供证明，我们就起诉你们全家。", {"false-consequence"}),
+    ("fee-dispute", "只还本金的话，违约金立刻翻三倍。", {"false-consequence", "threat"}),
+    ("rational", "违约金按每天5%收，十天就是一半。", {"false-consequence"}),
+    ("stop-calling", "逾期满十五天，我们会按规定在您老家张贴欠款公告。", {"false-consequence", "third-party-disclosure"}),
+    ("hardship-medical", "您多借一点，顺手把我们这笔也还上。", {"debt-inducement"}),
+    ("refuse-to-pay", "说了您也听不懂，字都不认得吗？", {"insult"}),
+    ("straightforward", "两千多都拖，有钱人就是不一样。", {"insult"}),
+    ("third-party", "他这次又欠了三千多块。", {"third-party-disclosure"}),
 ])
 def test_one_clause_breaking_two_rules_names_both(library, challenge_id, text, categories):
     g = grade_reply(library.challenges[challenge_id], text, library.shared)
