@@ -412,6 +412,12 @@ LAWFUL_CLASSES = [
     ("fee-dispute", "先把本金还上，后面的利息就少滚一些。"),
     ("third-party", "这是王先生本人的业务，具体内容不方便跟家人说，麻烦您转告他回个电话。"),
     ("late-stage", "分成十二期的话，每期本金约五百，另加手续费，以审批为准。"),
+    ("stop-calling", "这几天一直打确实让人烦，对不住您。"),
+    ("already-paid", "万一卡号填错了，钱会原路退回您的账户。"),
+    ("installment", "每期本金七百多，再加手续费，您掂量掂量，合适我就提交。"),
+    ("stop-calling", "您不想被反复打电话，我能理解。"),
+    ("unable-to-pay", "逾期会报征信，但不会有什么吓人的后果落到您头上。"),
+    ("angry-debtor", "您冒火我解下，换谁都着急。"),
 ]
 
 
@@ -707,6 +713,22 @@ def test_only_a_promise_not_to_reaches_the_next_item_of_its_list(library):
     ("refuse-to-pay", "说了您也听不懂，字都不认得吗？", {"insult"}),
     ("straightforward", "两千多都拖，有钱人就是不一样。", {"insult"}),
     ("third-party", "他这次又欠了三千多块。", {"third-party-disclosure"}),
+    ("wrong-time-callback", "现在唔讲，𠊎就打你单位座机。", {"third-party-disclosure", "threat"}),
+    ("late-stage", "到时候你屋下人全部都会知得你欠钱唔还。", {"third-party-disclosure", "threat"}),
+    ("broken-promise", "这回再不还，我就寻你们单位人事。", {"third-party-disclosure", "threat"}),
+    ("hesitant", "你不接，我就打给你婆姨问问。", {"third-party-disclosure", "threat"}),
+    ("complaint-threat", "你投诉一次，我就把你升级成重点户。", {"threat"}),
+    ("complaint-threat", "投诉记录会一起交给法院，判的时候要多赔一倍。", {"false-consequence", "threat"}),
+    ("refuse-to-pay", "不还？那我就建个群，把你的事发上去。", {"harassment", "third-party-disclosure", "threat"}),
+    ("stop-calling", "我们跟派出所是合作的，报警也是转回我们。", {"impersonation"}),
+    ("fee-dispute", "另外还要收一笔两千的律师费，下礼拜就保全你的房子。", {"false-consequence"}),
+    ("unable-to-pay", "没钱就去借呗，你爸妈不是有退休金吗？", {"debt-inducement"}),
+    ("payment-confirmation", "我上午、中午、晚上各打一次提醒您。", {"harassment"}),
+    ("early-reminder", "要是今天不还，征信直接标黑，五年内办不了任何贷款。", {"false-consequence", "threat"}),
+    ("fee-dispute", "您要是敢少还一分，我们就跟您没完。", {"threat"}),
+    ("emotional", "单亲妈妈多了去了，就您还不上？", {"insult"}),
+    ("payment-confirmation", "说话要算数，别跟个娘们似的。", {"insult"}),
+    ("identity-dispute", "您得先把欠款还上才能申诉，这是规定。", {"false-consequence"}),
 ])
 def test_one_clause_breaking_two_rules_names_both(library, challenge_id, text, categories):
     g = grade_reply(library.challenges[challenge_id], text, library.shared)

@@ -1,4 +1,4 @@
-"""Written Cantonese, Shanghainese (Wu), Hokkien (闽南), Henan, Shaanxi and southwestern (川渝) words read as Mandarin, so rules and rubric evidence
+"""Written Cantonese and Hakka, Shanghainese (Wu), Hokkien (闽南), Henan, Shaanxi, Jin (晋语) and southwestern (川渝) words read as Mandarin, so rules and rubric evidence
 written in Mandarin apply to them.
 
 Agents in Guangdong and Hong Kong type replies the way they speak ("我唔建議你借網貸", "唔使再轉多一次").
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-_MARKERS = re.compile(r"[唔冇嘅喺佢咗嚟哋嗰啲]")
+_MARKERS = re.compile(r"[唔冇嘅喺佢咗嚟哋嗰啲𠊎]")
 
 # Words first (longest wins), then single characters.
 WORDS: dict[str, str] = {
@@ -25,9 +25,11 @@ WORDS: dict[str, str] = {
     "係咪": "是否", "系咪": "是否", "傾計": "谈谈", "倾计": "谈谈",
     # 點會 "how would" is rhetorical: 我哋點會要你再還 = we would not; 個鐘 is an hour (每半個鐘打一次)
     "點會": "不會", "点会": "不会", "個鐘": "小時", "个钟": "小时",
+    # Hakka (客家) shares most of these markers: 屋下 "home", 知得 "know", 等住 "wait and see"
+    "屋下": "家里", "知得": "知道", "等住": "等着",
 }
 CHARS: dict[str, str] = {
-    "唔": "不", "冇": "没", "嘅": "的", "喺": "在", "佢": "他", "咗": "了", "嚟": "来", "啲": "些",
+    "唔": "不", "冇": "没", "𠊎": "我", "嘅": "的", "喺": "在", "佢": "他", "咗": "了", "嚟": "来", "啲": "些",
     "哋": "们", "嗰": "那", "睇": "看", "畀": "给", "俾": "给", "攞": "拿", "搵": "找", "揾": "找",
     "諗": "想", "谂": "想", "噉": "这", "啱": "对", "乜": "啥", "嘢": "事", "嬲": "气", "攰": "累",
     "咁": "这",
@@ -90,11 +92,19 @@ _SHAANXI = re.compile(
 _SHAANXI_AS = {"嫑": "别", "额们": "我们", "額們": "我們", "额": "我", "額": "我"}
 
 
+# Jin (晋语) as agents in Taiyuan and Hohhot type it: 寻 "look for" before whom or what is sought (寻你们单位人事,
+# 寻着), 婆姨 "wife", 解下 "understand" after 我/能. Read in any reply (寻找, 寻求 and 解下领带 are left alone).
+_JIN = re.compile(r"寻(?=你|您|他|她|人|着|著|到|亲戚|朋友|工友|同事|单位)|尋(?=你|您|他|她|人|着|著|到|親戚|朋友|工友|同事|單位)"
+                  r"|婆姨|(?<=[我能])解下|解不下")
+_JIN_AS = {"寻": "找", "尋": "找", "婆姨": "老婆", "解下": "明白", "解不下": "不明白"}
+
+
 def as_mandarin(text: str) -> str:
     """``text`` with written Cantonese, Wu, Hokkien, Henan, Shaanxi and southwestern words replaced by Mandarin
     ones of the same length."""
     text = _SOUTHWEST.sub(lambda m: SOUTHWEST.get(m.group()) or _SOUTHWEST_AS[m.group()], text)
     text = _HOKKIEN.sub(lambda m: _HOKKIEN_AS[m.group()], text)
+    text = _JIN.sub(lambda m: _JIN_AS[m.group()], text)
     text = _SHAANXI.sub(lambda m: _SHAANXI_AS[m.group()], text)
     if _HENAN_MARKERS.search(text):
         text = _HENAN.sub(lambda m: _HENAN_AS[m.group()], text)
