@@ -207,6 +207,19 @@ def test_someone_absent_is_not_a_promise_about_when_not_to_call(library, text):
     assert found and all(v.certain for v in found), [v.as_json() for v in g.violations]
 
 
+# Flags whose patterns need to see a clause's edge (`$`, a look-behind that must see a character): searched
+# clause by clause without prefilter probes. A new pattern like that silently slows its whole flag.
+WITHOUT_PROBES = {"disclose-third-party", "implied-impersonation", "official-unit"}
+
+
+def test_only_known_flags_lose_their_prefilter_probes(library):
+    from coachbot.grading.flags import compile_flag
+
+    flags = [*library.shared.red_flags, *(f for ch in library.challenges.values() for f in ch.red_flags)]
+    unprobed = {f.id for f in flags if not compile_flag(f).probes}
+    assert unprobed == WITHOUT_PROBES, "end a pattern with (?![^|]) rather than $ to keep its flag's probes"
+
+
 def test_first_character_lookahead_keeps_matches_identical(library):
     """compile_flag leads each alternation with a look-ahead on its possible first characters
     (for speed); it must find exactly what the plain alternation finds."""
