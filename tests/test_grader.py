@@ -207,6 +207,18 @@ def test_someone_absent_is_not_a_promise_about_when_not_to_call(library, text):
     assert found and all(v.certain for v in found), [v.as_json() for v in g.violations]
 
 
+def _every_flag(library):
+    """The shared red flags and every challenge's own."""
+    return [*library.shared.red_flags, *(f for ch in library.challenges.values() for f in ch.red_flags)]
+
+
+def _example_texts(library):
+    """Every shipped example reply, prepared as the red flags read it."""
+    from coachbot.grading.prepared import prepare
+
+    return [prepare(ex.text).flat for ch in library.challenges.values() for ex in ch.examples]
+
+
 # Flags whose patterns need to see a clause's edge (`$`, a look-behind that must see a character): searched
 # clause by clause without prefilter probes. A new pattern like that silently slows its whole flag.
 WITHOUT_PROBES = {"disclose-third-party", "implied-impersonation", "official-unit"}
@@ -215,7 +227,7 @@ WITHOUT_PROBES = {"disclose-third-party", "implied-impersonation", "official-uni
 def test_only_known_flags_lose_their_prefilter_probes(library):
     from coachbot.grading.flags import compile_flag
 
-    flags = [*library.shared.red_flags, *(f for ch in library.challenges.values() for f in ch.red_flags)]
+    flags = _every_flag(library)
     unprobed = {f.id for f in flags if not compile_flag(f).probes}
     assert unprobed == WITHOUT_PROBES, "end a pattern with (?![^|]) rather than $ to keep its flag's probes"
 
@@ -226,10 +238,9 @@ def test_first_character_lookahead_keeps_matches_identical(library):
     import re
 
     from coachbot.grading.flags import _alternation
-    from coachbot.grading.prepared import prepare
 
-    texts = [prepare(ex.text).flat for ch in library.challenges.values() for ex in ch.examples]
-    flags = [*library.shared.red_flags, *(f for ch in library.challenges.values() for f in ch.red_flags)]
+    texts = _example_texts(library)
+    flags = _every_flag(library)
     for flag in flags:
         for patterns in (flag.patterns, flag.unless):
             if not patterns:
@@ -250,9 +261,8 @@ def test_led_condition_words_find_what_the_plain_ones_find_in_every_window(libra
     import re
 
     from coachbot.grading import flags
-    from coachbot.grading.prepared import prepare
 
-    texts = [prepare(ex.text).flat for ch in library.challenges.values() for ex in ch.examples]
+    texts = _example_texts(library)
     texts += ["如三日内未补还我司将向贵单位发函", "你敢投诉我就发到群里", "凑不齐我就打给你爸妈", "届时相关后果由您承担"]
     for led in (flags._CONDITION, flags._LEVERAGE):
         assert led.pattern.startswith("(?=[")

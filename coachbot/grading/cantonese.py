@@ -100,8 +100,8 @@ _JIN_AS = {"寻": "找", "尋": "找", "婆姨": "老婆", "解下": "明白", "
 
 
 def as_mandarin(text: str) -> str:
-    """``text`` with written Cantonese, Wu, Hokkien, Henan, Shaanxi and southwestern words replaced by Mandarin
-    ones of the same length."""
+    """``text`` with written Cantonese and Hakka, Wu, Hokkien, Henan, Shaanxi, Jin and southwestern words replaced
+    by Mandarin ones of the same length."""
     text = _SOUTHWEST.sub(lambda m: SOUTHWEST.get(m.group()) or _SOUTHWEST_AS[m.group()], text)
     text = _HOKKIEN.sub(lambda m: _HOKKIEN_AS[m.group()], text)
     text = _JIN.sub(lambda m: _JIN_AS[m.group()], text)
