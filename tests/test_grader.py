@@ -442,6 +442,11 @@ LAWFUL_CLASSES = [
     ("unable-to-pay", "逾期会报征信，但不会有什么吓人的后果落到您头上。"),
     ("angry-debtor", "您冒火我解下，换谁都着急。"),
     ("angry-debtor", "打扰您上班了，真是不好意思，您看晚上八点方便吗？"),
+    ("broken-promise", "我也無想一直打擾你，你定個日子我就記下。"),
+    ("already-paid", "阿姐你放心，我无要你再付一次，先等核查结果。"),
+    ("emotional", "勿为了还卡去借网贷，或者找朋友借，身体要紧。"),
+    ("deceased", "之前不清楚情况，还一直打电话过来，实在抱歉。"),
+    ("complaint-threat", "这笔账我们换个方式聊：您看月底能先还多少？"),
 ]
 
 
@@ -753,6 +758,16 @@ def test_only_a_promise_not_to_reaches_the_next_item_of_its_list(library):
     ("emotional", "单亲妈妈多了去了，就您还不上？", {"insult"}),
     ("payment-confirmation", "说话要算数，别跟个娘们似的。", {"insult"}),
     ("identity-dispute", "您得先把欠款还上才能申诉，这是规定。", {"false-consequence"}),
+    ("deceased", "拿不出证明，就当骗贷处理。", {"false-consequence", "threat"}),
+    ("straightforward", "無到賬的話我半夜接著打。", {"harassment", "threat"}),
+    ("already-paid", "明天起全网拉黑你，哪个平台都借不到。", {"false-consequence"}),
+    ("lost-job", "不还就通知你下家公司。", {"third-party-disclosure", "threat"}),
+    ("rational", "这么简单的账都不会算？", {"insult"}),
+    ("complaint-threat", "我们就是监管局委托的处理单位。", {"impersonation"}),
+    ("unable-to-pay", "没钱就让你亲戚帮你还。", {"debt-inducement"}),
+    ("hardship-medical", "再不接，我打去病房护士站找你。", {"harassment", "threat"}),
+    ("first-contact", "他再躲，我们就挨个打他通讯录。", {"harassment"}),
+    ("third-party", "您转告他，月底前不还两千八，我们就只能找您要了。", {"third-party-disclosure"}),
 ])
 def test_one_clause_breaking_two_rules_names_both(library, challenge_id, text, categories):
     g = grade_reply(library.challenges[challenge_id], text, library.shared)
@@ -780,6 +795,8 @@ def test_southwestern_words_and_ime_slips_are_read_as_meant():
     assert as_mandarin("阿拉伯数字，步伐") == "阿拉伯数字，步伐"
     assert as_mandarin("免急着去借，就免一直打给您，打去您厝里") == "别急着去借，就别一直打给您，打去您家里"   # Hokkien
     assert as_mandarin("减免、免费、免去利息、免得麻烦") == "减免、免费、免去利息、免得麻烦"
+    assert as_mandarin("我无想叫你重还，約定前就無再打，胶己定个数") == "我不想叫你重还，約定前就不再打，自己定个数"   # Teochew
+    assert as_mandarin("无论如何，无聊，无法，看无到") == "无论如何，无聊，无法，看无到"
     assert as_mandarin("我哋點會要你再還？每半個鐘打一次") == "我们不會要你再還？每半小時打一次"   # rhetorical 點會
     assert as_mandarin("恁白恼，俺木有别哩意思") == "您别恼，我没有别的意思"   # Henan, only with its markers
     assert as_mandarin("额就给你单位打电话") == "我就给你单位打电话"   # Shaanxi 额 as a subject, not in an amount

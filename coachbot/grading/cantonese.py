@@ -71,8 +71,11 @@ _WU = re.compile("|".join(sorted(map(re.escape, WU), key=len, reverse=True)) + r
 _HOKKIEN = re.compile(
     r"免(?=急|着急|著急|担心|擔心|紧张|緊張|烦恼|煩惱|客气|客氣|一直|为了|為了|去借|去找|借|怕|惊|驚|再打|再借|再去|操心)"
     r"|厝[内內]人|(?<=[你您们們他她咱阮])厝|厝(?=里|裡|內|内|边|邊)"
+    # Teochew 无 "not" before a verb of will (我无想叫你再还一遍, 无要吓你, 约定日前就无再打), and 胶己 "oneself"
+    r"|[无無](?=想|要|再|需要|敢)|[胶膠]己"
 )
-_HOKKIEN_AS = {"免": "别", "厝": "家", "厝内人": "家里人", "厝內人": "家裡人"}
+_HOKKIEN_AS = {"免": "别", "厝": "家", "厝内人": "家里人", "厝內人": "家裡人", "无": "不", "無": "不", "胶己": "自己",
+               "膠己": "自己"}
 
 # Henan (中原官话) as agents in Zhengzhou type it: 恁 "you", 俺 "I/we", 木有 "have not", 白 "don't" before a verb,
 # 哩 for 的. Only a reply with one of those markers is rewritten (白 and 哩 are ordinary characters elsewhere).
