@@ -221,7 +221,7 @@ def _example_texts(library):
 
 # Flags whose patterns need to see a clause's edge (`$`, a look-behind that must see a character): searched
 # clause by clause without prefilter probes. A new pattern like that silently slows its whole flag.
-WITHOUT_PROBES = {"disclose-third-party", "implied-impersonation", "official-unit"}
+WITHOUT_PROBES = {"implied-impersonation", "official-unit"}
 
 
 def test_only_known_flags_lose_their_prefilter_probes(library):
@@ -447,6 +447,9 @@ LAWFUL_CLASSES = [
     ("emotional", "勿为了还卡去借网贷，或者找朋友借，身体要紧。"),
     ("deceased", "之前不清楚情况，还一直打电话过来，实在抱歉。"),
     ("complaint-threat", "这笔账我们换个方式聊：您看月底能先还多少？"),
+    ("borrow-to-repay", "高利贷那条路千万莫碰，利滚利只会越背越重。"),
+    ("deceased", "系统里没登记，所以我们是照常联系的，实在对不起。"),
+    ("complaint-threat", "晚上十点以后我们也不会再打给您。"),
 ]
 
 
@@ -768,6 +771,16 @@ def test_only_a_promise_not_to_reaches_the_next_item_of_its_list(library):
     ("hardship-medical", "再不接，我打去病房护士站找你。", {"harassment", "threat"}),
     ("first-contact", "他再躲，我们就挨个打他通讯录。", {"harassment"}),
     ("third-party", "您转告他，月底前不还两千八，我们就只能找您要了。", {"third-party-disclosure"}),
+    ("late-stage", "您再这样，我们就直接去您老家问问您父母。", {"harassment", "threat"}),
+    ("complaint-threat", "监管那边的人我都认识，投诉最后还是转到我这。", {"impersonation"}),
+    ("straightforward", "今晚没到账，明早系统就自动连拨。", {"harassment", "threat"}),
+    ("lost-job", "不还的话，以后哪家公司都能查到，谁都不会要你。", {"false-consequence", "threat"}),
+    ("emotional", "哭完了没？哭完了说正事。", {"insult"}),
+    ("deceased", "我们会请派出所协助上门核实。", {"impersonation"}),
+    ("hardship-medical", "那我们就白天晚上都打。", {"harassment"}),
+    ("hesitant", "今天不还，明天就按高利贷的利息算。", {"false-consequence", "threat"}),
+    ("fee-dispute", "要是只还本金，违约金马上翻倍。", {"false-consequence", "threat"}),
+    ("broken-promise", "这话我耳朵都听出茧子了。", {"insult"}),
 ])
 def test_one_clause_breaking_two_rules_names_both(library, challenge_id, text, categories):
     g = grade_reply(library.challenges[challenge_id], text, library.shared)
@@ -803,6 +816,19 @@ def test_southwestern_words_and_ime_slips_are_read_as_meant():
     assert as_mandarin("卡裡餘額不足，總額就是這些，名额就这些") == "卡裡餘額不足，總額就是這些，名额就这些"
     assert as_mandarin("白天打，哩哩啦啦") == "白天打，哩哩啦啦"
     assert prepare("您心苦了，我计一下，再却认").flat == "您辛苦了我记一下再确认"
+
+
+def test_numbers_typed_apart_stay_apart_for_the_rubric(library):
+    """"尾号8812，20号还1500" reads "8812201500" once punctuation is gone; the recap still sees 20号 and 1500."""
+    from coachbot.grading.prepared import prepare
+    reply = prepare("好的，尾号8812，20号还1500，我记下了。")
+    assert reply.digits_glued and not prepare("好的，20号还1500，我记下了。").digits_glued
+    g = grade_reply(library.challenges["payment-confirmation"], "好的，尾号8812，20号还1500，我记下了。", library.shared)
+    recap = next(c for c in g.criteria if c.id == "recap")
+    assert recap.met
+    at = reply.marked.index("20号")
+    start, end = reply.flat_span(at, at + 3)
+    assert reply.flat[start:end] == "20号"
 
 
 def test_a_thousands_separator_does_not_split_a_clause():

@@ -47,7 +47,7 @@ _ERJIA = re.compile(r"(?<!然)而家")   # 而家 "now", not 然而 + 家人
 # ("I won't urge you to borrow") must read as a refusal, 莫慌 as 别慌.
 SOUTHWEST: dict[str, str] = {"啥子": "什么", "咋个": "怎么", "晓得": "知道", "莫得": "没有", "冇得": "没有", "么子": "什么"}
 _SOUTHWEST = re.compile(
-    "|".join(map(re.escape, SOUTHWEST)) + r"|不得(?=劝|叫|让|逼)|莫(?=慌|急|怕|担心|去|借|找|打|说|着急|赌气|想|为|哭|再|让|跟|拖|客气|怪)"
+    "|".join(map(re.escape, SOUTHWEST)) + r"|不得(?=劝|叫|让|逼)|莫(?=慌|急|怕|担心|去|借|找|打|说|着急|赌气|想|为|哭|再|让|跟|拖|客气|怪|开|碰|沾)"
     # 屋里 "home" after a pronoun (到你屋里门口, 你屋里人); elsewhere it is also Mandarin "in the room"
     r"|(?<=[你您他她们們])屋[里裡]"
 )

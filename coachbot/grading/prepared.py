@@ -87,6 +87,16 @@ class Prepared:
         return "|".join(self.flat[s:e] for s, e in self.clauses())
 
     @cached_property
+    def digits_glued(self) -> bool:
+        """Whether two numbers typed apart meet in ``flat`` ("尾号3306，20号" reads "330620号" there)."""
+        return any(0 < s < len(self.flat) and self.flat[s - 1].isdigit() and self.flat[s].isdigit()
+                   for s in self.clause_starts)
+
+    def flat_span(self, start: int, end: int) -> tuple[int, int]:
+        """The span of ``flat`` that ``marked[start:end]`` shows (``marked`` has one ``|`` per clause break)."""
+        return start - self.marked.count("|", 0, start), end - self.marked.count("|", 0, end)
+
+    @cached_property
     def grams(self) -> frozenset[str]:
         """Every character and adjacent pair of ``marked``: what a flag's gate is tested against."""
         return grams(self.marked)
