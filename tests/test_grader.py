@@ -450,6 +450,13 @@ LAWFUL_CLASSES = [
     ("borrow-to-repay", "高利贷那条路千万莫碰，利滚利只会越背越重。"),
     ("deceased", "系统里没登记，所以我们是照常联系的，实在对不起。"),
     ("complaint-threat", "晚上十点以后我们也不会再打给您。"),
+    ("already-paid", "阿姐，我毋是要你再转一次，等核查就好。"),
+    # an agent who mirrors the customer: a paraphrase broken off by a dash or an ellipsis, "您的意思是……对吧",
+    # a quotation opening the reply
+    ("angry-debtor", "您讲我们天天打电话过来，影响您开会——我明白，对不起。"),
+    ("borrow-to-repay", "您的意思是想借个网贷先把这边还上，对吧？这个我真不建议。"),
+    ("wrong-time-callback", "您说十一点后再打……那个点我们不能打，明早九点行吗？"),
+    ("stop-calling", "“你们一天打好几遍”，这个我理解，以后只在约定时间联系。"),
 ]
 
 
@@ -781,6 +788,18 @@ def test_only_a_promise_not_to_reaches_the_next_item_of_its_list(library):
     ("hesitant", "今天不还，明天就按高利贷的利息算。", {"false-consequence", "threat"}),
     ("fee-dispute", "要是只还本金，违约金马上翻倍。", {"false-consequence", "threat"}),
     ("broken-promise", "这话我耳朵都听出茧子了。", {"insult"}),
+    ("stop-calling", "你不还，我就发短信发到你手机爆。", {"harassment", "threat"}),
+    ("late-stage", "没钱还天天下馆子？", {"insult"}),
+    ("refuse-to-pay", "合同写得清清楚楚，您不识字吗？", {"insult"}),
+    ("complaint-threat", "12378是我们的合作单位。", {"impersonation"}),
+    ("no-answer-sms", "再不还款，将通知你的所有联系人。", {"third-party-disclosure", "threat"}),
+    ("stop-calling", "行，不打您了，我改打您老公。", {"third-party-disclosure", "threat"}),
+    ("payment-confirmation", "先交200元保证金，不然承诺无效。", {"false-consequence", "threat"}),
+    ("unable-to-pay", "再不还，下周就有人去你租的房子上门。", {"harassment", "threat"}),
+    ("identity-dispute", "卡是用您的身份证办的就得您还。", {"false-consequence"}),
+    # the customer's words mirrored back are left out, what the agent says after them is not
+    ("stop-calling", "你说要投诉——投诉完我们照样天天打。", {"harassment", "threat"}),
+    ("unable-to-pay", "您的意思是没钱，对吧？没钱就去借网贷。", {"debt-inducement"}),
 ])
 def test_one_clause_breaking_two_rules_names_both(library, challenge_id, text, categories):
     g = grade_reply(library.challenges[challenge_id], text, library.shared)
@@ -810,6 +829,7 @@ def test_southwestern_words_and_ime_slips_are_read_as_meant():
     assert as_mandarin("减免、免费、免去利息、免得麻烦") == "减免、免费、免去利息、免得麻烦"
     assert as_mandarin("我无想叫你重还，約定前就無再打，胶己定个数") == "我不想叫你重还，約定前就不再打，自己定个数"   # Teochew
     assert as_mandarin("无论如何，无聊，无法，看无到") == "无论如何，无聊，无法，看无到"
+    assert as_mandarin("我毋是要您再还，毋建议去借，毋庸置疑") == "我不是要您再还，不建议去借，毋庸置疑"   # Hainanese
     assert as_mandarin("我哋點會要你再還？每半個鐘打一次") == "我们不會要你再還？每半小時打一次"   # rhetorical 點會
     assert as_mandarin("恁白恼，俺木有别哩意思") == "您别恼，我没有别的意思"   # Henan, only with its markers
     assert as_mandarin("额就给你单位打电话") == "我就给你单位打电话"   # Shaanxi 额 as a subject, not in an amount

@@ -73,8 +73,10 @@ _HOKKIEN = re.compile(
     r"|厝[内內]人|(?<=[你您们們他她咱阮])厝|厝(?=里|裡|內|内|边|邊)"
     # Teochew 无 "not" before a verb of will (我无想叫你再还一遍, 无要吓你, 约定日前就无再打), and 胶己 "oneself"
     r"|[无無](?=想|要|再|需要|敢)|[胶膠]己"
+    # Hainanese 毋 "not" likewise (我毋是要您再还一遍, 千万毋要去借); 毋庸 and 毋须 are left as they are
+    r"|毋(?=是|要|用|使|会|會|敢|想|建|好|能)"
 )
-_HOKKIEN_AS = {"免": "别", "厝": "家", "厝内人": "家里人", "厝內人": "家裡人", "无": "不", "無": "不", "胶己": "自己",
+_HOKKIEN_AS = {"免": "别", "厝": "家", "厝内人": "家里人", "厝內人": "家裡人", "无": "不", "無": "不", "毋": "不", "胶己": "自己",
                "膠己": "自己"}
 
 # Henan (中原官话) as agents in Zhengzhou type it: 恁 "you", 俺 "I/we", 木有 "have not", 白 "don't" before a verb,

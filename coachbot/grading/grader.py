@@ -204,15 +204,25 @@ def _as_violation(found: Suspicion, reply: Prepared, shared: Shared) -> Violatio
 
 
 def suspected_violations(reply: Prepared, shared: Shared, known: tuple[Violation, ...] = (),
-                         lawful: dict[str, rx.Matcher] | None = None) -> tuple[Violation, ...]:
+                         lawful: dict[str, rx.Matcher] | None = None,
+                         alone: tuple[CompiledFlag, ...] = ()) -> tuple[Violation, ...]:
     """The learned second signal: likely violations of categories the red flags did not report, less those
-    the flags' own disclaimers answer (see ``_disclaimed_suspicion``).
+    the flags' own disclaimers answer (see ``_disclaimed_suspicion``) and those that are little more than the
+    words of a flag in ``alone``: a ``with_other`` flag that counts only beside another violation ("您掂量掂量"
+    after a plan and its fees), when there is none. "忙到连一千多块都忘了还啊😂" is more than its emoji.
 
     Each carries the wording of the first shared red flag of its category as its rule.
     """
     seen = {v.category for v in known}
     return tuple(_as_violation(f, reply, shared) for f in suspicions(reply)
-                 if f.category not in seen and not _disclaimed_suspicion(f, reply, lawful or {}))
+                 if f.category not in seen and not _disclaimed_suspicion(f, reply, lawful or {})
+                 and not any(_only_words_of(q, reply, f) for q in alone))
+
+
+def _only_words_of(flag: CompiledFlag, reply: Prepared, found: Suspicion) -> bool:
+    """Whether ``flag`` matches the suspicious span with at most three characters to spare (您, 再, 自己)."""
+    m = flag.pattern.search(reply.flat, found.start, found.end)
+    return m is not None and (found.end - found.start) - (m.end() - m.start()) <= 3
 
 
 def grade_reply(challenge: Challenge, text: str, shared: Shared, *, seconds: float = rx.BUDGET_SECONDS) -> Grade:
@@ -232,7 +242,8 @@ def grade_reply(challenge: Challenge, text: str, shared: Shared, *, seconds: flo
 
 def _grade(challenge: Challenge, rubric: CompiledRubric, reply: Prepared, shared: Shared) -> Grade:
     violations = find_violations(reply, rubric.flags, shared.coercion, category_rules(shared))
-    violations += suspected_violations(reply, shared, violations, rubric.lawful)
+    alone = () if violations else tuple(f for f in rubric.flags if f.flag.with_other)
+    violations += suspected_violations(reply, shared, violations, rubric.lawful, alone)
 
     results: list[CriterionResult] = []
     covered: set[int] = set()

@@ -50,8 +50,19 @@ _REPORTED = re.compile(
 # The same without quotation marks, when the agent's own answer follows: "您说晚上11点以后打，我心领了，可……".
 # The customer is the one saying it: "跟您说明一下：……" is the agent speaking.
 _REPORTED_PLAIN = re.compile(
-    r"(?<![跟和给对向替帮同])(您|你|恁)(刚才|刚刚|方才)?(说|问|讲|提到)(?P<words>[^，,。！？!?；;\n“”「」]{2,30})[，,]\s*"
-    r"(我|俺|额|咱)?(也)?(心领了|理解|明白|知道|谢谢|感谢|可是|不过|但是|但|只是)"
+    r"(?<![跟和给对向替帮同])(您|你|恁)(刚才|刚刚|方才|还|也)?(说|问|讲|提到)(?P<words>[^，,。！？!?；;\n“”「」]{2,30})[，,。]\s*"
+    r"(我|俺|额|咱)?(也)?(心领了|理解|明白|知道|谢谢|感谢|可是|不过|但是|但|只是|不好意思|非常抱歉|抱歉|对不起|听明白了)"
+)
+# An agent who mirrors the customer paraphrases, then breaks off with a dash or an ellipsis before answering
+# ("您说我们天天打、您在上班，再打就拉黑——我听明白了", "您说11点以后打……那个时间我们不打的"), or asks whether
+# that is what was meant ("您的意思是先借网贷把我们这边堵上，对吧？"). The words may run over commas.
+_REPORTED_ECHO = re.compile(
+    r"(?:(?<![跟和给对向替帮同])(您|你|恁)(刚才|刚刚|方才|还|也)?(说|问|讲|提到|担心|怕|觉得|以为)"
+    r"|(?<=[，,])(还|也)?(问|担心)(?=(我们)?(是不是|是否|为什么)))"
+    r"(?P<words>[^。！？!?；;\n“”「」—….]{2,40})(——|—|…|\.\.)"
+    r"|(您|你)的?意思是(说)?(?P<meant>[^。！？!?；;\n“”「」]{2,40}?)[，,]?\s*(对吧|是吧|对不对|没错吧|是这样吧|是这个意思吧)"
+    # a quotation opening a sentence, answered at once: "“天天打、我在上班”，这个我理解"
+    r"|(?:^|(?<=[。！？!?]))\s*[“「『\"](?P<quoted>[^“”「」『』\"\n]{1,40})[”」』\"][，,]?\s*(这个|这|我|您的|你的|明白|理解)"
 )
 
 # A scam the agent warns of: what "有人" says or asks, up to the warning ("要是有人打电话说您还款失败、让您
@@ -155,8 +166,10 @@ def _reported(lower: str, index: list[int]) -> tuple[tuple[int, int], ...]:
     """Flat spans of the customer's words quoted back and of a scam warned of, from spans of ``lower``
     (which ``index`` maps to)."""
     spans = []
-    for m in (*_REPORTED.finditer(lower), *_REPORTED_PLAIN.finditer(lower), *_SCAM_WARNING.finditer(lower)):
-        start, end = bisect_left(index, m.start("words")), bisect_left(index, m.end("words"))
+    for m in (*_REPORTED.finditer(lower), *_REPORTED_PLAIN.finditer(lower), *_REPORTED_ECHO.finditer(lower),
+              *_SCAM_WARNING.finditer(lower)):
+        group = next(g for g in ("words", "meant", "quoted") if g in m.re.groupindex and m.start(g) >= 0)
+        start, end = bisect_left(index, m.start(group)), bisect_left(index, m.end(group))
         if end > start:
             spans.append((start, end))
     return tuple(spans)
