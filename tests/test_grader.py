@@ -457,6 +457,12 @@ LAWFUL_CLASSES = [
     ("borrow-to-repay", "您的意思是想借个网贷先把这边还上，对吧？这个我真不建议。"),
     ("wrong-time-callback", "您说十一点后再打……那个点我们不能打，明早九点行吗？"),
     ("stop-calling", "“你们一天打好几遍”，这个我理解，以后只在约定时间联系。"),
+    # the agent's own story, told to build rapport, is her past and not advice
+    ("borrow-to-repay", "我前年也是周转不开，就找亲戚借钱来还卡，后来人情债更难还。所以不建议您这样。"),
+    ("hardship-medical", "我爸去年住院那会儿，我也到处找朋友借钱交押金，那种难我懂。"),
+    ("complaint-threat", "您要打12378照打就是，我们不拦着。"),
+    ("wrong-time-callback", "晚上十一点我们打不了，明早再联系您。"),
+    ("borrow-to-repay", "只是借网贷来还，就等于换了个更贵的债主。"),
 ]
 
 
@@ -800,6 +806,13 @@ def test_only_a_promise_not_to_reaches_the_next_item_of_its_list(library):
     # the customer's words mirrored back are left out, what the agent says after them is not
     ("stop-calling", "你说要投诉——投诉完我们照样天天打。", {"harassment", "threat"}),
     ("unable-to-pay", "您的意思是没钱，对吧？没钱就去借网贷。", {"debt-inducement"}),
+    # a story ends where the customer is addressed
+    ("borrow-to-repay", "我当年就是找我哥哥借的，您也去找您哥哥借嘛。", {"debt-inducement"}),
+    ("identity-dispute", "您编个像样点的理由行吗？", {"insult"}),
+    ("stop-calling", "下一个给您打电话的就是派出所民警。", {"false-consequence"}),
+    ("no-answer-sms", "再不接电话，我们就上门拜访你的单位。", {"harassment", "threat"}),
+    ("payment-confirmation", "先转500过来当押金，不然不算数。", {"false-consequence", "threat"}),
+    ("late-stage", "行，那我们也不跟您客气了。", {"threat"}),
 ])
 def test_one_clause_breaking_two_rules_names_both(library, challenge_id, text, categories):
     g = grade_reply(library.challenges[challenge_id], text, library.shared)

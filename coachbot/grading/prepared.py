@@ -65,6 +65,23 @@ _REPORTED_ECHO = re.compile(
     r"|(?:^|(?<=[。！？!?]))\s*[“「『\"](?P<quoted>[^“”「」『』\"\n]{1,40})[”」』\"][，,]?\s*(这个|这|我|您的|你的|明白|理解)"
 )
 
+# The agent's own story, told to build rapport: "我刚工作那几年也是卡还不上，就借网贷来还，结果……",
+# "我老公被裁那年……他那时想去借网贷，我拦着没让", "我妈前年住院那会儿……到处找亲戚借钱交押金". It is her past, not
+# advice or a threat to the customer: read up to the end of the sentence, or up to the first 您/你 ("我当年就是找
+# 我哥借的，您也去找您哥借嘛" still urges the customer). A colleague counts only with a time in the past: "我同事
+# 明天上门" is no story.
+_FAMILY = "老公|老婆|爱人|妈|爸|妈妈|爸爸|婆婆|公公|女儿|儿子|表妹|表弟|表姐|表哥|姐姐|哥哥|弟弟|妹妹|闺蜜|前夫|家里人"
+_PAST = "那年|那时候|那会儿|那阵子|那几年|那两年|小时候|以前|当年|前年|去年|当时"
+_OWN_STORY = re.compile(
+    rf"(?:^|(?<=[。！？!?，,；;…]))\s*(?P<story>我(自己)?(以前|之前|当年|那时候|那会儿|刚工作那(几年|会儿|年)|刚入行(的时候|那会儿)|年轻(的)?时候|前年|去年)"
+    rf"[^。！？!?\n您你]{{2,80}}"
+    rf"|我(的)?({_FAMILY}|同事|朋友|邻居)[^。！？!?\n，,您你]{{0,6}}({_PAST})[^。！？!?\n您你]{{2,80}}"
+    rf"|我(的)?({_FAMILY})也(是|老|总|常|经常|被|曾)[^。！？!?\n您你]{{2,80}}"
+    rf"|我(们)?家(里)?(的钱|买|花|也)[^。！？!?\n您你]{{2,80}}"
+    rf"|我[^。！？!?\n，,您你]{{1,4}}那(两|几)?年[^。！？!?\n您你]{{2,80}})"
+)
+
+
 # A scam the agent warns of: what "有人" says or asks, up to the warning ("要是有人打电话说您还款失败、让您
 # 往个人账户再转一笔，那都是骗子") is the scammer's, not the agent's. The warning must be about a scam:
 # "明天有人上门找你，千万别不开门" is a threat, not a warning.
@@ -81,7 +98,7 @@ class Prepared:
     flat: str
     index: tuple[int, ...]          # flat position -> display position
     clause_starts: tuple[int, ...]  # flat positions where a clause begins
-    reported: tuple[tuple[int, int], ...] = ()   # flat spans of the customer's (or a scammer's) words
+    reported: tuple[tuple[int, int], ...] = ()   # flat spans of the customer's (or a scammer's) words, or the agent's own story
 
     def is_reported(self, start: int, end: int) -> bool:
         """Whether ``flat[start:end]`` lies inside the customer's words quoted back or a scam warned of."""
@@ -167,8 +184,8 @@ def _reported(lower: str, index: list[int]) -> tuple[tuple[int, int], ...]:
     (which ``index`` maps to)."""
     spans = []
     for m in (*_REPORTED.finditer(lower), *_REPORTED_PLAIN.finditer(lower), *_REPORTED_ECHO.finditer(lower),
-              *_SCAM_WARNING.finditer(lower)):
-        group = next(g for g in ("words", "meant", "quoted") if g in m.re.groupindex and m.start(g) >= 0)
+              *_SCAM_WARNING.finditer(lower), *_OWN_STORY.finditer(lower)):
+        group = next(g for g in ("words", "meant", "quoted", "story") if g in m.re.groupindex and m.start(g) >= 0)
         start, end = bisect_left(index, m.start(group)), bisect_left(index, m.end(group))
         if end > start:
             spans.append((start, end))
