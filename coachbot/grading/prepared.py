@@ -101,7 +101,8 @@ class Prepared:
     reported: tuple[tuple[int, int], ...] = ()   # flat spans of the customer's (or a scammer's) words, or the agent's own story
 
     def is_reported(self, start: int, end: int) -> bool:
-        """Whether ``flat[start:end]`` lies inside the customer's words quoted back or a scam warned of."""
+        """Whether ``flat[start:end]`` lies inside the customer's words quoted back, a scam warned of or the
+        agent's own story."""
         return any(a <= start and end <= b for a, b in self.reported)
 
     def span_text(self, start: int, end: int) -> str:
@@ -180,8 +181,8 @@ def prepare(text: str) -> Prepared:
 
 
 def _reported(lower: str, index: list[int]) -> tuple[tuple[int, int], ...]:
-    """Flat spans of the customer's words quoted back and of a scam warned of, from spans of ``lower``
-    (which ``index`` maps to)."""
+    """Flat spans of the customer's words quoted back or mirrored, of a scam warned of and of the agent's own
+    story, from spans of ``lower`` (which ``index`` maps to)."""
     spans = []
     for m in (*_REPORTED.finditer(lower), *_REPORTED_PLAIN.finditer(lower), *_REPORTED_ECHO.finditer(lower),
               *_SCAM_WARNING.finditer(lower), *_OWN_STORY.finditer(lower)):
