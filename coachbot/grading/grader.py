@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from coachbot.content.library import shipped
 from coachbot.content.models import Challenge, FixedRule, Shared
@@ -108,6 +109,11 @@ class CompiledRubric:
     criteria: tuple[CompiledCriterion, ...]
     flags: tuple[CompiledFlag, ...]
     lawful: dict[str, rx.Matcher] = field(default_factory=dict)
+
+    @cached_property
+    def with_other(self) -> tuple[CompiledFlag, ...]:
+        """The flags that count only beside another violation (``RedFlag.with_other``)."""
+        return tuple(f for f in self.flags if f.flag.with_other)
 
 
 _CACHE: dict[tuple[int, int], tuple[Challenge, Shared, CompiledRubric]] = {}
@@ -242,8 +248,7 @@ def grade_reply(challenge: Challenge, text: str, shared: Shared, *, seconds: flo
 
 def _grade(challenge: Challenge, rubric: CompiledRubric, reply: Prepared, shared: Shared) -> Grade:
     violations = find_violations(reply, rubric.flags, shared.coercion, category_rules(shared))
-    alone = () if violations else tuple(f for f in rubric.flags if f.flag.with_other)
-    violations += suspected_violations(reply, shared, violations, rubric.lawful, alone)
+    violations += suspected_violations(reply, shared, violations, rubric.lawful, () if violations else rubric.with_other)
 
     results: list[CriterionResult] = []
     covered: set[int] = set()
